@@ -1,0 +1,54 @@
+/** The HTTP application: health, the signaling upgrade, and (later) the site's pages. */
+import type { Server } from "bun";
+import { Hono } from "hono";
+import type { Config } from "./config.ts";
+import type { Connection } from "./connection.ts";
+import type { Logger } from "./logger.ts";
+import { isOriginAllowed } from "./origin.ts";
+import type { Rooms } from "./rooms.ts";
+import { createSignaling, type Signaling } from "./signaling.ts";
+
+export interface AppDeps {
+  config: Config;
+  rooms: Rooms;
+  log: Logger;
+}
+
+/** Bun passes its Server to `fetch` as the second argument: Hono's `c.env`. */
+export type AppEnv = { Bindings: Server<Connection> };
+
+export interface App {
+  fetch: (req: Request, server: Server<Connection>) => Response | Promise<Response>;
+  signaling: Signaling;
+}
+
+export function createApp({ config, rooms, log }: AppDeps): App {
+  const signaling = createSignaling(config, rooms, log);
+  const app = new Hono<AppEnv>();
+
+  app.get("/healthz", (c) =>
+    c.json({ ok: true, connections: signaling.connectionCount(), rooms: rooms.roomCount() }),
+  );
+
+  app.get("/ws", (c) => {
+    const origin = c.req.header("origin");
+    if (!isOriginAllowed(origin, c.req.header("host"), config.allowedOrigins)) {
+      log.info("origin-refused", { origin });
+      return c.text("This origin may not use the signaling server.", 403);
+    }
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      return c.text("This endpoint speaks WebSocket only.", 426);
+    }
+    const address = c.env.requestIP(c.req.raw)?.address ?? "unknown";
+    const connection = signaling.admit(address);
+    if (!connection) return c.text("Too many connections from this address.", 429);
+    if (!c.env.upgrade(c.req.raw, { data: connection })) {
+      signaling.abandon(connection);
+      return c.text("WebSocket upgrade failed.", 400);
+    }
+    // Bun has taken over the socket; this response is not sent.
+    return new Response(null);
+  });
+
+  return { fetch: app.fetch, signaling };
+}

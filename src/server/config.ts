@@ -1,0 +1,88 @@
+/**
+ * Server configuration, parsed once at start-up from the environment and passed in.
+ * No other module reads `process.env`.
+ */
+import * as z from "zod";
+
+/** Room capacity is bounded: a mesh call of more than 16 is beyond what browsers carry. */
+export const MAX_ROOM_CAPACITY = 16;
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z
+  .string()
+  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+
+/** Each key is the environment variable it is read from; defaults sit beside the checks. */
+const EnvSchema = z.object({
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** Peers per room; 2 is a one-to-one call. */
+  ROOM_CAPACITY: int(2, MAX_ROOM_CAPACITY).default(2),
+  /** Largest accepted frame; bigger ones close the socket with 1009. */
+  MAX_MESSAGE_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
+  /** Token bucket per connection: sustained messages per second, and the burst on top. */
+  RATE_LIMIT_PER_SECOND: int(1, 1_000_000).default(50),
+  RATE_LIMIT_BURST: int(1, 1_000_000).default(200),
+  /** A peer silent this long (pings unanswered) is dropped; its room is told. */
+  HEARTBEAT_SECONDS: int(1, 960).default(30),
+  /** Origins allowed to open the signaling socket, besides the server's own and localhost. */
+  ALLOWED_ORIGINS: list.default([]),
+  /** Connections one client address may hold at once. */
+  MAX_CONNECTIONS_PER_ADDRESS: int(1, 1_000_000).default(64),
+  /** Rooms one process holds at once; past it, joins that would open a room are refused. */
+  MAX_ROOMS: int(1, 10_000_000).default(50_000),
+  LOG_LEVEL: z.enum(["info", "error", "silent"]).default("info"),
+  NODE_ENV: z.string().default("development"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  roomCapacity: number;
+  maxMessageBytes: number;
+  rateLimit: { perSecond: number; burst: number };
+  heartbeatSeconds: number;
+  allowedOrigins: string[];
+  maxConnectionsPerAddress: number;
+  maxRooms: number;
+  logLevel: "info" | "error" | "silent";
+  production: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; a bad value throws a ConfigError that names the variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const r = EnvSchema.safeParse(present);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const e = r.data;
+  for (const origin of e.ALLOWED_ORIGINS) {
+    if (!isOrigin(origin)) throw new ConfigError(`Invalid configuration:\n  ALLOWED_ORIGINS: "${origin}" is not an origin like https://example.com`);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    roomCapacity: e.ROOM_CAPACITY,
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    rateLimit: { perSecond: e.RATE_LIMIT_PER_SECOND, burst: e.RATE_LIMIT_BURST },
+    heartbeatSeconds: e.HEARTBEAT_SECONDS,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
+    maxRooms: e.MAX_ROOMS,
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === "production",
+  };
+}
+
+function isOrigin(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.origin === s;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,26 @@
+/** Entry point: parse the environment once, start, and shut down cleanly on signals. */
+import { ConfigError, parseConfig } from "./config.ts";
+import { startServer } from "./server.ts";
+
+let config;
+try {
+  config = parseConfig(process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}
+
+const server = startServer(config);
+server.log.info("listening", { url: server.url, port: server.port });
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  server.log.info("shutdown", { signal });
+  await server.shutdown();
+  process.exit(0);
+};
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));

@@ -1,0 +1,39 @@
+/** Starts the app on Bun.serve; used by main.ts and by tests on an ephemeral port. */
+import { CLOSE } from "../shared/protocol.ts";
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { createMemoryRooms } from "./memory-rooms.ts";
+import type { Rooms } from "./rooms.ts";
+
+export interface RunningServer {
+  readonly port: number;
+  /** e.g. http://127.0.0.1:3000 */
+  readonly url: string;
+  readonly log: Logger;
+  /** Tells every socket 1001, stops listening; resolves when connections are gone. */
+  shutdown(): Promise<void>;
+}
+
+export function startServer(config: Config, options: { log?: Logger; rooms?: Rooms } = {}): RunningServer {
+  const log = options.log ?? createLogger(config.logLevel);
+  const rooms = options.rooms ?? createMemoryRooms({ capacity: config.roomCapacity, maxRooms: config.maxRooms });
+  const app = createApp({ config, rooms, log });
+  const server = Bun.serve({
+    port: config.port,
+    hostname: config.host,
+    fetch: app.fetch,
+    websocket: app.signaling.websocket,
+  });
+  const port = server.port ?? config.port;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  return {
+    port,
+    url: `http://${host}:${port}`,
+    log,
+    async shutdown() {
+      app.signaling.closeAll(CLOSE.goingAway, "Server shutting down");
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,240 @@
+/**
+ * The WebSocket handler: validates every frame at the edge, then dispatches on `type`.
+ * Identity is the server's: ids are assigned here and `from` is stamped on every relay.
+ * Wire protocol: docs/protocol.md.
+ */
+import type { ServerWebSocket, WebSocketHandler } from "bun";
+import {
+  CLIENT_MESSAGE_TYPES,
+  CLOSE,
+  ClientMessage,
+  type ErrorCode,
+  type LeaveReason,
+  type ServerMessage,
+} from "../shared/protocol.ts";
+import type { Config } from "./config.ts";
+import { type Connection, createConnection } from "./connection.ts";
+import { randomId } from "./random-id.ts";
+import type { Logger } from "./logger.ts";
+import type { Rooms } from "./rooms.ts";
+
+type Socket = ServerWebSocket<Connection>;
+
+/** Bytes a slow reader may have queued before its socket is closed instead of growing. */
+const BACKPRESSURE_LIMIT = 1024 * 1024;
+/** Peer ids: 72 random bits. */
+const PEER_ID_BYTES = 9;
+
+export interface Signaling {
+  /** Bun's handler plus its limits, for `Bun.serve({ websocket })`. */
+  readonly websocket: WebSocketHandler<Connection>;
+  /** Connection state for a socket about to be upgraded, or null if the address is at its limit. */
+  admit(address: string): Connection | null;
+  /** Gives back what `admit` took when the upgrade did not happen after all. */
+  abandon(c: Connection): void;
+  /** Closes every socket (e.g. 1001 on shutdown). */
+  closeAll(code: number, reason: string): void;
+  connectionCount(): number;
+}
+
+export function createSignaling(config: Config, rooms: Rooms, log: Logger): Signaling {
+  const sockets = new Set<Socket>();
+  const perAddress = new Map<string, number>();
+
+  const send = (ws: Socket, msg: ServerMessage) => {
+    ws.send(JSON.stringify(msg));
+  };
+  const fail = (ws: Socket, code: ErrorCode, message: string) => {
+    log.info("error", { code, room: ws.data.room ?? undefined, peer: ws.data.id ?? undefined });
+    send(ws, { type: "error", code, message });
+  };
+
+  const leaveRoom = async (c: Connection, reason: LeaveReason) => {
+    const { room, id } = c;
+    if (room === null || id === null) return;
+    c.room = null;
+    c.id = null;
+    await rooms.leave(room, id, reason);
+    log.info("leave", { room, peer: id, reason });
+  };
+
+  const join = async (ws: Socket, room: string) => {
+    const c = ws.data;
+    const id = randomId(PEER_ID_BYTES);
+    c.joining = true;
+    const outcome = await rooms.join(room, {
+      id,
+      deliver: (frame) => {
+        ws.send(frame);
+      },
+    });
+    c.joining = false;
+    if (outcome.kind === "full") {
+      log.info("full", { room });
+      return send(ws, { type: "full", room, capacity: outcome.capacity });
+    }
+    if (outcome.kind === "room-limit") {
+      return fail(ws, "room-limit", "The server holds as many rooms as it may; try again later.");
+    }
+    if (c.closed) {
+      // The socket went away while the join was in flight: give the seat straight back.
+      await rooms.leave(room, id, "closed");
+      return;
+    }
+    c.room = room;
+    c.id = id;
+    const resume = randomId(24);
+    log.info("join", { room, peer: id });
+    const info = { room, id, capacity: rooms.capacity, resume };
+    send(ws, outcome.kind === "created" ? { type: "created", ...info } : { type: "joined", ...info, peers: outcome.peers });
+  };
+
+  const handle = async (ws: Socket, msg: ClientMessage) => {
+    const c = ws.data;
+    if (msg.type === "ping") return send(ws, { type: "pong" });
+    if (c.joining) return fail(ws, "not-joined", "A join is still in progress; wait for its answer.");
+    switch (msg.type) {
+      case "join":
+        if (c.room !== null) return fail(ws, "already-joined", `Already in room "${c.room}"; leave it first.`);
+        return join(ws, msg.room);
+      case "leave": {
+        const room = c.room;
+        if (room === null) return fail(ws, "not-joined", "Not in a room.");
+        await leaveRoom(c, "left");
+        return send(ws, { type: "left", room });
+      }
+      case "description":
+      case "candidate":
+      case "app": {
+        if (c.room === null || c.id === null) return fail(ws, "not-joined", "Join a room before signaling.");
+        // Rebuilt from the parsed message: unknown fields are dropped and `from` is ours.
+        const relayed: ServerMessage =
+          msg.type === "description"
+            ? { type: "description", from: c.id, description: msg.description }
+            : msg.type === "candidate"
+              ? { type: "candidate", from: c.id, candidate: msg.candidate }
+              : { type: "app", from: c.id, payload: msg.payload };
+        if (!rooms.relay(c.room, c.id, msg.to, JSON.stringify(relayed))) {
+          return fail(ws, "no-such-peer", `No peer "${msg.to}" in this room.`);
+        }
+        return;
+      }
+      default: {
+        const unreachable: never = msg;
+        return unreachable;
+      }
+    }
+  };
+
+  /** Drops a message over the rate limit; a socket that keeps at it is closed. */
+  const throttle = (ws: Socket) => {
+    const c = ws.data;
+    if (!c.strikes.take()) {
+      log.info("flood-closed", { room: c.room ?? undefined, peer: c.id ?? undefined, address: c.address });
+      ws.close(CLOSE.policyViolation, "Message rate limit exceeded");
+      return;
+    }
+    if (!c.throttled) {
+      c.throttled = true;
+      fail(ws, "rate-limited", `Too many messages: at most ${config.rateLimit.perSecond} a second. This one was dropped.`);
+    }
+  };
+
+  const onMessage = (ws: Socket, raw: string | Buffer) => {
+    const c = ws.data;
+    const now = performance.now();
+    c.lastSeen = now;
+    if (!c.bucket.take(now)) return throttle(ws);
+    c.throttled = false;
+    if (typeof raw !== "string") {
+      return fail(ws, "binary-unsupported", "Binary frames are not part of this protocol; send JSON text frames.");
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return fail(ws, "bad-json", "The frame is not valid JSON.");
+    }
+    const parsed = ClientMessage.safeParse(value);
+    if (!parsed.success) {
+      const [code, sentence] = describeInvalid(value, parsed.error.issues);
+      return fail(ws, code, sentence);
+    }
+    handle(ws, parsed.data).catch((err) => {
+      log.error("internal", { room: c.room ?? undefined, peer: c.id ?? undefined, message: String(err) });
+      if (!c.closed) fail(ws, "internal", "The server could not handle this message.");
+    });
+  };
+
+  const release = (address: string) => {
+    const n = (perAddress.get(address) ?? 1) - 1;
+    if (n <= 0) perAddress.delete(address);
+    else perAddress.set(address, n);
+  };
+
+  return {
+    websocket: {
+      maxPayloadLength: config.maxMessageBytes,
+      idleTimeout: config.heartbeatSeconds,
+      sendPings: true,
+      backpressureLimit: BACKPRESSURE_LIMIT,
+      closeOnBackpressureLimit: true,
+      open(ws) {
+        sockets.add(ws);
+      },
+      message(ws, raw) {
+        try {
+          onMessage(ws, raw);
+        } catch (err) {
+          // e.g. a payload nested too deep to re-encode: this frame fails, the socket lives.
+          log.error("internal", { peer: ws.data.id ?? undefined, message: String(err) });
+          fail(ws, "internal", "The server could not handle this message.");
+        }
+      },
+      pong(ws) {
+        ws.data.lastSeen = performance.now();
+      },
+      close(ws) {
+        const c = ws.data;
+        c.closed = true;
+        sockets.delete(ws);
+        release(c.address);
+        const silentFor = (performance.now() - c.lastSeen) / 1000;
+        const reason: LeaveReason = silentFor >= config.heartbeatSeconds - 1 ? "timeout" : "closed";
+        leaveRoom(c, reason).catch((err) => log.error("internal", { message: String(err) }));
+      },
+    },
+
+    admit(address) {
+      const n = perAddress.get(address) ?? 0;
+      if (n >= config.maxConnectionsPerAddress) return null;
+      perAddress.set(address, n + 1);
+      return createConnection(address, config.rateLimit);
+    },
+
+    abandon(c) {
+      release(c.address);
+    },
+
+    closeAll(code, reason) {
+      for (const ws of sockets) ws.close(code, reason);
+    },
+
+    connectionCount: () => sockets.size,
+  };
+}
+
+/** Turns a schema failure into an error code and one short sentence. */
+function describeInvalid(
+  value: unknown,
+  issues: readonly { path: PropertyKey[]; message: string }[],
+): [ErrorCode, string] {
+  const type = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
+  if (typeof type !== "string" || !(CLIENT_MESSAGE_TYPES as readonly string[]).includes(type)) {
+    const shown = typeof type === "string" ? `"${type.slice(0, 32)}"` : "missing";
+    return ["unknown-type", `Message type ${shown} is not one of: ${CLIENT_MESSAGE_TYPES.join(", ")}.`];
+  }
+  const first = issues[0];
+  const where = first && first.path.length > 0 ? first.path.map(String).join(".") : "message";
+  return ["bad-message", `Invalid "${type}" message: ${where}: ${first?.message ?? "invalid"}.`];
+}

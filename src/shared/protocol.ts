@@ -1,0 +1,182 @@
+/**
+ * The signaling protocol: every frame on `GET /ws`, in both directions, is one JSON
+ * object of these unions, discriminated on `type`. Server and browser components
+ * import this module; it imports nothing but zod (the tree-shakable `zod/mini` API,
+ * for the browser bundle's sake). docs/protocol.md describes the same messages in prose.
+ */
+import * as z from "zod/mini";
+
+/** Room names: 1–64 of ASCII letters, digits, `-` and `_`. Safe in URLs and HTML as is. */
+export const ROOM_NAME_MAX = 64;
+export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+export const RoomName = z.string().check(
+  z.minLength(1, "Room name is empty."),
+  z.maxLength(ROOM_NAME_MAX, `Room name is longer than ${ROOM_NAME_MAX} characters.`),
+  z.regex(ROOM_NAME_PATTERN, "Room name may only hold letters, digits, '-' and '_'."),
+);
+
+/** Peer ids are assigned by the server. */
+export const PeerId = z.string().check(z.minLength(1), z.maxLength(32), z.regex(/^[A-Za-z0-9_-]+$/));
+
+/** Upper bounds that hold whatever the server's frame limit is. */
+export const SDP_MAX = 64 * 1024;
+export const CANDIDATE_MAX = 2048;
+
+export const SessionDescription = z.object({
+  type: z.enum(["offer", "answer", "pranswer", "rollback"]),
+  sdp: z.optional(z.string().check(z.maxLength(SDP_MAX))),
+});
+
+/** What RTCIceCandidate.toJSON() gives. */
+export const IceCandidate = z.object({
+  candidate: z.string().check(z.maxLength(CANDIDATE_MAX)),
+  sdpMid: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
+  sdpMLineIndex: z.optional(z.nullable(z.int().check(z.nonnegative(), z.lte(1024)))),
+  usernameFragment: z.optional(z.nullable(z.string().check(z.maxLength(256)))),
+});
+
+/** A resume token, issued at join, lets a reconnecting peer take back its own seat. */
+export const ResumeToken = z.string().check(z.minLength(16), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/));
+
+// ---- client → server -------------------------------------------------------------
+
+/** Relayed messages go to one peer of the sender's room (`to`), or to all others. */
+const target = { to: z.optional(PeerId) };
+
+export const JoinMessage = z.object({
+  type: z.literal("join"),
+  room: RoomName,
+  resume: z.optional(ResumeToken),
+});
+export const LeaveMessage = z.object({ type: z.literal("leave") });
+export const DescriptionMessage = z.object({
+  type: z.literal("description"),
+  ...target,
+  description: SessionDescription,
+});
+/** `candidate: null` signals end-of-candidates. */
+export const CandidateMessage = z.object({
+  type: z.literal("candidate"),
+  ...target,
+  candidate: z.nullable(IceCandidate),
+});
+/** An opaque application payload (any JSON value; bounded by the frame size limit). */
+export const AppMessage = z.object({
+  type: z.literal("app"),
+  ...target,
+  payload: z.unknown(),
+});
+export const PingMessage = z.object({ type: z.literal("ping") });
+
+export const ClientMessage = z.discriminatedUnion("type", [
+  JoinMessage,
+  LeaveMessage,
+  DescriptionMessage,
+  CandidateMessage,
+  AppMessage,
+  PingMessage,
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+export type ClientMessageType = ClientMessage["type"];
+export const CLIENT_MESSAGE_TYPES = ["join", "leave", "description", "candidate", "app", "ping"] as const;
+
+// ---- server → client -------------------------------------------------------------
+
+const from = { from: PeerId };
+const roomInfo = {
+  room: RoomName,
+  /** The id the server gave this connection in this room. */
+  id: PeerId,
+  capacity: z.int().check(z.positive()),
+  resume: ResumeToken,
+};
+
+/** You are the first in the room: wait for someone to join. */
+export const CreatedMessage = z.object({ type: z.literal("created"), ...roomInfo });
+/** You joined a room that already had `peers` in it. */
+export const JoinedMessage = z.object({
+  type: z.literal("joined"),
+  ...roomInfo,
+  peers: z.array(PeerId),
+});
+export const FullMessage = z.object({
+  type: z.literal("full"),
+  room: RoomName,
+  capacity: z.int().check(z.positive()),
+});
+export const PeerJoinedMessage = z.object({ type: z.literal("peer-joined"), peer: PeerId });
+export const LEAVE_REASONS = ["left", "closed", "timeout"] as const;
+export const PeerLeftMessage = z.object({
+  type: z.literal("peer-left"),
+  peer: PeerId,
+  reason: z.enum(LEAVE_REASONS),
+});
+/** Answer to `leave`: the socket is in no room now and may join another. */
+export const LeftMessage = z.object({ type: z.literal("left"), room: RoomName });
+export const RelayedDescription = z.object({
+  type: z.literal("description"),
+  ...from,
+  description: SessionDescription,
+});
+export const RelayedCandidate = z.object({
+  type: z.literal("candidate"),
+  ...from,
+  candidate: z.nullable(IceCandidate),
+});
+export const RelayedApp = z.object({ type: z.literal("app"), ...from, payload: z.unknown() });
+export const PongMessage = z.object({ type: z.literal("pong") });
+
+/** Stable, machine-readable error codes; `message` carries a human sentence. */
+export const ERROR_CODES = [
+  "bad-json",
+  "bad-message",
+  "unknown-type",
+  "binary-unsupported",
+  "not-joined",
+  "already-joined",
+  "no-such-peer",
+  "rate-limited",
+  "room-limit",
+  "bad-resume",
+  "internal",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+export const ErrorMessage = z.object({
+  type: z.literal("error"),
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+});
+
+export const ServerMessage = z.discriminatedUnion("type", [
+  CreatedMessage,
+  JoinedMessage,
+  FullMessage,
+  PeerJoinedMessage,
+  PeerLeftMessage,
+  LeftMessage,
+  RelayedDescription,
+  RelayedCandidate,
+  RelayedApp,
+  PongMessage,
+  ErrorMessage,
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+export type ServerMessageOf<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;
+export type LeaveReason = (typeof LEAVE_REASONS)[number];
+
+/** WebSocket close codes the server uses (docs/protocol.md lists them with their causes). */
+export const CLOSE = {
+  /** Server shutting down: reconnect later. */
+  goingAway: 1001,
+  /** Kept flooding past the rate limit, or too many connections from one address. */
+  policyViolation: 1008,
+  /** A frame above the size limit. */
+  tooBig: 1009,
+  /** The server failed unexpectedly. */
+  internalError: 1011,
+} as const;
+
+/** In a pair, the peer with the smaller id is the polite one (W3C perfect negotiation). */
+export function isPolite(self: string, other: string): boolean {
+  return self < other;
+}
