@@ -60,11 +60,26 @@ export const CandidateMessage = z.object({
   ...target,
   candidate: z.nullable(IceCandidate),
 });
+/** App payloads may nest this deep; deeper ones are refused, not relayed to browsers. */
+export const PAYLOAD_MAX_DEPTH = 32;
+
+/** True when `value` nests no deeper than `max` levels of arrays and objects. */
+export function withinDepth(value: unknown, max: number): boolean {
+  if (typeof value !== "object" || value === null) return true;
+  if (max <= 0) return false;
+  for (const v of Object.values(value)) if (!withinDepth(v, max - 1)) return false;
+  return true;
+}
+
+const Payload = z.unknown().check(
+  z.refine((v) => withinDepth(v, PAYLOAD_MAX_DEPTH), `Payload nests deeper than ${PAYLOAD_MAX_DEPTH} levels.`),
+);
+
 /** An opaque application payload (any JSON value; bounded by the frame size limit). */
 export const AppMessage = z.object({
   type: z.literal("app"),
   ...target,
-  payload: z.unknown(),
+  payload: Payload,
 });
 export const PingMessage = z.object({ type: z.literal("ping") });
 
@@ -123,7 +138,7 @@ export const RelayedCandidate = z.object({
   ...from,
   candidate: z.nullable(IceCandidate),
 });
-export const RelayedApp = z.object({ type: z.literal("app"), ...from, payload: z.unknown() });
+export const RelayedApp = z.object({ type: z.literal("app"), ...from, payload: Payload });
 export const PongMessage = z.object({ type: z.literal("pong") });
 
 /** Stable, machine-readable error codes; `message` carries a human sentence. */

@@ -1,0 +1,163 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { Client, joined, pair, startTestServer } from "./harness.ts";
+
+describe("bad input gets a clear error and the socket stays usable", () => {
+  const server = startTestServer();
+  afterAll(() => server.shutdown());
+
+  const cases: [string, unknown, string][] = [
+    ["malformed JSON", "{\"type\": \"join\",", "bad-json"],
+    ["not an object", "[1,2,3]", "unknown-type"],
+    ["unknown type", { type: "dance" }, "unknown-type"],
+    ["no type", { room: "x" }, "unknown-type"],
+    ["wrong field type", { type: "join", room: 42 }, "bad-message"],
+    ["room name with a space", { type: "join", room: "my room" }, "bad-message"],
+    ["room name with markup", { type: "join", room: "<script>alert(1)</script>" }, "bad-message"],
+    ["room name too long", { type: "join", room: "r".repeat(65) }, "bad-message"],
+    ["empty room name", { type: "join", room: "" }, "bad-message"],
+    ["bad description type", { type: "description", description: { type: "hello", sdp: "" } }, "bad-message"],
+    ["signal before joining", { type: "description", description: { type: "offer", sdp: "v=0" } }, "not-joined"],
+    ["candidate before joining", { type: "candidate", candidate: null }, "not-joined"],
+    ["leave before joining", { type: "leave" }, "not-joined"],
+  ];
+
+  for (const [name, frame, code] of cases) {
+    test(name, async () => {
+      const c = await Client.connect(server.wsUrl);
+      c.send(frame);
+      const err = await c.next("error");
+      expect(err.code).toBe(code);
+      expect(err.message.length).toBeGreaterThan(10);
+      c.send({ type: "join", room: `after-${code}` });
+      expect((await c.next()).type).toMatch(/^(created|joined)$/);
+      c.close();
+    });
+  }
+
+  test("join while joined", async () => {
+    const a = await joined(server.wsUrl, "twice");
+    a.client.send({ type: "join", room: "twice-other" });
+    const err = await a.client.next("error");
+    expect(err.code).toBe("already-joined");
+    a.client.send({ type: "ping" });
+    await a.client.next("pong");
+    a.client.close();
+  });
+
+  test("a target peer not in the room", async () => {
+    const { a, b } = await pair(server.wsUrl, "target-1");
+    const other = await joined(server.wsUrl, "target-2");
+    a.client.send({ type: "app", to: other.id, payload: "psst" });
+    expect((await a.client.next("error")).code).toBe("no-such-peer");
+    a.client.send({ type: "app", to: a.id, payload: "myself" });
+    expect((await a.client.next("error")).code).toBe("no-such-peer");
+    await other.client.expectQuiet();
+    await b.client.expectQuiet();
+    a.client.send({ type: "app", to: b.id, payload: "ok" });
+    expect((await b.client.next("app")).payload).toBe("ok");
+    for (const x of [a, b, other]) x.client.close();
+  });
+
+  test("a binary frame is refused with its own code", async () => {
+    const { a, b } = await pair(server.wsUrl, "binary");
+    a.client.ws.send(new Uint8Array([1, 2, 3]));
+    expect((await a.client.next("error")).code).toBe("binary-unsupported");
+    await b.client.expectQuiet();
+    a.client.send({ type: "app", payload: 1 });
+    expect((await b.client.next("app")).payload).toBe(1);
+    a.client.close();
+    b.client.close();
+  });
+
+  test("a frame above the size limit closes with 1009; the room is told", async () => {
+    const { a, b } = await pair(server.wsUrl, "oversize");
+    a.client.send({ type: "app", payload: "x".repeat(64 * 1024) });
+    expect((await a.client.closed()).code).toBe(1009);
+    expect((await b.client.next("peer-left")).peer).toBe(a.id);
+    b.client.close();
+  });
+
+  test("a payload nested too deep to handle fails alone", async () => {
+    const { a, b } = await pair(server.wsUrl, "deep");
+    a.client.send(`{"type":"app","payload":${"[".repeat(20000)}${"]".repeat(20000)}}`);
+    const err = await a.client.next("error");
+    expect(err.code).toBe("bad-message");
+    expect(err.message).toContain("deeper than 32");
+    a.client.send({ type: "app", payload: JSON.parse("[".repeat(32) + "]".repeat(32)) });
+    expect((await b.client.next("app")).payload).toBeArray();
+    a.client.send({ type: "app", payload: "still here" });
+    expect((await b.client.next("app")).payload).toBe("still here");
+    a.client.close();
+    b.client.close();
+  });
+
+  test("__proto__ and constructor keys neither pollute nor pass through", async () => {
+    const { a, b } = await pair(server.wsUrl, "proto");
+    a.client.send('{"type":"description","__proto__":{"polluted":1},"constructor":{"x":1},"description":{"type":"offer","sdp":"v=0","__proto__":{"y":2}}}');
+    expect(await b.client.next("description")).toEqual({ type: "description", from: a.id, description: { type: "offer", sdp: "v=0" } });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    a.client.close();
+    b.client.close();
+  });
+});
+
+describe("rate limit", () => {
+  const server = startTestServer({ RATE_LIMIT_PER_SECOND: "20", RATE_LIMIT_BURST: "40" });
+  afterAll(() => server.shutdown());
+
+  test("a flooder is told, then closed with 1008, while a neighbouring room goes on untouched", async () => {
+    const flood = await pair(server.wsUrl, "flooded");
+    const calm = await pair(server.wsUrl, "calm");
+    let floodDone = false;
+    const flooding = (async () => {
+      // Bounded: at most 20,000 frames, stopping when the socket is closed.
+      for (let i = 0; i < 20_000 && !flood.a.client.closeEvent; i++) {
+        flood.a.client.send({ type: "app", payload: i });
+        if (i % 200 === 0) await Bun.sleep(1);
+      }
+      floodDone = true;
+    })();
+    // The calm pair ping-pongs within its own limit while the flood runs.
+    for (let i = 0; i < 15; i++) {
+      calm.a.client.send({ type: "app", payload: { i } });
+      expect((await calm.b.client.next("app")).payload).toEqual({ i });
+      calm.b.client.send({ type: "app", payload: { i } });
+      expect((await calm.a.client.next("app")).payload).toEqual({ i });
+      await Bun.sleep(20);
+    }
+    await flooding;
+    expect(floodDone).toBe(true);
+    const errs = flood.a.client.received.filter((m) => m.type === "error");
+    expect(errs.length).toBeGreaterThanOrEqual(1);
+    expect(errs.every((e) => e.type === "error" && e.code === "rate-limited")).toBe(true);
+    expect((await flood.a.client.closed()).code).toBe(1008);
+    // The flooder's peer got at most what the bucket let through, then the leave.
+    const got = flood.b.client.received.filter((m) => m.type === "app").length;
+    expect(got).toBeGreaterThanOrEqual(35);
+    expect(got).toBeLessThan(200);
+    expect(flood.b.client.received.at(-1)).toMatchObject({ type: "peer-left", peer: flood.a.id });
+    await calm.a.client.expectQuiet();
+    for (const x of [flood.b, calm.a, calm.b]) x.client.close();
+  }, 30_000);
+
+  test("a client briefly over the limit is told but not closed", async () => {
+    const { a, b } = await pair(server.wsUrl, "bursty");
+    for (let i = 0; i < 60; i++) a.client.send({ type: "app", payload: i });
+    const errs = [];
+    const apps = [];
+    await Bun.sleep(300);
+    for (const m of a.client.received) if (m.type === "error") errs.push(m);
+    for (const m of b.client.received) if (m.type === "app") apps.push(m);
+    expect(errs.map((e) => e.type === "error" && e.code)).toEqual(["rate-limited"]);
+    expect(apps.length).toBeGreaterThanOrEqual(35);
+    expect(apps.length).toBeLessThan(60);
+    await Bun.sleep(1000);
+    a.client.send({ type: "app", payload: "later" });
+    expect(b.client.received.length).toBeGreaterThan(0);
+    await Bun.sleep(100);
+    expect(b.client.received.at(-1)).toMatchObject({ type: "app", payload: "later" });
+    expect(a.client.closeEvent).toBeNull();
+    a.client.close();
+    b.client.close();
+  });
+});

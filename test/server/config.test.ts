@@ -1,0 +1,55 @@
+import { describe, expect, test } from "bun:test";
+import { ConfigError, parseConfig } from "../../src/server/config.ts";
+
+describe("configuration", () => {
+  test("defaults", () => {
+    const c = parseConfig({});
+    expect(c).toMatchObject({
+      port: 3000,
+      host: "127.0.0.1",
+      roomCapacity: 2,
+      maxMessageBytes: 65536,
+      rateLimit: { perSecond: 50, burst: 200 },
+      heartbeatSeconds: 30,
+      allowedOrigins: [],
+      production: false,
+    });
+  });
+
+  test("values from the environment", () => {
+    const c = parseConfig({ PORT: "8080", ROOM_CAPACITY: "16", ALLOWED_ORIGINS: "https://a.example, https://b.example:8443", NODE_ENV: "production" });
+    expect(c.port).toBe(8080);
+    expect(c.roomCapacity).toBe(16);
+    expect(c.allowedOrigins).toEqual(["https://a.example", "https://b.example:8443"]);
+    expect(c.production).toBe(true);
+  });
+
+  const bad: [Record<string, string>, string][] = [
+    [{ PORT: "eighty" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ ROOM_CAPACITY: "17" }, "ROOM_CAPACITY"],
+    [{ ROOM_CAPACITY: "1" }, "ROOM_CAPACITY"],
+    [{ MAX_MESSAGE_BYTES: "-5" }, "MAX_MESSAGE_BYTES"],
+    [{ RATE_LIMIT_PER_SECOND: "0" }, "RATE_LIMIT_PER_SECOND"],
+    [{ HEARTBEAT_SECONDS: "1.5" }, "HEARTBEAT_SECONDS"],
+    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    [{ ALLOWED_ORIGINS: "example.com" }, "ALLOWED_ORIGINS"],
+    [{ ALLOWED_ORIGINS: "https://example.com/path" }, "ALLOWED_ORIGINS"],
+  ];
+  for (const [env, name] of bad) {
+    test(`a bad ${name} is named`, () => {
+      expect(() => parseConfig(env)).toThrow(ConfigError);
+      expect(() => parseConfig(env)).toThrow(name);
+    });
+  }
+
+  test("a bad value stops start-up with a message naming the variable", async () => {
+    const p = Bun.spawn(["bun", "src/server/main.ts"], {
+      env: { ...process.env, PORT: "0", ROOM_CAPACITY: "99" },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    expect(await p.exited).toBe(1);
+    expect(await new Response(p.stderr).text()).toContain("ROOM_CAPACITY");
+  });
+});

@@ -1,0 +1,131 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { Client, joined, pair, startTestServer } from "./harness.ts";
+
+const offer = { type: "offer", sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n" } as const;
+const candidate = { candidate: "candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host", sdpMid: "0", sdpMLineIndex: 0, usernameFragment: "abcd" };
+
+describe("relay", () => {
+  const server = startTestServer({ ROOM_CAPACITY: "3" });
+  afterAll(() => server.shutdown());
+
+  test("description, candidate, end-of-candidates and app payload reach the other peer, stamped", async () => {
+    const { a, b } = await pair(server.wsUrl, "relay-1");
+    a.client.send({ type: "description", description: offer });
+    expect(await b.client.next("description")).toEqual({ type: "description", from: a.id, description: offer });
+    b.client.send({ type: "candidate", to: a.id, candidate });
+    expect(await a.client.next("candidate")).toEqual({ type: "candidate", from: b.id, candidate });
+    b.client.send({ type: "candidate", candidate: null });
+    expect(await a.client.next("candidate")).toEqual({ type: "candidate", from: b.id, candidate: null });
+    a.client.send({ type: "app", payload: { chat: "hello", n: [1, 2] } });
+    expect(await b.client.next("app")).toEqual({ type: "app", from: a.id, payload: { chat: "hello", n: [1, 2] } });
+    await a.client.expectQuiet();
+    a.client.close();
+    b.client.close();
+  });
+
+  test("to one peer by id, or to all others of the room", async () => {
+    const a = await joined(server.wsUrl, "relay-2");
+    const b = await joined(server.wsUrl, "relay-2");
+    const c = await joined(server.wsUrl, "relay-2");
+    await a.client.next("peer-joined");
+    await a.client.next("peer-joined");
+    await b.client.next("peer-joined");
+    a.client.send({ type: "app", to: c.id, payload: "just c" });
+    expect(await c.client.next("app")).toMatchObject({ from: a.id, payload: "just c" });
+    await b.client.expectQuiet();
+    a.client.send({ type: "app", payload: "everyone" });
+    expect(await b.client.next("app")).toMatchObject({ from: a.id, payload: "everyone" });
+    expect(await c.client.next("app")).toMatchObject({ from: a.id, payload: "everyone" });
+    await a.client.expectQuiet(); // never echoed to the sender
+    for (const x of [a, b, c]) x.client.close();
+  });
+
+  test("a spoofed sender is ignored: `from` is always the server's", async () => {
+    const { a, b } = await pair(server.wsUrl, "relay-3");
+    a.client.send({ type: "app", from: b.id, payload: "spoof" });
+    const got = await b.client.next("app");
+    expect(got.from).toBe(a.id);
+    // Unknown fields are dropped, not relayed.
+    a.client.send({ type: "description", description: offer, extra: "x".repeat(100), from: "nobody" });
+    const d = await b.client.next("description");
+    expect(d).toEqual({ type: "description", from: a.id, description: offer });
+    a.client.close();
+    b.client.close();
+  });
+
+  test("nothing crosses rooms: 1,000 busy rooms", async () => {
+    const ROOMS = 1000;
+    const ROUNDS = 3;
+    const big = startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: "5000", RATE_LIMIT_PER_SECOND: "1000" });
+    try {
+      const pairs = [];
+      for (let i = 0; i < ROOMS; i += 100) {
+        pairs.push(...(await Promise.all(Array.from({ length: 100 }, (_, k) => pair(big.wsUrl, `busy-${i + k}`)))));
+      }
+      for (let r = 0; r < ROUNDS; r++) {
+        pairs.forEach(({ a, b }, i) => {
+          a.client.send({ type: "app", payload: { room: `busy-${i}`, r } });
+          b.client.send({ type: "app", payload: { room: `busy-${i}`, r } });
+        });
+      }
+      let delivered = 0;
+      await Promise.all(
+        pairs.map(async ({ a, b }, i) => {
+          for (const [me, other] of [[a, b], [b, a]] as const) {
+            for (let r = 0; r < ROUNDS; r++) {
+              const m = await me.client.next("app", 15_000);
+              expect(m.from).toBe(other.id);
+              expect(m.payload).toEqual({ room: `busy-${i}`, r });
+              delivered++;
+            }
+          }
+        }),
+      );
+      expect(delivered).toBe(ROOMS * 2 * ROUNDS);
+      // No stray frame anywhere after the exchange.
+      await Bun.sleep(200);
+      const stray = pairs.reduce((n, { a, b }) => n + a.client.received.length + b.client.received.length, 0);
+      // per room: created, joined, peer-joined, and each side's app messages
+      expect(stray).toBe(ROOMS * (3 + 2 * ROUNDS));
+      for (const { a, b } of pairs) {
+        a.client.close();
+        b.client.close();
+      }
+    } finally {
+      await big.shutdown();
+    }
+  }, 60_000);
+});
+
+describe("every server message kind matches the protocol schema", () => {
+  const server = startTestServer();
+  afterAll(() => server.shutdown());
+
+  test("created, joined, full, peer-joined, peer-left, left, description, candidate, app, pong, error", async () => {
+    const { a, b } = await pair(server.wsUrl, "schema");
+    const c = await Client.connect(server.wsUrl);
+    c.send({ type: "join", room: "schema" });
+    await c.next("full");
+    a.client.send({ type: "description", description: offer });
+    a.client.send({ type: "candidate", candidate });
+    a.client.send({ type: "app", payload: null });
+    a.client.send({ type: "ping" });
+    a.client.send("{nope");
+    b.client.send({ type: "leave" });
+    await b.client.next("description");
+    await b.client.next("candidate");
+    await b.client.next("app");
+    await b.client.next("left");
+    await a.client.next("pong");
+    await a.client.next("error");
+    await a.client.next("peer-left");
+    // The harness parses every frame with ServerMessage and records failures.
+    const all = [a.client, b.client, c];
+    expect(all.flatMap((x) => x.invalid)).toEqual([]);
+    const seen = new Set(all.flatMap((x) => x.received.map((m) => m.type)));
+    const { ServerMessage } = await import("../../src/shared/protocol.ts");
+    const kinds = ServerMessage.def.options.map((o) => o.shape.type.def.values[0]);
+    expect([...seen].sort()).toEqual([...kinds].sort());
+    for (const x of all) x.close();
+  });
+});
