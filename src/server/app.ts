@@ -1,17 +1,20 @@
-/** The HTTP application: health, the signaling upgrade, and (later) the site's pages. */
+/** The HTTP application: health, the signaling upgrade, and the site. */
 import type { Server } from "bun";
 import { Hono } from "hono";
+import type { Assets } from "./assets.ts";
 import type { Config } from "./config.ts";
 import type { Connection } from "./connection.ts";
 import type { Logger } from "./logger.ts";
 import { isOriginAllowed } from "./origin.ts";
 import type { Rooms } from "./rooms.ts";
 import { createSignaling, type Signaling } from "./signaling.ts";
+import { createSite } from "./site.tsx";
 
 export interface AppDeps {
   config: Config;
   rooms: Rooms;
   log: Logger;
+  assets: Assets;
 }
 
 /** Bun passes its Server to `fetch` as the second argument: Hono's `c.env`. */
@@ -22,7 +25,7 @@ export interface App {
   signaling: Signaling;
 }
 
-export function createApp({ config, rooms, log }: AppDeps): App {
+export function createApp({ config, rooms, log, assets }: AppDeps): App {
   const signaling = createSignaling(config, rooms, log);
   const app = new Hono<AppEnv>();
 
@@ -48,6 +51,12 @@ export function createApp({ config, rooms, log }: AppDeps): App {
     }
     // Bun has taken over the socket; this response is not sent.
     return new Response(null);
+  });
+
+  app.route("/", createSite({ config, rooms, assets }));
+  app.onError((err, c) => {
+    log.error("http-error", { path: c.req.path, message: String(err) });
+    return c.text("Something went wrong on the server.", 500);
   });
 
   return { fetch: app.fetch, signaling };

@@ -11,7 +11,8 @@ try {
   process.exit(1);
 }
 
-const server = startServer(config);
+// Development rebuilds the components on change; production builds them once, minified.
+const server = await startServer(config, { watch: !config.production });
 server.log.info("listening", { url: server.url, port: server.port });
 
 let stopping = false;

@@ -1,6 +1,7 @@
 /** Starts the app on Bun.serve; used by main.ts and by tests on an ephemeral port. */
 import { CLOSE } from "../shared/protocol.ts";
 import { createApp } from "./app.ts";
+import { type Assets, createAssets } from "./assets.ts";
 import type { Config } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMemoryRooms } from "./memory-rooms.ts";
@@ -15,10 +16,21 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
-export function startServer(config: Config, options: { log?: Logger; rooms?: Rooms } = {}): RunningServer {
+export interface ServerOptions {
+  log?: Logger;
+  rooms?: Rooms;
+  /** A bundle built elsewhere (tests share one); otherwise built here. */
+  assets?: Assets;
+  /** Rebuild the bundle on source changes (development). */
+  watch?: boolean;
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const rooms = options.rooms ?? createMemoryRooms({ capacity: config.roomCapacity, maxRooms: config.maxRooms });
-  const app = createApp({ config, rooms, log });
+  const ownAssets = options.assets ? null : await createAssets({ production: config.production, watch: options.watch ?? false });
+  const assets = options.assets ?? ownAssets!;
+  const app = createApp({ config, rooms, log, assets });
   const server = Bun.serve({
     port: config.port,
     hostname: config.host,
@@ -34,6 +46,7 @@ export function startServer(config: Config, options: { log?: Logger; rooms?: Roo
     async shutdown() {
       app.signaling.closeAll(CLOSE.goingAway, "Server shutting down");
       await server.stop();
+      await ownAssets?.dispose();
     },
   };
 }

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { Client, joined, pair, startTestServer } from "./harness.ts";
+import type { ErrorCode } from "../../src/shared/protocol.ts";
+import { Client, joined, pair, startTestServer, useServer } from "./harness.ts";
 
 describe("bad input gets a clear error and the socket stays usable", () => {
-  const server = startTestServer();
-  afterAll(() => server.shutdown());
+  const server = useServer();
 
-  const cases: [string, unknown, string][] = [
+  const cases: [string, unknown, ErrorCode][] = [
     ["malformed JSON", "{\"type\": \"join\",", "bad-json"],
     ["not an object", "[1,2,3]", "unknown-type"],
     ["unknown type", { type: "dance" }, "unknown-type"],
@@ -102,8 +102,7 @@ describe("bad input gets a clear error and the socket stays usable", () => {
 });
 
 describe("rate limit", () => {
-  const server = startTestServer({ RATE_LIMIT_PER_SECOND: "20", RATE_LIMIT_BURST: "40" });
-  afterAll(() => server.shutdown());
+  const server = useServer({ RATE_LIMIT_PER_SECOND: "20", RATE_LIMIT_BURST: "40" });
 
   test("a flooder is told, then closed with 1008, while a neighbouring room goes on untouched", async () => {
     const flood = await pair(server.wsUrl, "flooded");

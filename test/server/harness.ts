@@ -1,12 +1,39 @@
 /** A real server on an ephemeral port and real WebSocket clients that check every frame they get. */
-import { expect } from "bun:test";
+import { afterAll, beforeAll, expect } from "bun:test";
 import { ServerMessage, type ServerMessageOf } from "../../src/shared/protocol.ts";
 import { parseConfig } from "../../src/server/config.ts";
+import { type Assets, createAssets } from "../../src/server/assets.ts";
 import { type RunningServer, startServer } from "../../src/server/server.ts";
 
-export function startTestServer(env: Record<string, string> = {}): RunningServer & { wsUrl: string } {
-  const server = startServer(parseConfig({ PORT: "0", LOG_LEVEL: "silent", ...env }));
+let sharedAssets: Promise<Assets> | undefined;
+
+/** A server on an ephemeral port; all test servers of a process share one bundle build. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  sharedAssets ??= createAssets({ production: true, watch: false });
+  const server = await startServer(parseConfig({ PORT: "0", LOG_LEVEL: "silent", ...env }), { assets: await sharedAssets });
   return Object.assign(server, { wsUrl: server.url.replace(/^http/, "ws") + "/ws" });
+}
+
+export type TestServer = RunningServer & { wsUrl: string };
+
+/** Starts a server for the enclosing describe block and stops it afterwards. */
+export function useServer(env: Record<string, string> = {}): TestServer {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(env);
+  });
+  afterAll(() => server?.shutdown());
+  const get = () => {
+    if (!server) throw new Error("server not started yet");
+    return server;
+  };
+  return {
+    get port() { return get().port; },
+    get url() { return get().url; },
+    get wsUrl() { return get().wsUrl; },
+    get log() { return get().log; },
+    shutdown: () => get().shutdown(),
+  };
 }
 
 type Type = ServerMessage["type"];
@@ -21,7 +48,8 @@ export class Client {
   private cursor = 0;
 
   private constructor(url: string, headers?: Record<string, string>) {
-    this.ws = new WebSocket(url, headers ? { headers } : undefined);
+    // Bun's WebSocket takes headers (e.g. Origin) as a second argument.
+    this.ws = new WebSocket(url, (headers ? { headers } : undefined) as unknown as string[]);
     this.ws.addEventListener("message", (e) => {
       const value = JSON.parse(String(e.data));
       const r = ServerMessage.safeParse(value);

@@ -1,9 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { Client, startTestServer } from "./harness.ts";
+import { Client, useServer } from "./harness.ts";
 
 describe("HTTP", () => {
-  const server = startTestServer({ ALLOWED_ORIGINS: "https://embedder.example", MAX_CONNECTIONS_PER_ADDRESS: "3" });
-  afterAll(() => server.shutdown());
+  const server = useServer({ ALLOWED_ORIGINS: "https://embedder.example", MAX_CONNECTIONS_PER_ADDRESS: "3" });
 
   test("GET /healthz", async () => {
     const res = await fetch(`${server.url}/healthz`);

@@ -1,12 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { Client, joined, pair, startTestServer } from "./harness.ts";
+import { Client, joined, pair, startTestServer, useServer } from "./harness.ts";
 
 const offer = { type: "offer", sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n" } as const;
 const candidate = { candidate: "candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host", sdpMid: "0", sdpMLineIndex: 0, usernameFragment: "abcd" };
 
 describe("relay", () => {
-  const server = startTestServer({ ROOM_CAPACITY: "3" });
-  afterAll(() => server.shutdown());
+  const server = useServer({ ROOM_CAPACITY: "3" });
 
   test("description, candidate, end-of-candidates and app payload reach the other peer, stamped", async () => {
     const { a, b } = await pair(server.wsUrl, "relay-1");
@@ -56,7 +55,7 @@ describe("relay", () => {
   test("nothing crosses rooms: 1,000 busy rooms", async () => {
     const ROOMS = 1000;
     const ROUNDS = 3;
-    const big = startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: "5000", RATE_LIMIT_PER_SECOND: "1000" });
+    const big = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: "5000", RATE_LIMIT_PER_SECOND: "1000" });
     try {
       const pairs = [];
       for (let i = 0; i < ROOMS; i += 100) {
@@ -98,8 +97,7 @@ describe("relay", () => {
 });
 
 describe("every server message kind matches the protocol schema", () => {
-  const server = startTestServer();
-  afterAll(() => server.shutdown());
+  const server = useServer();
 
   test("created, joined, full, peer-joined, peer-left, left, description, candidate, app, pong, error", async () => {
     const { a, b } = await pair(server.wsUrl, "schema");

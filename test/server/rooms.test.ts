@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Client, joined, pair, startTestServer } from "./harness.ts";
+import { Client, joined, pair, startTestServer, useServer } from "./harness.ts";
 import { rawConnect } from "./raw-socket.ts";
 
 describe("rooms", () => {
-  const server = startTestServer();
-  afterAll(() => server.shutdown());
+  const server = useServer();
 
   test("first peer creates, second joins, first is told", async () => {
     const a = await joined(server.wsUrl, "lobby-1");
@@ -86,8 +85,7 @@ describe("rooms", () => {
 });
 
 describe("capacity 3", () => {
-  const server = startTestServer({ ROOM_CAPACITY: "3" });
-  afterAll(() => server.shutdown());
+  const server = useServer({ ROOM_CAPACITY: "3" });
 
   test("three peers meet, the fourth is refused", async () => {
     const a = await joined(server.wsUrl, "trio");
@@ -112,8 +110,7 @@ describe("capacity 3", () => {
 
 describe("heartbeat", () => {
   // Bun rounds idle timeouts below 8 s up to 8 s.
-  const server = startTestServer({ HEARTBEAT_SECONDS: "8" });
-  afterAll(() => server.shutdown());
+  const server = useServer({ HEARTBEAT_SECONDS: "8" });
 
   test("a peer that stops answering pings is dropped and its room told", async () => {
     const a = await joined(server.wsUrl, "quiet");

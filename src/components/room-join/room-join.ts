@@ -1,0 +1,168 @@
+import { LitElement, html } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import { RoomName } from "../../shared/protocol.ts";
+import { styles } from "./styles.ts";
+
+/** Detail of `room-input`: the name as typed and whether the server would take it. */
+export interface RoomInputDetail {
+  room: string;
+  valid: boolean;
+  error: string | null;
+}
+
+/** Detail of `room-submit`. */
+export interface RoomSubmitDetail {
+  room: string;
+}
+
+/** How long typing must pause before the room's occupancy is asked for. */
+const OCCUPANCY_DELAY_MS = 250;
+
+/**
+ * A room-name field with inline validation (the server's own schema) and the room's
+ * occupancy, e.g. "1 of 2 here". Submitting goes to the room's page through a plain GET
+ * form, so the same flow works without JavaScript: put a fallback `<form>` inside the
+ * element; it shows only until the element is defined.
+ *
+ * @example
+ * <room-join>
+ *   <form action="/join" method="get"><input name="room" required><button>Join</button></form>
+ * </room-join>
+ *
+ * @attr action - Where the form goes (GET, field `room`). Default `/join`.
+ * @attr base-url - Origin of the server that serves occupancy fragments. Default: this page's.
+ * @attr value - The room name in the field.
+ *
+ * @fires room-input - The name changed; detail `{ room, valid, error }`.
+ * @fires room-submit - A valid name is about to be submitted; detail `{ room }`. Cancelable: call `preventDefault()` to handle it yourself.
+ *
+ * @csspart form - The form.
+ * @csspart label - The label around the field.
+ * @csspart input - The text field.
+ * @csspart button - The join button.
+ * @csspart error - The inline validation message.
+ * @csspart occupancy - The occupancy line.
+ *
+ * @cssprop --rc-accent - Button background.
+ * @cssprop --rc-accent-text - Button text colour.
+ * @cssprop --rc-radius - Corner radius.
+ * @cssprop --rc-border - Field border colour.
+ * @cssprop --rc-danger - Colour of errors.
+ * @cssprop --rc-muted - Colour of the occupancy line.
+ * @cssprop --rc-text - Text colour.
+ */
+@customElement("room-join")
+export class RoomJoin extends LitElement {
+  static override styles = styles;
+
+  @property() accessor action = "/join";
+  @property({ attribute: "base-url" }) accessor baseUrl = "";
+  @property() accessor value = "";
+
+  /** The inline message, or null while the name is valid (or untouched). */
+  @state() accessor error: string | null = null;
+  /** The last occupancy fragment's text, e.g. "1 of 2 here". */
+  @state() accessor occupancy = "";
+
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private pending: AbortController | undefined;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.timer);
+    this.pending?.abort();
+  }
+
+  override render() {
+    const invalid = this.error !== null;
+    return html`
+      <form part="form" action=${this.action} method="get" @submit=${this.onSubmit} novalidate>
+        <label part="label">
+          Room name
+          <input
+            part="input"
+            name="room"
+            autocomplete="off"
+            spellcheck="false"
+            maxlength="64"
+            placeholder="e.g. team-standup"
+            .value=${this.value}
+            aria-invalid=${invalid ? "true" : "false"}
+            aria-describedby="error"
+            @input=${this.onInput}
+          />
+        </label>
+        <button part="button" ?disabled=${invalid || this.value === ""}>Join</button>
+        <p part="error" id="error" class="error" role="alert">${this.error ?? ""}</p>
+        <output part="occupancy" aria-live="polite">${this.occupancy}</output>
+      </form>
+    `;
+  }
+
+  /** Validates `name` with the protocol's schema: the first problem's sentence, or null. */
+  static check(name: string): string | null {
+    const r = RoomName.safeParse(name);
+    return r.success ? null : (r.error.issues[0]?.message ?? "Invalid room name.");
+  }
+
+  private onInput(e: Event) {
+    this.value = (e.target as HTMLInputElement).value;
+    this.error = this.value === "" ? null : RoomJoin.check(this.value);
+    this.dispatchEvent(
+      new CustomEvent<RoomInputDetail>("room-input", {
+        detail: { room: this.value, valid: this.value !== "" && this.error === null, error: this.error },
+        bubbles: true,
+        composed: true,
+      }),
+    );
+    clearTimeout(this.timer);
+    this.pending?.abort();
+    this.occupancy = "";
+    if (this.value !== "" && this.error === null) {
+      this.timer = setTimeout(() => void this.fetchOccupancy(this.value), OCCUPANCY_DELAY_MS);
+    }
+  }
+
+  /** Fetches the server's occupancy fragment and shows its text. */
+  private async fetchOccupancy(room: string) {
+    const ctrl = new AbortController();
+    this.pending = ctrl;
+    try {
+      const base = this.baseUrl || location.origin;
+      const res = await fetch(new URL(`/rooms/${encodeURIComponent(room)}/occupancy`, base), { signal: ctrl.signal });
+      if (!res.ok) return;
+      // The fragment is a small piece of server HTML; only its text is shown.
+      const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+      if (!ctrl.signal.aborted && room === this.value) this.occupancy = doc.body.textContent?.trim() ?? "";
+    } catch {
+      // Occupancy is a hint; the join itself still works without it.
+    }
+  }
+
+  private onSubmit(e: SubmitEvent) {
+    this.error = this.value === "" ? "Enter a room name." : RoomJoin.check(this.value);
+    if (this.error !== null) {
+      e.preventDefault();
+      return;
+    }
+    const go = this.dispatchEvent(
+      new CustomEvent<RoomSubmitDetail>("room-submit", {
+        detail: { room: this.value },
+        bubbles: true,
+        composed: true,
+        cancelable: true,
+      }),
+    );
+    if (!go) e.preventDefault();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "room-join": RoomJoin;
+  }
+  interface GlobalEventHandlersEventMap {
+    "room-input": CustomEvent<RoomInputDetail>;
+    "room-submit": CustomEvent<RoomSubmitDetail>;
+  }
+}

@@ -1,0 +1,24 @@
+import { JoinForm, Layout } from "./layout.tsx";
+
+/** A 400 for a bad room name, saying why, with the form to try again. */
+export function BadRoomPage({ value, reason }: { value: string; reason: string }) {
+  return (
+    <Layout title="Not a valid room name">
+      <h1>Not a valid room name</h1>
+      <p class="error">{reason}</p>
+      <p>Room names are 1 to 64 letters, digits, '-' or '_'.</p>
+      <JoinForm value={value} />
+    </Layout>
+  );
+}
+
+export function NotFoundPage() {
+  return (
+    <Layout title="Not found">
+      <h1>Nothing here</h1>
+      <p>
+        <a href="/">Start a call</a> instead.
+      </p>
+    </Layout>
+  );
+}

@@ -1,0 +1,53 @@
+import type { Child } from "hono/jsx";
+
+export interface LayoutProps {
+  title: string;
+  /** Module scripts of the page (content-hashed asset URLs). */
+  scripts?: string[];
+  children?: Child;
+}
+
+/** The frame of every page. No inline scripts or styles: the CSP allows none. */
+export function Layout({ title, scripts = [], children }: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · Roomcall`}</title>
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+        <link rel="stylesheet" href="/site.css" />
+        {scripts.map((src) => (
+          <script type="module" src={src}></script>
+        ))}
+      </head>
+      <body>
+        <header class="site-header">
+          <a class="brand" href="/">
+            Roomcall
+          </a>
+          <nav>
+            <a href="/">Start a call</a>
+            <a href="/loopback">Test your camera</a>
+          </nav>
+        </header>
+        <main>{children}</main>
+        <footer class="site-footer">Calls go straight between browsers; this server only introduces them.</footer>
+      </body>
+    </html>
+  );
+}
+
+/** The join form as plain HTML: what `<room-join>` shows before (or without) JavaScript. */
+export function JoinForm({ value = "", error }: { value?: string; error?: string }) {
+  return (
+    <form action="/join" method="get" class="join-fallback">
+      <label>
+        Room name
+        <input name="room" value={value} required maxlength={64} pattern="[A-Za-z0-9_\-]+" autocomplete="off" />
+      </label>
+      <button>Join</button>
+      {error ? <p class="error">{error}</p> : null}
+    </form>
+  );
+}

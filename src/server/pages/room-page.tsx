@@ -1,0 +1,17 @@
+import { Layout } from "./layout.tsx";
+
+export function RoomPage({ room, script }: { room: string; script: string }) {
+  return (
+    <Layout title={`Room ${room}`} scripts={[script]}>
+      <h1>
+        Room <span class="room-name">{room}</span>
+      </h1>
+      <p class="share">
+        Share this page's address to invite someone. <a href="/">Leave for another room</a>
+      </p>
+      <video-call room={room}>
+        <p class="noscript">This call needs JavaScript, a camera and a microphone.</p>
+      </video-call>
+    </Layout>
+  );
+}

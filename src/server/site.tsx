@@ -1,0 +1,103 @@
+/** The server-rendered site: real pages, a plain GET form, small HTML fragments, assets. */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import type { Child } from "hono/jsx";
+import * as path from "node:path";
+import { RoomName } from "../shared/protocol.ts";
+import { ROOT, type Assets } from "./assets.ts";
+import type { Config } from "./config.ts";
+import { BadRoomPage, NotFoundPage } from "./pages/error-page.tsx";
+import { HomePage } from "./pages/home-page.tsx";
+import { LoopbackPage } from "./pages/loopback-page.tsx";
+import { OccupancyFragment } from "./pages/occupancy-fragment.tsx";
+import { RoomPage } from "./pages/room-page.tsx";
+import type { Rooms } from "./rooms.ts";
+
+/**
+ * Pages load only same-origin scripts and styles; media and signaling stay same-origin.
+ * Lit's styles are constructable stylesheets, which style-src does not restrict.
+ */
+export const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "media-src 'self' blob: mediastream:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'self'",
+].join("; ");
+
+const PUBLIC_FILES: Record<string, string> = {
+  "/site.css": "text/css; charset=utf-8",
+  "/favicon.svg": "image/svg+xml",
+};
+
+export function createSite({ config, rooms, assets }: { config: Config; rooms: Rooms; assets: Assets }) {
+  const site = new Hono();
+
+  const page = (c: Context, body: Child, status: 200 | 400 | 404 = 200) => {
+    c.header("Content-Security-Policy", PAGE_CSP);
+    c.header("Referrer-Policy", "no-referrer"); // room names are in URLs
+    c.header("Permissions-Policy", "camera=(self), microphone=(self), display-capture=(self)");
+    c.header("X-Content-Type-Options", "nosniff");
+    return c.html("<!DOCTYPE html>" + String(body), status);
+  };
+  const checkRoom = (name: string) => {
+    const r = RoomName.safeParse(name);
+    return r.success ? null : (r.error.issues[0]?.message ?? "Invalid room name.");
+  };
+
+  site.get("/", (c) => page(c, <HomePage script={assets.url("room-join")} capacity={config.roomCapacity} />));
+
+  // The form's no-JavaScript path: a plain GET, redirected to the room's page.
+  site.get("/join", (c) => {
+    const room = c.req.query("room") ?? "";
+    const reason = checkRoom(room);
+    if (reason) return page(c, <HomePage script={assets.url("room-join")} capacity={config.roomCapacity} value={room} error={reason} />, 400);
+    return c.redirect(`/room/${room}`, 303);
+  });
+
+  site.get("/room/:name", (c) => {
+    const room = c.req.param("name");
+    const reason = checkRoom(room);
+    if (reason) return page(c, <BadRoomPage value={room} reason={reason} />, 400);
+    return page(c, <RoomPage room={room} script={assets.url("video-call")} />);
+  });
+
+  site.get("/loopback", (c) => page(c, <LoopbackPage script={assets.url("loopback-demo")} />));
+
+  site.get("/rooms/:name/occupancy", async (c) => {
+    const room = c.req.param("name");
+    const reason = checkRoom(room);
+    c.header("Cache-Control", "no-store");
+    if (reason) return c.html(<output class="occupancy error">{reason}</output>, 400);
+    const count = await rooms.occupancy(room);
+    return c.html(<OccupancyFragment room={room} count={count} capacity={config.roomCapacity} />);
+  });
+
+  site.get("/assets/*", (c) => {
+    const asset = assets.get(c.req.path);
+    if (!asset) return c.text("Not found", 404);
+    // Module scripts loaded by other sites' pages need CORS; the bundle is public anyway.
+    c.header("Access-Control-Allow-Origin", "*");
+    c.header("Content-Type", asset.contentType);
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Cache-Control", asset.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+    return c.body(asset.body as Uint8Array<ArrayBuffer>);
+  });
+
+  for (const [urlPath, type] of Object.entries(PUBLIC_FILES)) {
+    site.get(urlPath, async (c) => {
+      const file = Bun.file(path.join(ROOT, "public", urlPath));
+      c.header("Content-Type", type);
+      c.header("Cache-Control", "public, max-age=3600");
+      return c.body(await file.arrayBuffer());
+    });
+  }
+
+  site.notFound((c) => page(c, <NotFoundPage />, 404));
+  return site;
+}
