@@ -11,6 +11,7 @@ import { HomePage } from "./pages/home-page.tsx";
 import { LoopbackPage } from "./pages/loopback-page.tsx";
 import { OccupancyFragment } from "./pages/occupancy-fragment.tsx";
 import { RoomPage } from "./pages/room-page.tsx";
+import { isOriginAllowed } from "./origin.ts";
 import type { Rooms } from "./rooms.ts";
 
 /**
@@ -73,6 +74,12 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
     const room = c.req.param("name");
     const reason = checkRoom(room);
     c.header("Cache-Control", "no-store");
+    // `<room-join>` embedded on an allowed site fetches this across origins.
+    const origin = c.req.header("origin");
+    if (origin && isOriginAllowed(origin, c.req.header("host"), config.allowedOrigins)) {
+      c.header("Access-Control-Allow-Origin", origin);
+      c.header("Vary", "Origin");
+    }
     if (reason) return c.html(<output class="occupancy error">{reason}</output>, 400);
     const count = await rooms.occupancy(room);
     return c.html(<OccupancyFragment room={room} count={count} capacity={config.roomCapacity} />);

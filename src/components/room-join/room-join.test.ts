@@ -1,0 +1,95 @@
+import { expect, fixture, html, oneEvent } from "@open-wc/testing";
+import "./room-join.ts";
+import type { RoomJoin } from "./room-join.ts";
+
+/** The real signaling server started by the test runner (HTTP origin). */
+const serverOrigin = (): string => {
+  const ws = (window as unknown as { __SIGNALING_URL__: string }).__SIGNALING_URL__;
+  return ws.replace(/^ws/, "http").replace(/\/ws$/, "");
+};
+
+const type = async (el: RoomJoin, text: string) => {
+  const input = el.shadowRoot!.querySelector("input")!;
+  input.value = text;
+  input.dispatchEvent(new Event("input"));
+  await el.updateComplete;
+};
+const part = (el: RoomJoin, name: string) => el.shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLElement;
+
+describe("<room-join>", () => {
+  it("renders its parts, and hides the no-JavaScript fallback form", async () => {
+    const el = await fixture<RoomJoin>(html`<room-join><form class="fallback"><input name="room" /></form></room-join>`);
+    for (const name of ["form", "label", "input", "button", "error", "occupancy"]) expect(part(el, name), name).to.exist;
+    expect(el.shadowRoot!.querySelector("slot")).to.equal(null);
+    const fallback = el.querySelector(".fallback") as HTMLElement;
+    expect(fallback.getBoundingClientRect().height).to.equal(0);
+    const form = part(el, "form") as HTMLFormElement;
+    expect(form.getAttribute("action")).to.equal("/join");
+    expect(form.method).to.equal("get");
+  });
+
+  it("validates with the protocol's schema, inline, and fires room-input", async () => {
+    const el = await fixture<RoomJoin>(html`<room-join></room-join>`);
+    const button = part(el, "button") as HTMLButtonElement;
+    expect(button.disabled).to.equal(true);
+    setTimeout(() => void type(el, "bad name!"));
+    const bad = await oneEvent(el, "room-input");
+    await el.updateComplete;
+    expect(bad.detail).to.deep.equal({ room: "bad name!", valid: false, error: "Room name may only hold letters, digits, '-' and '_'." });
+    expect(part(el, "error").textContent).to.contain("letters, digits");
+    expect(part(el, "input").getAttribute("aria-invalid")).to.equal("true");
+    expect(button.disabled).to.equal(true);
+    await type(el, "x".repeat(65));
+    expect(part(el, "error").textContent).to.contain("longer than 64");
+    setTimeout(() => void type(el, "good_name-1"));
+    const good = await oneEvent(el, "room-input");
+    await el.updateComplete;
+    expect(good.detail.valid).to.equal(true);
+    expect(part(el, "error").textContent).to.equal("");
+    expect(button.disabled).to.equal(false);
+  });
+
+  it("submits as a plain GET form to the room, after a cancelable room-submit", async () => {
+    const el = await fixture<RoomJoin>(html`<room-join action="/nowhere"></room-join>`);
+    await type(el, "standup");
+    let submitted: string | null = null;
+    el.addEventListener("room-submit", (e) => {
+      submitted = e.detail.room;
+      e.preventDefault(); // keep the test page where it is
+    });
+    (part(el, "form") as HTMLFormElement).requestSubmit();
+    expect(submitted).to.equal("standup");
+  });
+
+  it("refuses to submit an invalid name", async () => {
+    const el = await fixture<RoomJoin>(html`<room-join></room-join>`);
+    await type(el, "no/slashes");
+    let fired = false;
+    el.addEventListener("room-submit", () => (fired = true));
+    const form = part(el, "form") as HTMLFormElement;
+    const submit = new SubmitEvent("submit", { cancelable: true });
+    form.dispatchEvent(submit);
+    expect(submit.defaultPrevented).to.equal(true);
+    expect(fired).to.equal(false);
+  });
+
+  it("shows the room's occupancy from the real server's fragment", async () => {
+    const origin = serverOrigin();
+    const room = `occ-${Math.random().toString(36).slice(2, 8)}`;
+    const el = await fixture<RoomJoin>(html`<room-join base-url=${origin}></room-join>`);
+    await type(el, room);
+    const waitFor = async (text: string) => {
+      for (let i = 0; i < 50 && !part(el, "occupancy").textContent!.includes(text); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(part(el, "occupancy").textContent).to.contain(text);
+    };
+    await waitFor("Nobody here yet");
+    const ws = new WebSocket(origin.replace(/^http/, "ws") + "/ws");
+    await new Promise((r) => ws.addEventListener("open", r, { once: true }));
+    ws.send(JSON.stringify({ type: "join", room }));
+    await new Promise((r) => ws.addEventListener("message", r, { once: true }));
+    await type(el, room + "x");
+    await type(el, room);
+    await waitFor("1 of 2 here.");
+    ws.close();
+  });
+});

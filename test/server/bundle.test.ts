@@ -1,0 +1,15 @@
+import { expect, test } from "bun:test";
+import * as esbuild from "esbuild";
+import { buildOptions } from "../../src/server/assets.ts";
+
+test("no server module, and nothing of Node or Bun, ends up in the browser bundle", async () => {
+  const result = await esbuild.build(buildOptions(true));
+  const inputs = Object.keys(result.metafile!.inputs);
+  expect(inputs).toContain("src/shared/protocol.ts");
+  expect(inputs.some((i) => i.startsWith("src/components/"))).toBe(true);
+  expect(inputs.filter((i) => i.startsWith("src/server/"))).toEqual([]);
+  expect(inputs.filter((i) => /node_modules\/(hono|esbuild|bun-types)\//.test(i))).toEqual([]);
+  for (const out of Object.values(result.metafile!.outputs)) {
+    expect(out.imports.filter((i) => i.external)).toEqual([]);
+  }
+});
