@@ -8,7 +8,7 @@ import type { Logger } from "./logger.ts";
 import { isOriginAllowed } from "./origin.ts";
 import type { Rooms } from "./rooms.ts";
 import { createSignaling, type Signaling } from "./signaling.ts";
-import { createSite } from "./site.tsx";
+import { createSite, notFoundPage } from "./site.tsx";
 
 export interface AppDeps {
   config: Config;
@@ -54,6 +54,7 @@ export function createApp({ config, rooms, log, assets }: AppDeps): App {
   });
 
   app.route("/", createSite({ config, rooms, assets }));
+  app.notFound(notFoundPage);
   app.onError((err, c) => {
     log.error("http-error", { path: c.req.path, message: String(err) });
     return c.text("Something went wrong on the server.", 500);

@@ -31,6 +31,10 @@ const EnvSchema = z.object({
   MAX_CONNECTIONS_PER_ADDRESS: int(1, 1_000_000).default(64),
   /** Rooms one process holds at once; past it, joins that would open a room are refused. */
   MAX_ROOMS: int(1, 10_000_000).default(50_000),
+  /** Signs resume tokens; set it (32+ characters) so that tokens survive a restart. */
+  RESUME_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** A peer whose socket dropped without a close frame keeps its seat this long. */
+  RESUME_GRACE_SECONDS: int(0, 300).default(10),
   LOG_LEVEL: z.enum(["info", "error", "silent"]).default("info"),
   NODE_ENV: z.string().default("development"),
 });
@@ -45,6 +49,9 @@ export interface Config {
   allowedOrigins: string[];
   maxConnectionsPerAddress: number;
   maxRooms: number;
+  /** Random per process unless RESUME_SECRET is set. */
+  resumeSecret: string;
+  resumeGraceSeconds: number;
   logLevel: "info" | "error" | "silent";
   production: boolean;
 }
@@ -73,6 +80,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     allowedOrigins: e.ALLOWED_ORIGINS,
     maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
     maxRooms: e.MAX_ROOMS,
+    resumeSecret: e.RESUME_SECRET ?? crypto.getRandomValues(new Uint8Array(32)).toBase64(),
+    resumeGraceSeconds: e.RESUME_GRACE_SECONDS,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === "production",
   };

@@ -1,4 +1,5 @@
 /** One signaling socket's state, kept in Bun's `ws.data`. */
+import type { Member } from "./rooms.ts";
 import { TokenBucket } from "./token-bucket.ts";
 
 export interface Connection {
@@ -7,6 +8,8 @@ export interface Connection {
   /** Server-assigned id in the current room; null when in no room. */
   id: string | null;
   room: string | null;
+  /** This connection's seat in `room`, as the rooms know it. */
+  member: Member | null;
   /** A join is in flight: further joins and signals wait for its answer. */
   joining: boolean;
   closed: boolean;
@@ -16,8 +19,10 @@ export interface Connection {
   readonly strikes: TokenBucket;
   /** A rate-limit error was sent and no message has been accepted since. */
   throttled: boolean;
-  /** Last time (performance.now()) anything arrived: tells a heartbeat timeout from a drop. */
+  /** Last time (performance.now()) anything arrived, message or pong. */
   lastSeen: number;
+  /** Dropped by the heartbeat: nothing arrived for a whole timeout. */
+  timedOut: boolean;
 }
 
 export function createConnection(address: string, rate: { perSecond: number; burst: number }): Connection {
@@ -26,11 +31,13 @@ export function createConnection(address: string, rate: { perSecond: number; bur
     address,
     id: null,
     room: null,
+    member: null,
     joining: false,
     closed: false,
     bucket: new TokenBucket(rate.perSecond, rate.burst, now),
     strikes: new TokenBucket(rate.perSecond, rate.burst, now),
     throttled: false,
     lastSeen: now,
+    timedOut: false,
   };
 }

@@ -26,16 +26,24 @@ export function createMemoryRooms({ capacity, maxRooms }: MemoryRoomsOptions): R
         members = new Map();
         rooms.set(room, members);
       }
+      const previous = members.get(member.id);
+      if (previous) {
+        members.set(member.id, member);
+        previous.evict();
+        return { kind: "joined", peers: [...members.keys()].filter((id) => id !== member.id), replaced: true };
+      }
       if (members.size >= capacity) return { kind: "full", capacity };
       const peers = [...members.keys()];
       members.set(member.id, member);
       broadcast(members, member.id, encode({ type: "peer-joined", peer: member.id }));
-      return peers.length === 0 ? { kind: "created" } : { kind: "joined", peers };
+      return peers.length === 0 ? { kind: "created" } : { kind: "joined", peers, replaced: false };
     },
 
-    async leave(room, peerId, reason: LeaveReason) {
+    async leave(room, member, reason: LeaveReason) {
       const members = rooms.get(room);
-      if (!members?.delete(peerId)) return;
+      const peerId = member.id;
+      if (members?.get(peerId) !== member) return;
+      members.delete(peerId);
       if (members.size === 0) {
         rooms.delete(room);
         return;

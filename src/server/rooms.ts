@@ -8,11 +8,14 @@ import type { LeaveReason } from "../shared/protocol.ts";
 export interface Member {
   readonly id: string;
   deliver(frame: string): void;
+  /** Another connection took this seat over (a resumed peer): close this one. */
+  evict(): void;
 }
 
 export type JoinOutcome =
   | { kind: "created" }
-  | { kind: "joined"; peers: string[] }
+  /** `replaced`: the member took over a seat its id already held; the others were not told. */
+  | { kind: "joined"; peers: string[]; replaced: boolean }
   | { kind: "full"; capacity: number }
   | { kind: "room-limit" };
 
@@ -20,11 +23,15 @@ export interface Rooms {
   readonly capacity: number;
   /**
    * Adds `member` to `room` if there is a seat, atomically, and tells those already there
-   * (`peer-joined`).
+   * (`peer-joined`). A member whose id already holds a seat there (a resumed peer) takes
+   * that seat over: the old member is evicted and nobody else is told.
    */
   join(room: string, member: Member): Promise<JoinOutcome>;
-  /** Removes a peer and tells those remaining (`peer-left`); frees an empty room at once. */
-  leave(room: string, peerId: string, reason: LeaveReason): Promise<void>;
+  /**
+   * Removes `member` (only that very member: not one that took its seat over) and tells
+   * those remaining (`peer-left`); frees an empty room at once.
+   */
+  leave(room: string, member: Member, reason: LeaveReason): Promise<void>;
   /**
    * Hands `frame` to peer `to` of `room`, or to every peer but `from` when `to` is absent.
    * Returns false when `to` is not in the room.

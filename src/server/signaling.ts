@@ -16,7 +16,8 @@ import type { Config } from "./config.ts";
 import { type Connection, createConnection } from "./connection.ts";
 import { randomId } from "./random-id.ts";
 import type { Logger } from "./logger.ts";
-import type { Rooms } from "./rooms.ts";
+import { createResumeTokens } from "./resume-tokens.ts";
+import type { Member, Rooms } from "./rooms.ts";
 
 type Socket = ServerWebSocket<Connection>;
 
@@ -24,6 +25,8 @@ type Socket = ServerWebSocket<Connection>;
 const BACKPRESSURE_LIMIT = 1024 * 1024;
 /** Peer ids: 72 random bits. */
 const PEER_ID_BYTES = 9;
+/** What Bun reports when a socket ended without a close frame. */
+const CLOSE_ABNORMAL = 1006;
 
 export interface Signaling {
   /** Bun's handler plus its limits, for `Bun.serve({ websocket })`. */
@@ -32,7 +35,7 @@ export interface Signaling {
   admit(address: string): Connection | null;
   /** Gives back what `admit` took when the upgrade did not happen after all. */
   abandon(c: Connection): void;
-  /** Closes every socket (e.g. 1001 on shutdown). */
+  /** Closes every socket (1001 on shutdown) without telling rooms: peers resume elsewhere. */
   closeAll(code: number, reason: string): void;
   connectionCount(): number;
 }
@@ -40,6 +43,8 @@ export interface Signaling {
 export function createSignaling(config: Config, rooms: Rooms, log: Logger): Signaling {
   const sockets = new Set<Socket>();
   const perAddress = new Map<string, number>();
+  const tokens = createResumeTokens(config.resumeSecret);
+  let shuttingDown = false;
 
   const send = (ws: Socket, msg: ServerMessage) => {
     ws.send(JSON.stringify(msg));
@@ -50,24 +55,33 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
   };
 
   const leaveRoom = async (c: Connection, reason: LeaveReason) => {
-    const { room, id } = c;
-    if (room === null || id === null) return;
+    const { room, id, member } = c;
+    if (room === null || id === null || member === null) return;
     c.room = null;
     c.id = null;
-    await rooms.leave(room, id, reason);
+    c.member = null;
+    await rooms.leave(room, member, reason);
     log.info("leave", { room, peer: id, reason });
   };
 
-  const join = async (ws: Socket, room: string) => {
+  const join = async (ws: Socket, room: string, resume: string | undefined) => {
     const c = ws.data;
-    const id = randomId(PEER_ID_BYTES);
-    c.joining = true;
-    const outcome = await rooms.join(room, {
+    const claimed = resume === undefined ? null : tokens.verify(resume, room);
+    const id = claimed ?? randomId(PEER_ID_BYTES);
+    const member: Member = {
       id,
       deliver: (frame) => {
-        ws.send(frame);
+        if (!c.closed) ws.send(frame);
       },
-    });
+      evict: () => {
+        c.room = null;
+        c.id = null;
+        c.member = null;
+        if (!c.closed) ws.close(CLOSE.replaced, "Replaced by a resumed connection");
+      },
+    };
+    c.joining = true;
+    const outcome = await rooms.join(room, member);
     c.joining = false;
     if (outcome.kind === "full") {
       log.info("full", { room });
@@ -78,14 +92,15 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     }
     if (c.closed) {
       // The socket went away while the join was in flight: give the seat straight back.
-      await rooms.leave(room, id, "closed");
+      await rooms.leave(room, member, "closed");
       return;
     }
     c.room = room;
     c.id = id;
-    const resume = randomId(24);
-    log.info("join", { room, peer: id });
-    const info = { room, id, capacity: rooms.capacity, resume };
+    c.member = member;
+    const resumed = claimed !== null;
+    log.info("join", { room, peer: id, resumed });
+    const info = { room, id, capacity: rooms.capacity, resume: tokens.issue(room, id), resumed };
     send(ws, outcome.kind === "created" ? { type: "created", ...info } : { type: "joined", ...info, peers: outcome.peers });
   };
 
@@ -96,7 +111,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     switch (msg.type) {
       case "join":
         if (c.room !== null) return fail(ws, "already-joined", `Already in room "${c.room}"; leave it first.`);
-        return join(ws, msg.room);
+        return join(ws, msg.room, msg.resume);
       case "leave": {
         const room = c.room;
         if (room === null) return fail(ws, "not-joined", "Not in a room.");
@@ -166,6 +181,26 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     });
   };
 
+  /**
+   * Heartbeat: every third of the timeout, ping each socket; drop those from which nothing
+   * (message or pong) arrived for a whole timeout. A live client answers at least twice.
+   */
+  const sweep = () => {
+    const now = performance.now();
+    const limit = config.heartbeatSeconds * 1000;
+    for (const ws of sockets) {
+      if (now - ws.data.lastSeen >= limit) {
+        ws.data.timedOut = true;
+        ws.terminate();
+      } else {
+        ws.ping();
+      }
+    }
+  };
+  const heartbeat = setInterval(sweep, (config.heartbeatSeconds * 1000) / 3);
+
+  const logInternal = (err: unknown) => log.error("internal", { message: String(err) });
+
   const release = (address: string) => {
     const n = (perAddress.get(address) ?? 1) - 1;
     if (n <= 0) perAddress.delete(address);
@@ -175,8 +210,9 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
   return {
     websocket: {
       maxPayloadLength: config.maxMessageBytes,
-      idleTimeout: config.heartbeatSeconds,
-      sendPings: true,
+      // Liveness is ours (see `sweep`): Bun's idle timer only ticks in 4-second steps.
+      idleTimeout: 0,
+      sendPings: false,
       backpressureLimit: BACKPRESSURE_LIMIT,
       closeOnBackpressureLimit: true,
       open(ws) {
@@ -194,14 +230,23 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
       pong(ws) {
         ws.data.lastSeen = performance.now();
       },
-      close(ws) {
+      close(ws, code) {
         const c = ws.data;
         c.closed = true;
         sockets.delete(ws);
         release(c.address);
-        const silentFor = (performance.now() - c.lastSeen) / 1000;
-        const reason: LeaveReason = silentFor >= config.heartbeatSeconds - 1 ? "timeout" : "closed";
-        leaveRoom(c, reason).catch((err) => log.error("internal", { message: String(err) }));
+        // On shutdown the rooms go with the process; peers resume on the next one.
+        if (shuttingDown || c.member === null) return;
+        if (code === CLOSE_ABNORMAL && !c.timedOut && config.resumeGraceSeconds > 0) {
+          // Dropped without a close frame: maybe a network change. The seat waits a little
+          // for a resume, and the others' media keeps flowing meanwhile.
+          const member = c.member;
+          setTimeout(() => {
+            if (c.member === member) leaveRoom(c, "closed").catch(logInternal);
+          }, config.resumeGraceSeconds * 1000);
+          return;
+        }
+        leaveRoom(c, c.timedOut ? "timeout" : "closed").catch(logInternal);
       },
     },
 
@@ -217,6 +262,8 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     },
 
     closeAll(code, reason) {
+      shuttingDown = true;
+      clearInterval(heartbeat);
       for (const ws of sockets) ws.close(code, reason);
     },
 

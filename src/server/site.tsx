@@ -36,16 +36,20 @@ const PUBLIC_FILES: Record<string, string> = {
   "/favicon.svg": "image/svg+xml",
 };
 
+/** Answers with a full page and the headers every page carries. */
+export function page(c: Context, body: Child, status: 200 | 400 | 404 = 200) {
+  c.header("Content-Security-Policy", PAGE_CSP);
+  c.header("Referrer-Policy", "no-referrer"); // room names are in URLs
+  c.header("Permissions-Policy", "camera=(self), microphone=(self), display-capture=(self)");
+  c.header("X-Content-Type-Options", "nosniff");
+  return c.html("<!DOCTYPE html>" + String(body), status);
+}
+
+export const notFoundPage = (c: Context) => page(c, <NotFoundPage />, 404);
+
 export function createSite({ config, rooms, assets }: { config: Config; rooms: Rooms; assets: Assets }) {
   const site = new Hono();
 
-  const page = (c: Context, body: Child, status: 200 | 400 | 404 = 200) => {
-    c.header("Content-Security-Policy", PAGE_CSP);
-    c.header("Referrer-Policy", "no-referrer"); // room names are in URLs
-    c.header("Permissions-Policy", "camera=(self), microphone=(self), display-capture=(self)");
-    c.header("X-Content-Type-Options", "nosniff");
-    return c.html("<!DOCTYPE html>" + String(body), status);
-  };
   const checkRoom = (name: string) => {
     const r = RoomName.safeParse(name);
     return r.success ? null : (r.error.issues[0]?.message ?? "Invalid room name.");
@@ -105,6 +109,5 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
     });
   }
 
-  site.notFound((c) => page(c, <NotFoundPage />, 404));
   return site;
 }

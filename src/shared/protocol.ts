@@ -36,7 +36,7 @@ export const IceCandidate = z.object({
 });
 
 /** A resume token, issued at join, lets a reconnecting peer take back its own seat. */
-export const ResumeToken = z.string().check(z.minLength(16), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/));
+export const ResumeToken = z.string().check(z.minLength(16), z.maxLength(200), z.regex(/^[A-Za-z0-9_.-]+$/));
 
 // ---- client → server -------------------------------------------------------------
 
@@ -103,7 +103,10 @@ const roomInfo = {
   /** The id the server gave this connection in this room. */
   id: PeerId,
   capacity: z.int().check(z.positive()),
+  /** Present it in a later `join` to take back this seat and id after a drop. */
   resume: ResumeToken,
+  /** True when a resume token gave this peer its old seat and id back. */
+  resumed: z.boolean(),
 };
 
 /** You are the first in the room: wait for someone to join. */
@@ -152,7 +155,6 @@ export const ERROR_CODES = [
   "no-such-peer",
   "rate-limited",
   "room-limit",
-  "bad-resume",
   "internal",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -189,6 +191,8 @@ export const CLOSE = {
   tooBig: 1009,
   /** The server failed unexpectedly. */
   internalError: 1011,
+  /** The seat was taken over by a resumed connection of the same peer: do not reconnect. */
+  replaced: 4001,
 } as const;
 
 /** In a pair, the peer with the smaller id is the polite one (W3C perfect negotiation). */
