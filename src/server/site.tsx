@@ -34,6 +34,8 @@ export const PAGE_CSP = [
 const PUBLIC_FILES: Record<string, string> = {
   "/site.css": "text/css; charset=utf-8",
   "/favicon.svg": "image/svg+xml",
+  // The elements' API for editors and embedders (made by `bun run build`).
+  "/custom-elements.json": "application/json; charset=utf-8",
 };
 
 /** Answers with a full page and the headers every page carries. */
@@ -103,6 +105,7 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
   for (const [urlPath, type] of Object.entries(PUBLIC_FILES)) {
     site.get(urlPath, async (c) => {
       const file = Bun.file(path.join(ROOT, "public", urlPath));
+      if (!(await file.exists())) return notFoundPage(c);
       c.header("Content-Type", type);
       c.header("Cache-Control", "public, max-age=3600");
       return c.body(await file.arrayBuffer());

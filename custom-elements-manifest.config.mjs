@@ -1,0 +1,7 @@
+// Reads the elements' JSDoc (attributes, events, parts, custom properties) into custom-elements.json.
+export default {
+  globs: ["src/components/**/*.ts"],
+  exclude: ["src/components/**/*.test.ts", "src/components/**/*.fixture.ts"],
+  outdir: "public",
+  litelement: true,
+};
