@@ -9,41 +9,60 @@ export interface ServerProcess {
   readonly port: number;
   readonly url: string;
   readonly wsUrl: string;
+  /** Every log line the server printed so far. */
+  readonly logs: string[];
   stop(): Promise<number>;
 }
 
-/** Starts `bun src/server/main.ts` on a free port and waits for its "listening" log line. */
+/** A port that was free a moment ago. */
+export function freePort(): number {
+  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
+  return port;
+}
+
+/** Starts `bun src/server/main.ts` on a free port and waits until it answers /healthz. */
 export async function spawnServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+  const port = Number(env.PORT ?? freePort());
   const proc = Bun.spawn(["bun", "src/server/main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: "0", LOG_LEVEL: "info", NODE_ENV: "production", ...env },
+    env: { ...process.env, LOG_LEVEL: "info", NODE_ENV: "production", ...env, PORT: String(port) },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "inherit",
   });
+  // Keep draining the log so the pipe never fills up.
+  const logs: string[] = [];
   const reader = proc.stdout.getReader();
   const decoder = new TextDecoder();
-  let out = "";
-  let port = 0;
-  const deadline = Date.now() + 20_000;
-  while (!port) {
-    if (Date.now() > deadline) throw new Error(`server did not start: ${out}`);
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server exited early: ${out}`);
-    out += decoder.decode(value);
-    const m = out.match(/"event":"listening".*"port":(\d+)/);
-    if (m) port = Number(m[1]);
-  }
-  // Keep draining the log so the pipe never fills up.
+  let partial = "";
   void (async () => {
-    while (!(await reader.read()).done);
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      const lines = (partial + decoder.decode(value)).split("\n");
+      partial = lines.pop() ?? "";
+      logs.push(...lines.filter(Boolean));
+    }
   })();
   const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited (${proc.exitCode}): ${logs.join("\n")}`);
+    if (Date.now() > deadline) throw new Error(`server did not start: ${logs.join("\n")}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      await Bun.sleep(50);
+    }
+  }
   return {
     proc,
     port,
     url,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
+    logs,
     async stop() {
       proc.kill("SIGTERM");
       return proc.exited;
