@@ -1,0 +1,76 @@
+// Component tests in headless Chromium (Debian's package) with a fake camera and microphone,
+// against real signaling servers started here for the run.
+import { chromeLauncher } from "@web/test-runner-chrome";
+import { esbuildPlugin } from "@web/dev-server-esbuild";
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the real server as its own process and waits until it answers. */
+async function startServer(env) {
+  const port = await freePort();
+  const proc = spawn("bun", ["src/server/main.ts"], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "error", PORT: String(port), ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  process.on("exit", () => proc.kill("SIGTERM"));
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return `ws://127.0.0.1:${port}/ws`;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("signaling server did not start");
+}
+
+const pair = await startServer({ ROOM_CAPACITY: "2", RESUME_GRACE_SECONDS: "1" });
+const trio = await startServer({ ROOM_CAPACITY: "3", RESUME_GRACE_SECONDS: "1" });
+
+export default {
+  rootDir: root,
+  files: ["src/components/**/*.test.ts"],
+  nodeResolve: true,
+  concurrency: 1,
+  testsFinishTimeout: 300_000,
+  testFramework: { config: { timeout: 30_000 } },
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: chromium,
+        headless: true,
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--use-fake-ui-for-media-stream",
+          "--use-fake-device-for-media-stream",
+        ],
+      },
+    }),
+  ],
+  plugins: [esbuildPlugin({ ts: true, target: "es2022", tsconfig: `${root}tsconfig.browser.json` })],
+  testRunnerHtml: (testFramework) => `<!DOCTYPE html>
+<html><body>
+<script>window.__SIGNALING_URL__ = ${JSON.stringify(pair)}; window.__SIGNALING_URL_TRIO__ = ${JSON.stringify(trio)};</script>
+<script type="module" src="${testFramework}"></script>
+</body></html>`,
+};
