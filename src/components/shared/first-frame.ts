@@ -11,7 +11,7 @@ export function firstFrame(video: HTMLVideoElement, signal?: AbortSignal): Promi
       signal?.removeEventListener("abort", abort);
       resolve(t);
     };
-    if ("requestVideoFrameCallback" in video) {
+    if (typeof video.requestVideoFrameCallback === "function") {
       video.requestVideoFrameCallback(() => done(performance.now()));
       return;
     }

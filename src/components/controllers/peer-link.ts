@@ -1,0 +1,153 @@
+import type { ClientMessage, ServerMessageOf } from "../../shared/protocol.ts";
+
+type Description = ServerMessageOf<"description">["description"];
+type Candidate = ServerMessageOf<"candidate">["candidate"];
+
+export interface PeerLinkOptions {
+  peerId: string;
+  /** The polite side rolls back its own offer when offers collide (W3C perfect negotiation). */
+  polite: boolean;
+  rtcConfig: RTCConfiguration;
+  /** Local tracks to send; kinds missing here are still received. */
+  stream: MediaStream | null;
+  send(msg: ClientMessage): void;
+  /** The remote peer's media arrived (called once per stream, not once per track). */
+  onStream(stream: MediaStream): void;
+  onConnectionState(state: RTCPeerConnectionState): void;
+  /** ICE restarts did not bring the link back: the caller should rebuild it. */
+  onDead(): void;
+}
+
+/** How long `disconnected` may last before an ICE restart is tried. */
+const DISCONNECTED_GRACE_MS = 2500;
+/** How long an ICE restart gets to reconnect before the link is given up. */
+const RESTART_TIMEOUT_MS = 10_000;
+
+/**
+ * One RTCPeerConnection to one remote peer, negotiated with the W3C "perfect negotiation"
+ * pattern: either side may offer at any time, glare resolves itself, candidates that come
+ * before the remote description wait for it.
+ */
+export class PeerLink {
+  readonly pc: RTCPeerConnection;
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private pending: Candidate[] = [];
+  private stream: MediaStream | null = null;
+  private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  constructor(private readonly o: PeerLinkOptions) {
+    const pc = (this.pc = new RTCPeerConnection(o.rtcConfig));
+    const tracks = o.stream?.getTracks() ?? [];
+    for (const track of tracks) pc.addTrack(track, o.stream!);
+    for (const kind of ["audio", "video"] as const) {
+      if (!tracks.some((t) => t.kind === kind)) pc.addTransceiver(kind, { direction: "recvonly" });
+    }
+
+    pc.onnegotiationneeded = async () => {
+      try {
+        this.makingOffer = true;
+        await pc.setLocalDescription();
+        this.sendDescription();
+      } catch {
+        // Closed meanwhile, or superseded by the other side's offer.
+      } finally {
+        this.makingOffer = false;
+      }
+    };
+    pc.onicecandidate = ({ candidate }) => {
+      o.send({ type: "candidate", to: o.peerId, candidate: candidate ? candidate.toJSON() as Candidate : null });
+    };
+    pc.ontrack = ({ track, streams }) => {
+      const stream = streams[0] ?? this.stream ?? new MediaStream();
+      if (!streams[0] && !stream.getTracks().includes(track)) stream.addTrack(track);
+      if (stream !== this.stream) {
+        this.stream = stream;
+        o.onStream(stream);
+      }
+    };
+    pc.onconnectionstatechange = () => this.onConnectionState();
+  }
+
+  /** A description from the peer. */
+  async receiveDescription(description: Description): Promise<void> {
+    const pc = this.pc;
+    const collision = description.type === "offer" && (this.makingOffer || pc.signalingState !== "stable");
+    this.ignoreOffer = !this.o.polite && collision;
+    if (this.ignoreOffer || this.closed) return;
+    try {
+      await pc.setRemoteDescription(description as RTCSessionDescriptionInit);
+      for (const c of this.pending.splice(0)) await this.addCandidate(c);
+      if (description.type === "offer") {
+        await pc.setLocalDescription();
+        this.sendDescription();
+      }
+    } catch {
+      // Closed meanwhile: nothing to answer.
+    }
+  }
+
+  /** A candidate from the peer; null is end-of-candidates. Early ones wait for the description. */
+  async receiveCandidate(candidate: Candidate): Promise<void> {
+    if (this.closed) return;
+    if (!this.pc.remoteDescription) {
+      this.pending.push(candidate);
+      return;
+    }
+    await this.addCandidate(candidate);
+  }
+
+  /** Asks for new ICE candidates (after a network change); negotiation follows by itself. */
+  restartIce(): void {
+    if (this.closed) return;
+    this.pc.restartIce();
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      if (!this.closed && this.pc.connectionState !== "connected") this.o.onDead();
+    }, RESTART_TIMEOUT_MS);
+  }
+
+  get connectionState(): RTCPeerConnectionState {
+    return this.pc.connectionState;
+  }
+
+  /** Closes the connection and drops every handler. Harmless to call again. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.disconnectTimer);
+    clearTimeout(this.restartTimer);
+    const pc = this.pc;
+    pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
+    pc.close();
+  }
+
+  private async addCandidate(candidate: Candidate) {
+    try {
+      await this.pc.addIceCandidate(candidate ?? undefined);
+    } catch (err) {
+      // Candidates of an offer we ignored are expected to fail; others are worth seeing.
+      if (!this.ignoreOffer && !this.closed) console.warn("addIceCandidate failed", err);
+    }
+  }
+
+  private sendDescription() {
+    const d = this.pc.localDescription;
+    if (d) this.o.send({ type: "description", to: this.o.peerId, description: { type: d.type, sdp: d.sdp } });
+  }
+
+  private onConnectionState() {
+    const state = this.pc.connectionState;
+    clearTimeout(this.disconnectTimer);
+    if (state === "connected") clearTimeout(this.restartTimer);
+    if (state === "failed") this.restartIce();
+    if (state === "disconnected") {
+      this.disconnectTimer = setTimeout(() => {
+        if (this.pc.connectionState === "disconnected") this.restartIce();
+      }, DISCONNECTED_GRACE_MS);
+    }
+    this.o.onConnectionState(state);
+  }
+}

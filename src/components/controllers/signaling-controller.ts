@@ -1,0 +1,124 @@
+import type { ReactiveController, ReactiveControllerHost } from "lit";
+import { CLOSE, type ClientMessage, ServerMessage } from "../../shared/protocol.ts";
+
+export type SignalingStatus = "idle" | "connecting" | "open" | "reconnecting" | "closed";
+
+export interface SignalingHandlers {
+  /** Every valid message from the server. */
+  message(msg: ServerMessage): void;
+  /** The socket is open (first time or after a reconnect). */
+  open(reconnected: boolean): void;
+  /** The server refused us for good (e.g. our seat was taken over): no reconnect. */
+  gone(code: number, reason: string): void;
+  /** `status` changed. */
+  status(): void;
+}
+
+/** Reconnect delays: exponential from BASE to MAX, with jitter so peers do not stampede. */
+const BACKOFF_BASE_MS = 300;
+const BACKOFF_MAX_MS = 8000;
+/** Closes after which trying again cannot help. */
+const FINAL_CLOSES: ReadonlySet<number> = new Set([CLOSE.replaced, CLOSE.policyViolation, CLOSE.tooBig]);
+
+/**
+ * The signaling WebSocket of one element: parses every frame with the protocol's schema,
+ * reconnects with backoff and jitter when the connection drops, and closes in
+ * hostDisconnected.
+ */
+export class SignalingController implements ReactiveController {
+  status: SignalingStatus = "idle";
+  private ws: WebSocket | null = null;
+  private url = "";
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private everOpened = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly on: SignalingHandlers,
+  ) {
+    host.addController(this);
+  }
+
+  connect(url: string): void {
+    this.close();
+    this.url = url;
+    this.attempt = 0;
+    this.everOpened = false;
+    this.open();
+  }
+
+  /** Sends a message if the socket is open; false if it is not. */
+  send(msg: ClientMessage): boolean {
+    if (this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(msg));
+    return true;
+  }
+
+  /** Closes for good (no reconnect). Harmless to call again. */
+  close(): void {
+    clearTimeout(this.timer);
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      ws.close(1000);
+    }
+    this.setStatus(this.status === "idle" ? "idle" : "closed");
+  }
+
+  hostDisconnected(): void {
+    this.close();
+  }
+
+  private open() {
+    this.setStatus(this.everOpened ? "reconnecting" : "connecting");
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.url);
+    } catch {
+      return this.retry();
+    }
+    this.ws = ws;
+    ws.onopen = () => {
+      const reconnected = this.everOpened;
+      this.everOpened = true;
+      this.attempt = 0;
+      this.setStatus("open");
+      this.on.open(reconnected);
+    };
+    ws.onmessage = (e) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(String(e.data));
+      } catch {
+        return;
+      }
+      const r = ServerMessage.safeParse(value);
+      if (r.success) this.on.message(r.data);
+    };
+    ws.onclose = (e) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (FINAL_CLOSES.has(e.code)) {
+        this.setStatus("closed");
+        this.on.gone(e.code, e.reason);
+        return;
+      }
+      this.retry();
+    };
+  }
+
+  private retry() {
+    this.setStatus(this.everOpened ? "reconnecting" : "connecting");
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** this.attempt++);
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.timer = setTimeout(() => this.open(), delay);
+  }
+
+  private setStatus(status: SignalingStatus) {
+    if (this.status === status) return;
+    this.status = status;
+    this.on.status();
+  }
+}

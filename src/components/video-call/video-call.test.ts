@@ -1,0 +1,210 @@
+import { expect, fixture, fixtureCleanup, html, oneEvent } from "@open-wc/testing";
+import { framesDecoded, playing, until } from "../shared/test-helpers.ts";
+import "./video-call.ts";
+import type { VideoCall } from "./video-call.ts";
+
+const URL_PAIR = (window as unknown as { __SIGNALING_URL__: string }).__SIGNALING_URL__;
+const URL_TRIO = (window as unknown as { __SIGNALING_URL_TRIO__: string }).__SIGNALING_URL_TRIO__;
+const uniqueRoom = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+
+// Every connection and socket any element opens, to check that all of them get closed.
+const opened = { pcs: [] as RTCPeerConnection[], sockets: [] as WebSocket[] };
+const NativePC = window.RTCPeerConnection;
+const NativeWS = window.WebSocket;
+window.RTCPeerConnection = class extends NativePC {
+  constructor(config?: RTCConfiguration) {
+    super(config);
+    opened.pcs.push(this);
+  }
+} as typeof RTCPeerConnection;
+window.WebSocket = class extends NativeWS {
+  constructor(url: string | URL, protocols?: string | string[]) {
+    super(url, protocols);
+    opened.sockets.push(this);
+  }
+} as typeof WebSocket;
+
+const part = (el: VideoCall, name: string) => el.shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLElement;
+const remoteVideos = (el: VideoCall) => [...el.shadowRoot!.querySelectorAll("video[part~='remote-video']")] as HTMLVideoElement[];
+
+async function callIn(room: string, url = URL_PAIR): Promise<VideoCall> {
+  const container = document.createElement("div");
+  document.body.append(container);
+  const el = document.createElement("video-call");
+  el.setAttribute("signaling-url", url);
+  el.setAttribute("room", room);
+  container.append(el);
+  return el;
+}
+
+/** Waits until `el` decodes video from `n` peers and shows exactly `n` remote videos that play. */
+async function decodingFrom(el: VideoCall, n: number) {
+  await until(() => el.state === "connected", `${el.selfId} connected`, 20_000);
+  await until(async () => {
+    const stats = await el.getStats();
+    return stats.size === n && [...stats.values()].every((r) => framesDecoded(r) > 0);
+  }, "decoded frames", 20_000);
+  await until(() => remoteVideos(el).length === n, `${n} remote videos`);
+  for (const v of remoteVideos(el)) expect(await playing(v)).to.equal(true);
+}
+
+function released(el: VideoCall, stream: MediaStream | null) {
+  for (const t of stream?.getTracks() ?? []) expect(t.readyState).to.equal("ended");
+  for (const v of el.shadowRoot!.querySelectorAll("video")) expect(v.srcObject).to.equal(null);
+}
+
+afterEach(() => {
+  for (const el of document.querySelectorAll("video-call")) el.parentElement!.remove();
+  fixtureCleanup();
+});
+
+describe("<video-call>", () => {
+  it("renders its parts and refuses an invalid room without connecting", async () => {
+    const before = opened.sockets.length;
+    const el = await fixture<VideoCall>(html`<video-call room="not valid!" signaling-url=${URL_PAIR}></video-call>`);
+    for (const p of ["videos", "local-video", "state", "controls", "microphone", "camera", "hang-up"]) expect(part(el, p), p).to.exist;
+    await until(() => el.state === "invalid-room", "invalid-room");
+    expect(el.getAttribute("state")).to.equal("invalid-room");
+    expect(part(el, "state").textContent).to.contain("letters, digits");
+    const local = part(el, "local-video") as HTMLVideoElement;
+    expect(local.muted).to.equal(true);
+    expect(local.hasAttribute("playsinline")).to.equal(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(opened.sockets.length).to.equal(before);
+    expect(el.localStream).to.equal(null);
+  });
+
+  it("two peers call each other; a third finds the room full; hang-up, leave, newcomer", async () => {
+    const room = uniqueRoom("pair");
+    const startPcs = opened.pcs.length;
+    const a = await callIn(room);
+    await until(() => a.state === "waiting", "a waiting");
+    expect(part(a, "state").textContent).to.contain("Waiting for someone");
+    const joinedB = new Promise<CustomEvent>((r) => document.addEventListener("joined", (e) => e.target !== a && r(e as CustomEvent), { once: false }));
+    const b = await callIn(room);
+    expect((await joinedB).detail.peers).to.deep.equal([a.selfId]);
+    await decodingFrom(a, 1);
+    await decodingFrom(b, 1);
+    expect(a.peerIds).to.deep.equal([b.selfId]);
+
+    const c = await callIn(room);
+    const full = await oneEvent(c, "room-full");
+    expect(full.detail).to.deep.equal({ room, capacity: 2 });
+    expect(c.state).to.equal("full");
+    expect(part(c, "state").textContent).to.contain("room is full");
+    expect(c.localStream).to.equal(null);
+
+    const bStream = b.localStream;
+    const bPcs = opened.pcs.length;
+    const left = oneEvent(a, "peer-left");
+    b.hangUp();
+    b.hangUp();
+    expect((await left).detail.peer).to.be.a("string");
+    expect(b.state).to.equal("hung-up");
+    released(b, bStream);
+    await until(() => a.state === "waiting", "a waiting again");
+    expect(part(a, "state").textContent).to.contain("The other person left");
+    expect(remoteVideos(a).length).to.equal(0);
+    expect((await a.getStats()).size).to.equal(0);
+    // b's link (closed by its hang-up) and a's link to b (closed when b left).
+    const firstCall = opened.pcs.slice(startPcs, bPcs);
+    expect(firstCall.length).to.equal(2);
+    expect(firstCall.every((pc) => pc.connectionState === "closed")).to.equal(true);
+
+    const d = await callIn(room);
+    await decodingFrom(a, 1);
+    await decodingFrom(d, 1);
+    expect(a.peerIds).to.deep.equal([d.selfId]);
+  });
+
+  it("mute and camera-off show in the sender's tracks and the buttons", async () => {
+    const room = uniqueRoom("toggle");
+    const a = await callIn(room);
+    const b = await callIn(room);
+    await decodingFrom(a, 1);
+    const mic = part(a, "microphone");
+    const cam = part(a, "camera");
+    expect(mic.getAttribute("aria-pressed")).to.equal("false");
+    mic.click();
+    await a.updateComplete;
+    expect(a.localStream!.getAudioTracks()[0]!.enabled).to.equal(false);
+    expect(mic.getAttribute("aria-pressed")).to.equal("true");
+    expect(mic.textContent!.trim()).to.equal("Unmute");
+    expect(a.toggleCamera()).to.equal(false);
+    await a.updateComplete;
+    expect(a.localStream!.getVideoTracks()[0]!.enabled).to.equal(false);
+    expect(cam.getAttribute("aria-pressed")).to.equal("true");
+    // The peer connection sends these very tracks: what the other side gets is silence and black.
+    const senders = opened.pcs.filter((pc) => pc.connectionState === "connected").flatMap((pc) => pc.getSenders());
+    const sent = senders.map((s) => s.track).filter((t) => a.localStream!.getTracks().includes(t!));
+    expect(sent.length).to.equal(2);
+    expect(sent.every((t) => !t!.enabled)).to.equal(true);
+    expect(a.toggleMicrophone(true)).to.equal(true);
+    expect(a.localStream!.getAudioTracks()[0]!.enabled).to.equal(true);
+    b.hangUp();
+  });
+
+  it("a refused camera gives a media-error with its reason, and the call goes on without it", async () => {
+    const original = navigator.mediaDevices.getUserMedia;
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("denied", "NotAllowedError"));
+    try {
+      const room = uniqueRoom("denied");
+      const container = document.createElement("div");
+      document.body.append(container);
+      const el = document.createElement("video-call");
+      el.setAttribute("signaling-url", URL_PAIR);
+      const error = oneEvent(el, "media-error");
+      el.setAttribute("room", room);
+      container.append(el);
+      const { detail } = await error;
+      expect(detail.reason).to.equal("permission-denied");
+      await until(() => el.state === "waiting", "waiting without media");
+      expect(el.getAttribute("media-error")).to.equal("permission-denied");
+      expect(part(el, "notice").textContent).to.contain("denied");
+      expect((part(el, "microphone") as HTMLButtonElement).disabled).to.equal(true);
+      navigator.mediaDevices.getUserMedia = original;
+      // A receive-only peer still sees the other one.
+      const other = await callIn(room);
+      await decodingFrom(el, 1);
+      other.hangUp();
+    } finally {
+      navigator.mediaDevices.getUserMedia = original;
+    }
+  });
+
+  it("removal from the page mid-call releases camera, connections and socket", async () => {
+    const room = uniqueRoom("remove");
+    const firstPc = opened.pcs.length;
+    const firstWs = opened.sockets.length;
+    const a = await callIn(room);
+    const b = await callIn(room);
+    await decodingFrom(a, 1);
+    await decodingFrom(b, 1);
+    const streams = [a.localStream, b.localStream];
+    a.parentElement!.remove();
+    b.parentElement!.remove();
+    released(a, streams[0]!);
+    released(b, streams[1]!);
+    const pcs = opened.pcs.slice(firstPc);
+    expect(pcs.length).to.equal(2);
+    expect(pcs.every((pc) => pc.connectionState === "closed")).to.equal(true);
+    await until(() => opened.sockets.slice(firstWs).every((s) => s.readyState === WebSocket.CLOSED), "sockets closed");
+  });
+
+  it("with room capacity 3, three peers each see two remote videos", async () => {
+    const room = uniqueRoom("trio");
+    const a = await callIn(room, URL_TRIO);
+    const b = await callIn(room, URL_TRIO);
+    const c = await callIn(room, URL_TRIO);
+    for (const el of [a, b, c]) await decodingFrom(el, 2);
+    for (const el of [a, b, c]) expect(new Set(el.peerIds).size).to.equal(2);
+  });
+
+  it("takes looks from custom properties", async () => {
+    const el = await fixture<VideoCall>(html`<video-call style="--rc-radius: 4px; --rc-video-background: rgb(9, 8, 7)"></video-call>`);
+    const style = getComputedStyle(part(el, "local-video"));
+    expect(style.borderTopLeftRadius).to.equal("4px");
+    expect(style.backgroundColor).to.equal("rgb(9, 8, 7)");
+    expect(el.state).to.equal("idle");
+  });
+});
