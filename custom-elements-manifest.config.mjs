@@ -2,6 +2,5 @@
 export default {
   globs: ["src/components/**/*.ts"],
   exclude: ["src/components/**/*.test.ts", "src/components/**/*.fixture.ts"],
-  outdir: "public",
   litelement: true,
 };

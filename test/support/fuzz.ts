@@ -23,7 +23,7 @@ export function prng(seed: number): () => number {
 export type Expect = { errors: string[] } | { close: number } | { none: true };
 
 export interface Frame {
-  data: string | Uint8Array;
+  data: string | Uint8Array<ArrayBuffer>;
   expect: Expect;
   /** The model's "in a room" after this frame. */
   joinedAfter: boolean;

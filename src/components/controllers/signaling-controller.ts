@@ -27,6 +27,8 @@ const FINAL_CLOSES: ReadonlySet<number> = new Set([CLOSE.replaced, CLOSE.policyV
  */
 export class SignalingController implements ReactiveController {
   status: SignalingStatus = "idle";
+  /** Attempts in a row that did not get a socket open. */
+  failures = 0;
   private ws: WebSocket | null = null;
   private url = "";
   private attempt = 0;
@@ -44,6 +46,7 @@ export class SignalingController implements ReactiveController {
     this.close();
     this.url = url;
     this.attempt = 0;
+    this.failures = 0;
     this.everOpened = false;
     this.open();
   }
@@ -84,6 +87,7 @@ export class SignalingController implements ReactiveController {
       const reconnected = this.everOpened;
       this.everOpened = true;
       this.attempt = 0;
+      this.failures = 0;
       this.setStatus("open");
       this.on.open(reconnected);
     };
@@ -110,6 +114,8 @@ export class SignalingController implements ReactiveController {
   }
 
   private retry() {
+    this.failures++;
+    this.on.status();
     this.setStatus(this.everOpened ? "reconnecting" : "connecting");
     const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** this.attempt++);
     const delay = ceiling / 2 + Math.random() * (ceiling / 2);

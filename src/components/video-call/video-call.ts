@@ -33,6 +33,9 @@ const onOff = {
   toAttribute: (v: boolean) => (v ? null : "off"),
 };
 
+/** Failed attempts after which the server counts as unreachable (retries go on). */
+const UNREACHABLE_AFTER = 3;
+
 /** App payload asking the peer to rebuild its connection with us from scratch. */
 const RESET = "reset-link";
 
@@ -118,6 +121,7 @@ export class VideoCall extends LitElement {
   @state() private accessor remotes = new Map<string, MediaStream>();
   @state() private accessor blocked = new Set<string>();
   @state() private accessor detail = "";
+  @state() private accessor unreachable = false;
 
   private readonly media = new LocalMediaController(this);
   private readonly links = new PeerLinksController(this);
@@ -347,7 +351,9 @@ export class VideoCall extends LitElement {
     const states = [...this.links.links.values()].map((l) => l.connectionState);
     const lost = this.signaling.status === "reconnecting" || this.signaling.status === "connecting";
     let next: CallState;
+    this.unreachable = this.signaling.failures >= UNREACHABLE_AFTER;
     if (states.includes("connected")) next = "connected";
+    else if (this.unreachable && this.selfId === null) next = "failed";
     else if (lost) next = this.selfId === null && this.state === "connecting" ? "connecting" : "reconnecting";
     else if (this.selfId === null) next = "connecting";
     else if (this.peers.size === 0) next = "waiting";
@@ -371,7 +377,8 @@ export class VideoCall extends LitElement {
   override render() {
     const inCall = !FINAL_STATES.has(this.state);
     const lostSignaling = this.state === "connected" && this.signaling.status === "reconnecting";
-    const line = [this.state === "waiting" ? this.detail : "", STATE_TEXT[this.state], this.state === "invalid-room" || this.state === "failed" ? this.detail : ""]
+    const why = this.state === "failed" && this.unreachable ? "The signaling server cannot be reached (or does not admit this site)." : this.detail;
+    const line = [this.state === "waiting" ? this.detail : "", STATE_TEXT[this.state], this.state === "invalid-room" || this.state === "failed" ? why : ""]
       .filter(Boolean)
       .join(" ");
     return html`
