@@ -5,14 +5,14 @@
  * for the browser bundle's sake). docs/protocol.md describes the same messages in prose.
  */
 import * as z from "zod/mini";
+import { roomNameProblem } from "./room-name.ts";
 
-/** Room names: 1–64 of ASCII letters, digits, `-` and `_`. Safe in URLs and HTML as is. */
-export const ROOM_NAME_MAX = 64;
-export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+export { ROOM_NAME_MAX, ROOM_NAME_PATTERN, roomNameProblem } from "./room-name.ts";
+export { CLOSE, isPolite, SERVER_MESSAGE_TYPES } from "./wire.ts";
+
+/** Room names, by the rule in room-name.ts (the browser checks the same rule without zod). */
 export const RoomName = z.string().check(
-  z.minLength(1, "Room name is empty."),
-  z.maxLength(ROOM_NAME_MAX, `Room name is longer than ${ROOM_NAME_MAX} characters.`),
-  z.regex(ROOM_NAME_PATTERN, "Room name may only hold letters, digits, '-' and '_'."),
+  z.refine((name) => roomNameProblem(name) === null, { error: (issue) => roomNameProblem(issue.input) ?? "Invalid room name." }),
 );
 
 /** Peer ids are assigned by the server. */
@@ -180,22 +180,3 @@ export const ServerMessage = z.discriminatedUnion("type", [
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerMessageOf<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;
 export type LeaveReason = (typeof LEAVE_REASONS)[number];
-
-/** WebSocket close codes the server uses (docs/protocol.md lists them with their causes). */
-export const CLOSE = {
-  /** Server shutting down: reconnect later. */
-  goingAway: 1001,
-  /** Kept flooding past the rate limit, or too many connections from one address. */
-  policyViolation: 1008,
-  /** A frame above the size limit. */
-  tooBig: 1009,
-  /** The server failed unexpectedly. */
-  internalError: 1011,
-  /** The seat was taken over by a resumed connection of the same peer: do not reconnect. */
-  replaced: 4001,
-} as const;
-
-/** In a pair, the peer with the smaller id is the polite one (W3C perfect negotiation). */
-export function isPolite(self: string, other: string): boolean {
-  return self < other;
-}

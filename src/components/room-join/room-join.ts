@@ -1,6 +1,6 @@
 import { LitElement, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { RoomName } from "../../shared/protocol.ts";
+import { roomNameProblem } from "../../shared/room-name.ts";
 import { styles } from "./styles.ts";
 
 /** Detail of `room-input`: the name as typed and whether the server would take it. */
@@ -19,7 +19,7 @@ export interface RoomSubmitDetail {
 const OCCUPANCY_DELAY_MS = 250;
 
 /**
- * A room-name field with inline validation (the server's own schema) and the room's
+ * A room-name field with inline validation (the server's own rule) and the room's
  * occupancy, e.g. "1 of 2 here". Submitting goes to the room's page through a plain GET
  * form, so the same flow works without JavaScript: put a fallback `<form>` inside the
  * element; it shows only until the element is defined.
@@ -99,15 +99,10 @@ export class RoomJoin extends LitElement {
     `;
   }
 
-  /** Validates `name` with the protocol's schema: the first problem's sentence, or null. */
-  static check(name: string): string | null {
-    const r = RoomName.safeParse(name);
-    return r.success ? null : (r.error.issues[0]?.message ?? "Invalid room name.");
-  }
 
   private onInput(e: Event) {
     this.value = (e.target as HTMLInputElement).value;
-    this.error = this.value === "" ? null : RoomJoin.check(this.value);
+    this.error = this.value === "" ? null : roomNameProblem(this.value);
     this.dispatchEvent(
       new CustomEvent<RoomInputDetail>("room-input", {
         detail: { room: this.value, valid: this.value !== "" && this.error === null, error: this.error },
@@ -140,7 +135,7 @@ export class RoomJoin extends LitElement {
   }
 
   private onSubmit(e: SubmitEvent) {
-    this.error = this.value === "" ? "Enter a room name." : RoomJoin.check(this.value);
+    this.error = this.value === "" ? "Enter a room name." : roomNameProblem(this.value);
     if (this.error !== null) {
       e.preventDefault();
       return;

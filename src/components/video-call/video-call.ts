@@ -1,6 +1,8 @@
 import { LitElement, css, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { RoomName, type ServerMessage, isPolite } from "../../shared/protocol.ts";
+import type { ServerMessage } from "../../shared/protocol.ts";
+import { roomNameProblem } from "../../shared/room-name.ts";
+import { isPolite } from "../../shared/wire.ts";
 import { LocalMediaController, type MediaFailure } from "../controllers/local-media-controller.ts";
 import { PeerLinksController } from "../controllers/peer-links-controller.ts";
 import { SignalingController } from "../controllers/signaling-controller.ts";
@@ -173,9 +175,9 @@ export class VideoCall extends LitElement {
     const generation = ++this.generation;
     this.release();
     this.detail = "";
-    const check = RoomName.safeParse(this.room);
-    if (!check.success) {
-      this.detail = check.error.issues[0]?.message ?? "";
+    const problem = roomNameProblem(this.room);
+    if (problem) {
+      this.detail = problem;
       return this.setState("invalid-room");
     }
     this.setState("starting");

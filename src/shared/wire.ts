@@ -1,0 +1,39 @@
+/**
+ * Plain constants and rules of the signaling protocol that the browser needs at run time.
+ * Imports nothing (the zod schemas in protocol.ts stay out of the browser bundle);
+ * protocol.ts re-exports all of it.
+ */
+
+/** WebSocket close codes the server uses (docs/protocol.md lists them with their causes). */
+export const CLOSE = {
+  /** Server shutting down: reconnect later. */
+  goingAway: 1001,
+  /** Kept flooding past the rate limit. */
+  policyViolation: 1008,
+  /** A frame above the size limit. */
+  tooBig: 1009,
+  /** The server failed unexpectedly. */
+  internalError: 1011,
+  /** The seat was taken over by a resumed connection of the same peer: do not reconnect. */
+  replaced: 4001,
+} as const;
+
+/** In a pair, the peer with the smaller id is the polite one (W3C perfect negotiation). */
+export function isPolite(self: string, other: string): boolean {
+  return self < other;
+}
+
+/** Every `type` the server sends. */
+export const SERVER_MESSAGE_TYPES = [
+  "created",
+  "joined",
+  "full",
+  "peer-joined",
+  "peer-left",
+  "left",
+  "description",
+  "candidate",
+  "app",
+  "pong",
+  "error",
+] as const;
