@@ -1,0 +1,32 @@
+/**
+ * Load generator for the churn benchmark: `connections` sockets each run `cycles`
+ * join → created → leave → left cycles, every join in a room never used before.
+ */
+import { open } from "./pairs.ts";
+
+const args = JSON.parse(process.argv[2]!) as { url: string; connections: number; cycles: number };
+const own0 = process.cpuUsage();
+const t0 = performance.now();
+let done = 0;
+await Promise.all(
+  Array.from({ length: args.connections }, async (_, c) => {
+    const ws = await open(args.url);
+    let next: (type: string) => void = () => {};
+    ws.addEventListener("message", (e) => next(JSON.parse(String(e.data)).type));
+    const answer = () => new Promise<string>((r) => (next = r));
+    for (let i = 0; i < args.cycles; i++) {
+      const joined = answer();
+      ws.send(JSON.stringify({ type: "join", room: `churn-${c}-${i}` }));
+      if ((await joined) !== "created") throw new Error("join failed");
+      const left = answer();
+      ws.send('{"type":"leave"}');
+      if ((await left) !== "left") throw new Error("leave failed");
+      done++;
+    }
+    ws.close();
+  }),
+);
+const elapsed = (performance.now() - t0) / 1000;
+const own = process.cpuUsage(own0);
+console.log(JSON.stringify({ cycles: done, seconds: elapsed, generatorCpuPercent: ((own.user + own.system) / 1e6 / elapsed) * 100 }));
+process.exit(0);

@@ -1,0 +1,43 @@
+/** Opening rooms of two against our server (the protocol) or the bare relay (query string). */
+export type Kind = "ours" | "bare";
+
+export function open(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.addEventListener("open", () => resolve(ws), { once: true });
+    ws.addEventListener("error", () => reject(new Error(`connect to ${url} failed`)), { once: true });
+  });
+}
+
+function nextMessage(ws: WebSocket): Promise<string> {
+  return new Promise((resolve) => ws.addEventListener("message", (e) => resolve(String(e.data)), { once: true }));
+}
+
+/** One socket in `room`; resolves when the server has answered the join. */
+export async function joinOne(kind: Kind, url: string, room: string): Promise<WebSocket> {
+  if (kind === "bare") return open(`${url}?room=${room}`);
+  const ws = await open(url);
+  const answer = nextMessage(ws);
+  ws.send(JSON.stringify({ type: "join", room }));
+  const m = JSON.parse(await answer);
+  if (m.type !== "created" && m.type !== "joined") throw new Error(`join answered ${m.type}`);
+  return ws;
+}
+
+/** Two sockets in `room`, the first having been told of the second. */
+export async function openPair(kind: Kind, url: string, room: string): Promise<[WebSocket, WebSocket]> {
+  const a = await joinOne(kind, url, room);
+  const told = kind === "ours" ? nextMessage(a) : Promise.resolve("");
+  const b = await joinOne(kind, url, room);
+  await told;
+  return [a, b];
+}
+
+/** Runs `make` for 0..n-1, `batch` at a time. */
+export async function inBatches<T>(n: number, batch: number, make: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < n; i += batch) {
+    out.push(...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, (_, k) => make(i + k)))));
+  }
+  return out;
+}
