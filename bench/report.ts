@@ -106,7 +106,7 @@ export async function writeReport(r: Any, file: string) {
     out.push(
       "## Long fuzz",
       "",
-      `${z.frames.toLocaleString("en-US")} generated frames from 40 connections in ${fmt(z.seconds)} s while 10 pairs signal (seeded, reproducible; \`test/support/fuzz.ts\`).`,
+      `${z.frames.toLocaleString("en-US")} generated frames from 40 connections in ${fmt(z.seconds)} s while 10 pairs signal (seeded, reproducible; \`test/support/fuzz.ts\`). Memory is compared with the server after a 20,000-frame warm-up run, after a full GC.`,
       "",
       "| figure | value | goal | |",
       "|---|---|---|---|",
