@@ -8,7 +8,13 @@ const URL_TRIO = (window as unknown as { __SIGNALING_URL_TRIO__: string }).__SIG
 const uniqueRoom = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 
 // Every connection and socket any element opens, to check that all of them get closed.
-const opened = { pcs: [] as RTCPeerConnection[], sockets: [] as WebSocket[] };
+const opened = { pcs: [] as RTCPeerConnection[], sockets: [] as WebSocket[], tracks: [] as MediaStreamTrack[] };
+const nativeGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = async (constraints) => {
+  const stream = await nativeGetUserMedia(constraints);
+  opened.tracks.push(...stream.getTracks());
+  return stream;
+};
 const NativePC = window.RTCPeerConnection;
 const NativeWS = window.WebSocket;
 window.RTCPeerConnection = class extends NativePC {
@@ -198,6 +204,30 @@ describe("<video-call>", () => {
     const c = await callIn(room, URL_TRIO);
     for (const el of [a, b, c]) await decodingFrom(el, 2);
     for (const el of [a, b, c]) expect(new Set(el.peerIds).size).to.equal(2);
+  });
+
+  it("50 join / hang-up cycles leave no live track, no open connection, no open socket", async () => {
+    const room = uniqueRoom("cycles");
+    const from = { pcs: opened.pcs.length, sockets: opened.sockets.length, tracks: opened.tracks.length };
+    const partner = await callIn(room);
+    await until(() => partner.state === "waiting", "partner waiting");
+    const el = await callIn(room);
+    for (let i = 0; i < 50; i++) {
+      if (i > 0) void el.join();
+      await until(() => el.state === "connected" && partner.state === "connected", `cycle ${i} connected`);
+      el.hangUp();
+      await until(() => partner.state === "waiting", `cycle ${i} partner back to waiting`);
+    }
+    partner.hangUp();
+    const pcs = opened.pcs.slice(from.pcs);
+    const sockets = opened.sockets.slice(from.sockets);
+    const tracks = opened.tracks.slice(from.tracks);
+    expect(pcs.length).to.equal(100); // one per side per cycle
+    expect(sockets.length).to.equal(51);
+    expect(tracks.length).to.equal(102);
+    expect(tracks.filter((t) => t.readyState === "live").length).to.equal(0);
+    expect(pcs.filter((pc) => pc.connectionState !== "closed").length).to.equal(0);
+    await until(() => sockets.every((s) => s.readyState === WebSocket.CLOSED), "all sockets closed");
   });
 
   it("takes looks from custom properties", async () => {
