@@ -14,6 +14,8 @@ export interface PeerLinkOptions {
   /** The remote peer's media arrived (called once per stream, not once per track). */
   onStream(stream: MediaStream): void;
   onConnectionState(state: RTCPeerConnectionState): void;
+  /** An ICE restart was started (after `failed`, or a long `disconnected`). */
+  onIceRestart(): void;
   /** ICE restarts did not bring the link back: the caller should rebuild it. */
   onDead(): void;
 }
@@ -103,6 +105,7 @@ export class PeerLink {
   restartIce(): void {
     if (this.closed) return;
     this.pc.restartIce();
+    this.o.onIceRestart();
     clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
       if (!this.closed && this.pc.connectionState !== "connected") this.o.onDead();

@@ -24,6 +24,11 @@ export interface JoinedDetail {
   peers: string[];
   resumed: boolean;
 }
+export interface RecoveryDetail {
+  peer: string;
+  /** `ice-restart`: new ICE candidates over the same connection; `rebuild`: a new connection. */
+  action: "ice-restart" | "rebuild";
+}
 export interface RoomFullDetail {
   room: string;
   capacity: number;
@@ -65,6 +70,7 @@ const RESET = "reset-link";
  * @fires room-full - The room had no free seat; detail `{ room, capacity }`.
  * @fires media-error - Camera/microphone failed (the call goes on without them); detail `{ reason, message }`.
  * @fires autoplay-blocked - The browser would not play a peer's media until a click; detail `{ peer }`.
+ * @fires connection-recovery - A connection to a peer is being recovered; detail `{ peer, action }` (`ice-restart` or `rebuild`).
  *
  * @csspart videos - The grid of videos.
  * @csspart local-video - Your own preview (always muted).
@@ -312,8 +318,10 @@ export class VideoCall extends LitElement {
       send: (msg) => this.signaling.send(msg),
       onStream: (stream) => void this.showStream(peer, stream),
       onConnectionState: () => this.updateState(),
+      onIceRestart: () => emit<RecoveryDetail>(this, "connection-recovery", { peer, action: "ice-restart" }),
       onDead: () => {
         // ICE restarts did not help: both sides start this link over.
+        emit<RecoveryDetail>(this, "connection-recovery", { peer, action: "rebuild" });
         this.signaling.send({ type: "app", to: peer, payload: RESET });
         this.link(peer);
       },
@@ -447,5 +455,6 @@ declare global {
     "peer-left": CustomEvent<PeerDetail>;
     "room-full": CustomEvent<RoomFullDetail>;
     "autoplay-blocked": CustomEvent<PeerDetail>;
+    "connection-recovery": CustomEvent<RecoveryDetail>;
   }
 }
