@@ -161,3 +161,22 @@ describe("rate limit", () => {
     b.client.close();
   });
 });
+
+describe("rooms per process", () => {
+  const server = useServer({ MAX_ROOMS: "2" });
+
+  test("a join that would open a room past the limit gets room-limit; existing rooms still take peers", async () => {
+    const a = await joined(server.wsUrl, "limit-1");
+    const b = await joined(server.wsUrl, "limit-2");
+    const c = await Client.connect(server.wsUrl);
+    c.send({ type: "join", room: "limit-3" });
+    const err = await c.next("error");
+    expect(err.code).toBe("room-limit");
+    c.send({ type: "join", room: "limit-1" });
+    expect((await c.next("joined")).peers).toEqual([a.id]);
+    a.client.close();
+    await b.client.expectQuiet(50);
+    b.client.close();
+    c.close();
+  });
+});
