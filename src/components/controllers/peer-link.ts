@@ -8,6 +8,11 @@ export interface PeerLinkOptions {
   /** The polite side rolls back its own offer when offers collide (W3C perfect negotiation). */
   polite: boolean;
   rtcConfig: RTCConfiguration;
+  /**
+   * Let the peer make the first offer (it is the newcomer and calls us): the connection is
+   * ready when its offer comes, and the two first offers do not collide.
+   */
+  waitForOffer?: boolean;
   /** Local tracks to send; kinds missing here are still received. */
   stream: MediaStream | null;
   send(msg: ClientMessage): void;
@@ -39,8 +44,10 @@ export class PeerLink {
   private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  private waiting: boolean;
 
   constructor(private readonly o: PeerLinkOptions) {
+    this.waiting = o.waitForOffer ?? false;
     const pc = (this.pc = new RTCPeerConnection(o.rtcConfig));
     const tracks = o.stream?.getTracks() ?? [];
     for (const track of tracks) pc.addTrack(track, o.stream!);
@@ -49,6 +56,7 @@ export class PeerLink {
     }
 
     pc.onnegotiationneeded = async () => {
+      if (this.waiting) return;
       try {
         this.makingOffer = true;
         await pc.setLocalDescription();
@@ -81,6 +89,7 @@ export class PeerLink {
     if (this.ignoreOffer || this.closed) return;
     try {
       await pc.setRemoteDescription(description as RTCSessionDescriptionInit);
+      this.waiting = false;
       for (const c of this.pending.splice(0)) await this.addCandidate(c);
       if (description.type === "offer") {
         await pc.setLocalDescription();

@@ -276,6 +276,8 @@ export class VideoCall extends LitElement {
         return;
       case "peer-joined":
         this.peers.add(m.peer);
+        // The newcomer calls us; have the connection ready for its offer.
+        if (!this.links.get(m.peer)) this.link(m.peer, { waitForOffer: true });
         this.detail = "";
         emit<PeerDetail>(this, "peer-joined", { peer: m.peer });
         return this.updateState();
@@ -308,10 +310,11 @@ export class VideoCall extends LitElement {
   }
 
   /** Opens a (new) link to `peer`. */
-  private link(peer: string) {
+  private link(peer: string, { waitForOffer = false } = {}) {
     const self = this.selfId ?? "";
     return this.links.open({
       peerId: peer,
+      waitForOffer,
       polite: isPolite(self, peer),
       rtcConfig: { iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy },
       stream: this.media.stream,
