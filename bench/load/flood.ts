@@ -1,7 +1,7 @@
 /**
  * A flooder for the load benchmark: `connections` sockets send frames as fast as the
- * socket takes them (half garbage, half valid but pointless), reconnecting when the server
- * closes them, until `seconds` pass or `maxFrames` are sent.
+ * socket takes them (garbage, and valid but pointless), reconnecting at once whenever the
+ * server closes or refuses them, until `seconds` pass or `maxFrames` are sent.
  */
 import { open } from "./pairs.ts";
 
@@ -9,6 +9,7 @@ const args = JSON.parse(process.argv[2]!) as { url: string; connections: number;
 const deadline = performance.now() + args.seconds * 1000;
 const closes: Record<number, number> = {};
 let frames = 0;
+let refused = 0;
 const junk = ["{nope", '{"type":"dance"}', '{"type":"app","payload":1}', '{"type":"join","room":"flood"}', "x".repeat(200)];
 
 await Promise.all(
@@ -18,7 +19,8 @@ await Promise.all(
       try {
         ws = await open(args.url);
       } catch {
-        await Bun.sleep(50);
+        refused++;
+        await Bun.sleep(0);
         continue;
       }
       let closed = false;
@@ -35,5 +37,5 @@ await Promise.all(
     }
   }),
 );
-console.log(JSON.stringify({ frames, closes }));
+console.log(JSON.stringify({ frames, closes, refusedConnects: refused }));
 process.exit(0);

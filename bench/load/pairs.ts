@@ -20,7 +20,7 @@ export async function joinOne(kind: Kind, url: string, room: string): Promise<We
   const answer = nextMessage(ws);
   ws.send(JSON.stringify({ type: "join", room }));
   const m = JSON.parse(await answer);
-  if (m.type !== "created" && m.type !== "joined") throw new Error(`join answered ${m.type}`);
+  if (m.type !== "created" && m.type !== "joined") throw new Error(`join answered ${JSON.stringify(m)}`);
   return ws;
 }
 

@@ -44,7 +44,8 @@ export function createApp({ config, rooms, log, assets }: AppDeps): App {
     }
     const address = c.env.requestIP(c.req.raw)?.address ?? "unknown";
     const connection = signaling.admit(address);
-    if (!connection) return c.text("Too many connections from this address.", 429);
+    if (connection === "too-many") return c.text("Too many connections from this address.", 429);
+    if (connection === "banned") return c.text("This address flooded the server and must wait before connecting again.", 429);
     if (!c.env.upgrade(c.req.raw, { data: connection })) {
       signaling.abandon(connection);
       return c.text("WebSocket upgrade failed.", 400);

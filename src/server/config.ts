@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   HEARTBEAT_SECONDS: int(1, 960).default(30),
   /** Origins allowed to open the signaling socket, besides the server's own and localhost. */
   ALLOWED_ORIGINS: list.default([]),
+  /** After a socket is closed for flooding (1008), its address may not connect for this long. */
+  FLOOD_BAN_SECONDS: int(0, 86_400).default(30),
   /** Connections one client address may hold at once. */
   MAX_CONNECTIONS_PER_ADDRESS: int(1, 1_000_000).default(64),
   /** Rooms one process holds at once; past it, joins that would open a room are refused. */
@@ -48,6 +50,7 @@ export interface Config {
   heartbeatSeconds: number;
   allowedOrigins: string[];
   maxConnectionsPerAddress: number;
+  floodBanSeconds: number;
   maxRooms: number;
   /** Random per process unless RESUME_SECRET is set. */
   resumeSecret: string;
@@ -79,6 +82,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     heartbeatSeconds: e.HEARTBEAT_SECONDS,
     allowedOrigins: e.ALLOWED_ORIGINS,
     maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
+    floodBanSeconds: e.FLOOD_BAN_SECONDS,
     maxRooms: e.MAX_ROOMS,
     resumeSecret: e.RESUME_SECRET ?? crypto.getRandomValues(new Uint8Array(32)).toBase64(),
     resumeGraceSeconds: e.RESUME_GRACE_SECONDS,

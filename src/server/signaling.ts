@@ -31,8 +31,11 @@ const CLOSE_ABNORMAL = 1006;
 export interface Signaling {
   /** Bun's handler plus its limits, for `Bun.serve({ websocket })`. */
   readonly websocket: WebSocketHandler<Connection>;
-  /** Connection state for a socket about to be upgraded, or null if the address is at its limit. */
-  admit(address: string): Connection | null;
+  /**
+   * Connection state for a socket about to be upgraded; or why not: the address holds its
+   * limit of sockets, or is banned for a while after flooding.
+   */
+  admit(address: string): Connection | "too-many" | "banned";
   /** Gives back what `admit` took when the upgrade did not happen after all. */
   abandon(c: Connection): void;
   /** Closes every socket (1001 on shutdown) without telling rooms: peers resume elsewhere. */
@@ -43,6 +46,8 @@ export interface Signaling {
 export function createSignaling(config: Config, rooms: Rooms, log: Logger): Signaling {
   const sockets = new Set<Socket>();
   const perAddress = new Map<string, number>();
+  /** Address → when its flooding ban ends (performance.now()). */
+  const banned = new Map<string, number>();
   const tokens = createResumeTokens(config.resumeSecret);
   let shuttingDown = false;
 
@@ -146,6 +151,8 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     const c = ws.data;
     if (!c.strikes.take()) {
       log.info("flood-closed", { room: c.room ?? undefined, peer: c.id ?? undefined, address: c.address });
+      // Reconnecting would buy a fresh burst: keep the address out for a while.
+      if (config.floodBanSeconds > 0) banned.set(c.address, performance.now() + config.floodBanSeconds * 1000);
       ws.close(CLOSE.policyViolation, "Message rate limit exceeded");
       return;
     }
@@ -251,8 +258,13 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     },
 
     admit(address) {
+      const until = banned.get(address);
+      if (until !== undefined) {
+        if (performance.now() < until) return "banned";
+        banned.delete(address);
+      }
       const n = perAddress.get(address) ?? 0;
-      if (n >= config.maxConnectionsPerAddress) return null;
+      if (n >= config.maxConnectionsPerAddress) return "too-many";
       perAddress.set(address, n + 1);
       return createConnection(address, config.rateLimit);
     },
@@ -283,5 +295,6 @@ function describeInvalid(
   }
   const first = issues[0];
   const where = first && first.path.length > 0 ? first.path.map(String).join(".") : "message";
-  return ["bad-message", `Invalid "${type}" message: ${where}: ${first?.message ?? "invalid"}.`];
+  const why = (first?.message ?? "invalid").replace(/\.$/, "");
+  return ["bad-message", `Invalid "${type}" message: ${where}: ${why}.`];
 }

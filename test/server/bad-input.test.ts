@@ -103,7 +103,7 @@ describe("bad input gets a clear error and the socket stays usable", () => {
 });
 
 describe("rate limit", () => {
-  const server = useServer({ RATE_LIMIT_PER_SECOND: "20", RATE_LIMIT_BURST: "40" });
+  const server = useServer({ RATE_LIMIT_PER_SECOND: "20", RATE_LIMIT_BURST: "40", FLOOD_BAN_SECONDS: "1" });
 
   test("a flooder is told, then closed with 1008, while a neighbouring room goes on untouched", async () => {
     const flood = await pair(server.wsUrl, "flooded");
@@ -137,6 +137,16 @@ describe("rate limit", () => {
     expect(got).toBeLessThan(200);
     expect(flood.b.client.received.at(-1)).toMatchObject({ type: "peer-left", peer: flood.a.id });
     await calm.a.client.expectQuiet();
+    // The flooder's address may not come straight back for a fresh burst...
+    const refused = await fetch(`${server.url}/ws`, { headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" } });
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toContain("flooded");
+    // ...while sockets it already had go on, and after the ban it may connect again.
+    calm.a.client.send({ type: "app", payload: "still" });
+    expect((await calm.b.client.next("app")).payload).toBe("still");
+    await Bun.sleep(1100);
+    const back = await Client.connect(server.wsUrl);
+    back.close();
     for (const x of [flood.b, calm.a, calm.b]) x.client.close();
   }, 30_000);
 

@@ -12,6 +12,7 @@ describe("configuration", () => {
       rateLimit: { perSecond: 50, burst: 200 },
       heartbeatSeconds: 30,
       allowedOrigins: [],
+      floodBanSeconds: 30,
       production: false,
     });
   });
