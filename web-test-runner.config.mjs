@@ -5,6 +5,7 @@ import { esbuildPlugin } from "@web/dev-server-esbuild";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import chromiumArgs from "./test/support/chromium-args.json" with { type: "json" };
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -53,17 +54,7 @@ export default {
       launchOptions: {
         executablePath: chromium,
         headless: true,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--use-fake-ui-for-media-stream",
-          "--use-fake-device-for-media-stream",
-        ],
+        args: chromiumArgs,
       },
     }),
   ],

@@ -1,19 +1,11 @@
 /** Headless Chromium with a fake camera and microphone, driven by playwright-core. */
 import { type Browser, chromium } from "playwright-core";
+import args from "./chromium-args.json";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--use-fake-ui-for-media-stream",
-  "--use-fake-device-for-media-stream",
-];
+/** As root, without a GPU or network beyond loopback, with a fake camera and microphone. */
+export const CHROMIUM_ARGS: string[] = args;
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
