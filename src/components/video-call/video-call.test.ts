@@ -230,6 +230,30 @@ describe("<video-call>", () => {
     await until(() => sockets.every((s) => s.readyState === WebSocket.CLOSED), "all sockets closed");
   });
 
+  it("when the browser blocks autoplay, offers a click to play and says so", async () => {
+    const nativePlay = HTMLMediaElement.prototype.play;
+    // The refusal browsers give a page without a user gesture, for remote videos only.
+    HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+      return this.muted ? nativePlay.call(this) : Promise.reject(new DOMException("no gesture", "NotAllowedError"));
+    };
+    try {
+      const room = uniqueRoom("autoplay");
+      const a = await callIn(room);
+      const blocked = oneEvent(a, "autoplay-blocked");
+      const b = await callIn(room);
+      expect((await blocked).detail.peer).to.equal(b.selfId ?? (await until(() => b.selfId, "b id")));
+      await a.updateComplete;
+      const button = part(a, "unmute") as HTMLButtonElement;
+      expect(button.textContent).to.contain("Click to play");
+      HTMLMediaElement.prototype.play = nativePlay;
+      button.click();
+      await until(() => !part(a, "unmute"), "unmute button gone");
+      await decodingFrom(a, 1);
+    } finally {
+      HTMLMediaElement.prototype.play = nativePlay;
+    }
+  });
+
   it("takes looks from custom properties", async () => {
     const el = await fixture<VideoCall>(html`<video-call style="--rc-radius: 4px; --rc-video-background: rgb(9, 8, 7)"></video-call>`);
     const style = getComputedStyle(part(el, "local-video"));
