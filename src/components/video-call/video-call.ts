@@ -401,9 +401,10 @@ export class VideoCall extends LitElement {
           <figcaption>You${this.microphoneOn ? "" : " (muted)"}</figcaption>
         </figure>
         ${[...this.remotes].map(
-          ([peer, stream]) => html`
+          ([peer, stream], i) => html`
             <figure class="tile">
               <video part="remote-video" data-peer=${peer} playsinline autoplay .srcObject=${stream}></video>
+              <figcaption>${this.remotes.size > 1 ? `Guest ${i + 1}` : "Guest"}</figcaption>
               ${this.blocked.has(peer)
                 ? html`<button part="button unmute" class="unmute primary" @click=${() => this.unblock(peer)}>Click to play sound</button>`
                 : ""}
