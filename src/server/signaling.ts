@@ -12,6 +12,7 @@ import {
   type LeaveReason,
   type ServerMessage,
 } from "../shared/protocol.ts";
+import { createAddressLimits } from "./address-limits.ts";
 import type { Config } from "./config.ts";
 import { type Connection, createConnection } from "./connection.ts";
 import { randomId } from "./random-id.ts";
@@ -45,9 +46,7 @@ export interface Signaling {
 
 export function createSignaling(config: Config, rooms: Rooms, log: Logger): Signaling {
   const sockets = new Set<Socket>();
-  const perAddress = new Map<string, number>();
-  /** Address → when its flooding ban ends (performance.now()). */
-  const banned = new Map<string, number>();
+  const addresses = createAddressLimits(config.maxConnectionsPerAddress);
   const tokens = createResumeTokens(config.resumeSecret);
   let shuttingDown = false;
 
@@ -152,7 +151,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     if (!c.strikes.take()) {
       log.info("flood-closed", { room: c.room ?? undefined, peer: c.id ?? undefined, address: c.address });
       // Reconnecting would buy a fresh burst: keep the address out for a while.
-      if (config.floodBanSeconds > 0) banned.set(c.address, performance.now() + config.floodBanSeconds * 1000);
+      addresses.ban(c.address, config.floodBanSeconds);
       ws.close(CLOSE.policyViolation, "Message rate limit exceeded");
       return;
     }
@@ -208,12 +207,6 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
 
   const logInternal = (err: unknown) => log.error("internal", { message: String(err) });
 
-  const release = (address: string) => {
-    const n = (perAddress.get(address) ?? 1) - 1;
-    if (n <= 0) perAddress.delete(address);
-    else perAddress.set(address, n);
-  };
-
   return {
     websocket: {
       maxPayloadLength: config.maxMessageBytes,
@@ -241,7 +234,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
         const c = ws.data;
         c.closed = true;
         sockets.delete(ws);
-        release(c.address);
+        addresses.release(c.address);
         // On shutdown the rooms go with the process; peers resume on the next one.
         if (shuttingDown || c.member === null) return;
         if (code === CLOSE_ABNORMAL && !c.timedOut && config.resumeGraceSeconds > 0) {
@@ -258,19 +251,12 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     },
 
     admit(address) {
-      const until = banned.get(address);
-      if (until !== undefined) {
-        if (performance.now() < until) return "banned";
-        banned.delete(address);
-      }
-      const n = perAddress.get(address) ?? 0;
-      if (n >= config.maxConnectionsPerAddress) return "too-many";
-      perAddress.set(address, n + 1);
-      return createConnection(address, config.rateLimit);
+      const verdict = addresses.take(address);
+      return verdict === "ok" ? createConnection(address, config.rateLimit) : verdict;
     },
 
     abandon(c) {
-      release(c.address);
+      addresses.release(c.address);
     },
 
     closeAll(code, reason) {
