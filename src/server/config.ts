@@ -3,6 +3,7 @@
  * No other module reads `process.env`.
  */
 import * as z from "zod";
+import { isNarrowerCharset } from "./room-rule.ts";
 
 /** Room capacity is bounded: a mesh call of more than 16 is beyond what browsers carry. */
 export const MAX_ROOM_CAPACITY = 16;
@@ -16,6 +17,9 @@ const list = z
 const EnvSchema = z.object({
   PORT: int(0, 65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
+  /** Operators may narrow the protocol's room names: a shorter maximum, fewer characters. */
+  ROOM_NAME_MAX_LENGTH: int(1, 64).default(64),
+  ROOM_NAME_CHARSET: z.string().default("A-Za-z0-9_-"),
   /** Peers per room; 2 is a one-to-one call. */
   ROOM_CAPACITY: int(2, MAX_ROOM_CAPACITY).default(2),
   /** Largest accepted frame; bigger ones close the socket with 1009. */
@@ -45,6 +49,8 @@ export interface Config {
   port: number;
   host: string;
   roomCapacity: number;
+  /** Longest room name taken (≤ 64) and the characters allowed, as a regex class body. */
+  roomName: { maxLength: number; charset: string };
   maxMessageBytes: number;
   rateLimit: { perSecond: number; burst: number };
   heartbeatSeconds: number;
@@ -70,6 +76,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
   }
   const e = r.data;
+  if (!isNarrowerCharset(e.ROOM_NAME_CHARSET)) {
+    throw new ConfigError(`Invalid configuration:\n  ROOM_NAME_CHARSET: "${e.ROOM_NAME_CHARSET}" must be a character class within A-Za-z0-9_- (e.g. a-z0-9-)`);
+  }
   for (const origin of e.ALLOWED_ORIGINS) {
     if (!isOrigin(origin)) throw new ConfigError(`Invalid configuration:\n  ALLOWED_ORIGINS: "${origin}" is not an origin like https://example.com`);
   }
@@ -77,6 +86,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     roomCapacity: e.ROOM_CAPACITY,
+    roomName: { maxLength: e.ROOM_NAME_MAX_LENGTH, charset: e.ROOM_NAME_CHARSET },
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     rateLimit: { perSecond: e.RATE_LIMIT_PER_SECOND, burst: e.RATE_LIMIT_BURST },
     heartbeatSeconds: e.HEARTBEAT_SECONDS,

@@ -18,6 +18,7 @@ import { type Connection, createConnection } from "./connection.ts";
 import { randomId } from "./random-id.ts";
 import type { Logger } from "./logger.ts";
 import { createResumeTokens } from "./resume-tokens.ts";
+import { createRoomRule } from "./room-rule.ts";
 import type { Member, Rooms } from "./rooms.ts";
 
 type Socket = ServerWebSocket<Connection>;
@@ -48,6 +49,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
   const sockets = new Set<Socket>();
   const addresses = createAddressLimits(config.maxConnectionsPerAddress);
   const tokens = createResumeTokens(config.resumeSecret);
+  const roomRule = createRoomRule(config.roomName.maxLength, config.roomName.charset);
   let shuttingDown = false;
 
   const send = (ws: Socket, msg: ServerMessage) => {
@@ -113,9 +115,12 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     if (msg.type === "ping") return send(ws, { type: "pong" });
     if (c.joining) return fail(ws, "not-joined", "A join is still in progress; wait for its answer.");
     switch (msg.type) {
-      case "join":
+      case "join": {
         if (c.room !== null) return fail(ws, "already-joined", `Already in room "${c.room}"; leave it first.`);
+        const problem = roomRule.problem(msg.room);
+        if (problem) return fail(ws, "room-name", problem);
         return join(ws, msg.room, msg.resume);
+      }
       case "leave": {
         const room = c.room;
         if (room === null) return fail(ws, "not-joined", "Not in a room.");

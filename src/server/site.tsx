@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import * as path from "node:path";
-import { RoomName } from "../shared/protocol.ts";
 import { ROOT, type Assets } from "./assets.ts";
 import type { Config } from "./config.ts";
 import { BadRoomPage, NotFoundPage } from "./pages/error-page.tsx";
@@ -12,6 +11,7 @@ import { LoopbackPage } from "./pages/loopback-page.tsx";
 import { OccupancyFragment } from "./pages/occupancy-fragment.tsx";
 import { RoomPage } from "./pages/room-page.tsx";
 import { isOriginAllowed } from "./origin.ts";
+import { createRoomRule } from "./room-rule.ts";
 import type { Rooms } from "./rooms.ts";
 
 /**
@@ -52,10 +52,8 @@ export const notFoundPage = (c: Context) => page(c, <NotFoundPage />, 404);
 export function createSite({ config, rooms, assets }: { config: Config; rooms: Rooms; assets: Assets }) {
   const site = new Hono();
 
-  const checkRoom = (name: string) => {
-    const r = RoomName.safeParse(name);
-    return r.success ? null : (r.error.issues[0]?.message ?? "Invalid room name.");
-  };
+  const rule = createRoomRule(config.roomName.maxLength, config.roomName.charset);
+  const checkRoom = (name: string) => rule.problem(name);
 
   site.get("/", (c) => page(c, <HomePage script={assets.url("room-join")} capacity={config.roomCapacity} />));
 
@@ -70,7 +68,7 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
   site.get("/room/:name", (c) => {
     const room = c.req.param("name");
     const reason = checkRoom(room);
-    if (reason) return page(c, <BadRoomPage value={room} reason={reason} />, 400);
+    if (reason) return page(c, <BadRoomPage value={room} reason={reason} rule={rule.description} />, 400);
     return page(c, <RoomPage room={room} script={assets.url("video-call")} />);
   });
 

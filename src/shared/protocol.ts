@@ -155,6 +155,7 @@ export const ERROR_CODES = [
   "no-such-peer",
   "rate-limited",
   "room-limit",
+  "room-name",
   "internal",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

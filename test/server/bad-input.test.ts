@@ -190,3 +190,24 @@ describe("rooms per process", () => {
     c.close();
   });
 });
+
+describe("an operator's narrower room names", () => {
+  const server = useServer({ ROOM_NAME_MAX_LENGTH: "8", ROOM_NAME_CHARSET: "a-z0-9-" });
+
+  test("joins, pages and fragments refuse names outside the narrower rule, saying why", async () => {
+    const c = await Client.connect(server.wsUrl);
+    for (const [room, why] of [["longer-than-8", "longer than 8"], ["Upper", "only hold these characters: a-z0-9-"]] as const) {
+      c.send({ type: "join", room });
+      const err = await c.next("error");
+      expect(err.code).toBe("room-name");
+      expect(err.message).toContain(why);
+      const page = await fetch(`${server.url}/room/${room}`);
+      expect(page.status).toBe(400);
+      expect(await page.text()).toContain("1 to 8 characters: any of a-z0-9-");
+      expect((await fetch(`${server.url}/rooms/${room}/occupancy`)).status).toBe(400);
+    }
+    c.send({ type: "join", room: "ok-room" });
+    await c.next("created");
+    c.close();
+  });
+});

@@ -35,6 +35,10 @@ describe("configuration", () => {
     [{ HEARTBEAT_SECONDS: "1.5" }, "HEARTBEAT_SECONDS"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ ALLOWED_ORIGINS: "example.com" }, "ALLOWED_ORIGINS"],
+    [{ ROOM_NAME_MAX_LENGTH: "65" }, "ROOM_NAME_MAX_LENGTH"],
+    [{ ROOM_NAME_CHARSET: "a-z." }, "ROOM_NAME_CHARSET"],
+    [{ ROOM_NAME_CHARSET: "!-~" }, "ROOM_NAME_CHARSET"],
+    [{ ROOM_NAME_CHARSET: "0-z" }, "ROOM_NAME_CHARSET"],
     [{ ALLOWED_ORIGINS: "https://example.com/path" }, "ALLOWED_ORIGINS"],
   ];
   for (const [env, name] of bad) {

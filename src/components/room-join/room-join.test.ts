@@ -73,6 +73,14 @@ describe("<room-join>", () => {
     expect(fired).to.equal(false);
   });
 
+  it("shows why a server that narrows room names refuses one", async () => {
+    const trio = (window as unknown as { __SIGNALING_URL_TRIO__: string }).__SIGNALING_URL_TRIO__.replace(/^ws/, "http").replace(/\/ws$/, "");
+    const el = await fixture<RoomJoin>(html`<room-join base-url=${trio}></room-join>`);
+    await type(el, "Capitals");
+    for (let i = 0; i < 50 && !part(el, "error").textContent; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(part(el, "error").textContent).to.contain("only hold these characters: a-z0-9-");
+  });
+
   it("shows the room's occupancy from the real server's fragment", async () => {
     const origin = serverOrigin();
     const room = `occ-${Math.random().toString(36).slice(2, 8)}`;

@@ -125,10 +125,12 @@ export class RoomJoin extends LitElement {
     try {
       const base = this.baseUrl || location.origin;
       const res = await fetch(new URL(`/rooms/${encodeURIComponent(room)}/occupancy`, base), { signal: ctrl.signal });
-      if (!res.ok) return;
       // The fragment is a small piece of server HTML; only its text is shown.
-      const doc = new DOMParser().parseFromString(await res.text(), "text/html");
-      if (!ctrl.signal.aborted && room === this.value) this.occupancy = doc.body.textContent?.trim() ?? "";
+      const text = new DOMParser().parseFromString(await res.text(), "text/html").body.textContent?.trim() ?? "";
+      if (ctrl.signal.aborted || room !== this.value) return;
+      // A 400 says why this server will not take the name (it may narrow the protocol's rule).
+      if (res.status === 400) this.error = text;
+      else if (res.ok) this.occupancy = text;
     } catch {
       // Occupancy is a hint; the join itself still works without it.
     }

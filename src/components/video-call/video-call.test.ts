@@ -254,6 +254,13 @@ describe("<video-call>", () => {
     }
   });
 
+  it("a server that narrows room names gets a clear invalid-room state", async () => {
+    const el = await callIn("Upper-Case", URL_TRIO);
+    await until(() => el.state === "invalid-room", "invalid-room from the server");
+    expect(part(el, "state").textContent).to.contain("only hold these characters: a-z0-9-");
+    expect(el.localStream).to.equal(null);
+  });
+
   it("takes looks from custom properties", async () => {
     const el = await fixture<VideoCall>(html`<video-call style="--rc-radius: 4px; --rc-video-background: rgb(9, 8, 7)"></video-call>`);
     const style = getComputedStyle(part(el, "local-video"));

@@ -297,6 +297,13 @@ export class VideoCall extends LitElement {
         if (m.payload === RESET) this.link(m.from);
         return;
       case "error":
+        if (m.code === "room-name") {
+          // This server narrows room names further than the protocol does.
+          this.detail = m.message;
+          this.release();
+          this.setState("invalid-room");
+          return;
+        }
         if (m.code === "room-limit") {
           this.detail = m.message;
           this.release();

@@ -1,12 +1,12 @@
 import { JoinForm, Layout } from "./layout.tsx";
 
 /** A 400 for a bad room name, saying why, with the form to try again. */
-export function BadRoomPage({ value, reason }: { value: string; reason: string }) {
+export function BadRoomPage({ value, reason, rule }: { value: string; reason: string; rule: string }) {
   return (
     <Layout title="Not a valid room name">
       <h1>Not a valid room name</h1>
       <p class="error">{reason}</p>
-      <p>Room names are 1 to 64 letters, digits, '-' or '_'.</p>
+      <p>Room names are {rule}.</p>
       <JoinForm value={value} />
     </Layout>
   );
