@@ -110,7 +110,8 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     send(ws, outcome.kind === "created" ? { type: "created", ...info } : { type: "joined", ...info, peers: outcome.peers });
   };
 
-  const handle = async (ws: Socket, msg: ClientMessage) => {
+  /** Relays answer at once; joins and leaves go through the rooms and return their promise. */
+  const handle = (ws: Socket, msg: ClientMessage): void | Promise<void> => {
     const c = ws.data;
     if (msg.type === "ping") return send(ws, { type: "pong" });
     if (c.joining) return fail(ws, "not-joined", "A join is still in progress; wait for its answer.");
@@ -124,8 +125,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
       case "leave": {
         const room = c.room;
         if (room === null) return fail(ws, "not-joined", "Not in a room.");
-        await leaveRoom(c, "left");
-        return send(ws, { type: "left", room });
+        return leaveRoom(c, "left").then(() => send(ws, { type: "left", room }));
       }
       case "description":
       case "candidate":
@@ -186,7 +186,8 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
       const [code, sentence] = describeInvalid(value, parsed.error.issues);
       return fail(ws, code, sentence);
     }
-    handle(ws, parsed.data).catch((err) => {
+    // The relay path stays synchronous: no promise per relayed message.
+    handle(ws, parsed.data)?.catch((err) => {
       log.error("internal", { room: c.room ?? undefined, peer: c.id ?? undefined, message: String(err) });
       if (!c.closed) fail(ws, "internal", "The server could not handle this message.");
     });
