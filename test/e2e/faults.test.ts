@@ -24,13 +24,13 @@ afterAll(async () => {
 /** The page's call as the test sees it: state, peers, remote videos, frames decoded. */
 const look = (page: Page) =>
   page.evaluate(async () => {
-    const el = document.querySelector("video-call") as HTMLElement & { getStats(): Promise<Map<string, RTCStatsReport>>; peerIds: string[]; selfId: string };
+    const el = document.querySelector("video-call") as HTMLElement & { getStats(): Promise<Map<string, RTCStatsReport>>; peers: string[]; selfId: string };
     let frames = 0;
     for (const r of (await el.getStats()).values()) r.forEach((s) => s.type === "inbound-rtp" && s.kind === "video" && (frames += s.framesDecoded));
     return {
       state: el.getAttribute("state"),
       self: el.selfId,
-      peers: el.peerIds,
+      peers: el.peers,
       videos: el.shadowRoot!.querySelectorAll("video[part~='remote-video']").length,
       links: (await el.getStats()).size,
       frames,

@@ -23,7 +23,7 @@ export class LocalMediaController implements ReactiveController {
   /**
    * Captures with `constraints`; where that fails for want of a device, tries the kinds one at
    * a time so that a person with only a microphone (or only a camera) can still join.
-   * Resolves with the stream, or null with `failure` set.
+   * Resolves with the stream (or null); `failure` is set whenever a kind asked for is missing.
    */
   async start(constraints: { audio: boolean; video: boolean }): Promise<MediaStream | null> {
     this.stop();
@@ -48,7 +48,8 @@ export class LocalMediaController implements ReactiveController {
       stream?.getTracks().forEach((t) => t.stop());
       return null;
     }
-    if (!stream) {
+    if (firstError) {
+      // The first (fullest) attempt's error says why a kind is missing.
       const reason = mediaErrorReason(firstError);
       this.failure = { reason, message: MEDIA_ERROR_TEXT[reason] };
     }

@@ -39,6 +39,8 @@ export class PeerLink {
   readonly pc: RTCPeerConnection;
   private makingOffer = false;
   private ignoreOffer = false;
+  /** An answer is being applied: the state is about to be stable, so an offer now is no collision. */
+  private settingRemoteAnswer = false;
   private pending: Candidate[] = [];
   private stream: MediaStream | null = null;
   private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -51,8 +53,11 @@ export class PeerLink {
     const pc = (this.pc = new RTCPeerConnection(o.rtcConfig));
     const tracks = o.stream?.getTracks() ?? [];
     for (const track of tracks) pc.addTrack(track, o.stream!);
-    for (const kind of ["audio", "video"] as const) {
-      if (!tracks.some((t) => t.kind === kind)) pc.addTransceiver(kind, { direction: "recvonly" });
+    // The offerer asks for the kinds it does not send; an answerer gets them from the offer.
+    if (!this.waiting) {
+      for (const kind of ["audio", "video"] as const) {
+        if (!tracks.some((t) => t.kind === kind)) pc.addTransceiver(kind, { direction: "recvonly" });
+      }
     }
 
     pc.onnegotiationneeded = async () => {
@@ -84,19 +89,24 @@ export class PeerLink {
   /** A description from the peer. */
   async receiveDescription(description: Description): Promise<void> {
     const pc = this.pc;
-    const collision = description.type === "offer" && (this.makingOffer || pc.signalingState !== "stable");
+    const readyForOffer = !this.makingOffer && (pc.signalingState === "stable" || this.settingRemoteAnswer);
+    const collision = description.type === "offer" && !readyForOffer;
     this.ignoreOffer = !this.o.polite && collision;
     if (this.ignoreOffer || this.closed) return;
     try {
+      this.settingRemoteAnswer = description.type === "answer";
       await pc.setRemoteDescription(description as RTCSessionDescriptionInit);
+      this.settingRemoteAnswer = false;
       this.waiting = false;
       for (const c of this.pending.splice(0)) await this.addCandidate(c);
       if (description.type === "offer") {
         await pc.setLocalDescription();
         this.sendDescription();
       }
-    } catch {
-      // Closed meanwhile: nothing to answer.
+    } catch (err) {
+      this.settingRemoteAnswer = false;
+      // Closed meanwhile is expected; anything else is worth seeing.
+      if (!this.closed) console.warn("negotiation failed", err);
     }
   }
 

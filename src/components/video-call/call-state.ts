@@ -19,7 +19,7 @@ export const STATE_TEXT: Record<CallState, string> = {
   starting: "Starting your camera and microphone…",
   connecting: "Connecting to the server…",
   waiting: "Waiting for someone to join.",
-  "connecting-peer": "Connecting…",
+  "connecting-peer": "Someone is here. Connecting the call…",
   connected: "Connected.",
   reconnecting: "Lost the connection to the server. Reconnecting…",
   failed: "The connection failed. Trying again…",

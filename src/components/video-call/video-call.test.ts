@@ -91,7 +91,7 @@ describe("<video-call>", () => {
     expect((await joinedB).detail.peers).to.deep.equal([a.selfId]);
     await decodingFrom(a, 1);
     await decodingFrom(b, 1);
-    expect(a.peerIds).to.deep.equal([b.selfId]);
+    expect(a.peers).to.deep.equal([b.selfId]);
 
     const c = await callIn(room);
     const full = await oneEvent(c, "room-full");
@@ -120,7 +120,7 @@ describe("<video-call>", () => {
     const d = await callIn(room);
     await decodingFrom(a, 1);
     await decodingFrom(d, 1);
-    expect(a.peerIds).to.deep.equal([d.selfId]);
+    expect(a.peers).to.deep.equal([d.selfId]);
   });
 
   it("mute and camera-off show in the sender's tracks and the buttons", async () => {
@@ -178,6 +178,73 @@ describe("<video-call>", () => {
     }
   });
 
+  it("a missing camera: joins with the microphone only, says so, and the other side hears it", async () => {
+    const room = uniqueRoom("nocam");
+    const other = await callIn(room);
+    await until(() => other.state === "waiting", "other waiting");
+    expect(other.localStream!.getVideoTracks().length).to.equal(1);
+    const original = navigator.mediaDevices.getUserMedia;
+    // From here on, a machine with a microphone and no camera.
+    navigator.mediaDevices.getUserMedia = (c) =>
+      c?.video ? Promise.reject(new DOMException("Requested device not found", "NotFoundError")) : original.call(navigator.mediaDevices, c);
+    try {
+      const container = document.createElement("div");
+      document.body.append(container);
+      const el = document.createElement("video-call");
+      el.setAttribute("signaling-url", URL_PAIR);
+      el.setAttribute("room", room);
+      const error = oneEvent(el, "media-error");
+      container.append(el);
+      expect((await error).detail.reason).to.equal("no-device");
+      await until(() => el.localStream !== null, "a local stream");
+      expect(el.localStream!.getAudioTracks().length).to.equal(1);
+      expect(el.localStream!.getVideoTracks().length).to.equal(0);
+      expect(el.getAttribute("media-error")).to.equal("no-device");
+      expect(part(el, "notice").textContent).to.contain("microphone only");
+      expect((part(el, "camera") as HTMLButtonElement).disabled).to.equal(true);
+      expect((part(el, "microphone") as HTMLButtonElement).disabled).to.equal(false);
+      // It sees the other side, and the other side receives its sound.
+      await decodingFrom(el, 1);
+      await until(async () => {
+        let packets = 0;
+        (await other.getStats()).forEach((r) => r.forEach((s) => s.type === "inbound-rtp" && s.kind === "audio" && (packets += s.packetsReceived ?? 0)));
+        return packets > 0;
+      }, "audio packets at the other side");
+    } finally {
+      navigator.mediaDevices.getUserMedia = original;
+    }
+  });
+
+  it("offers made at the same moment on both sides (glare) settle and the call goes on", async () => {
+    const room = uniqueRoom("glare");
+    const firstPc = opened.pcs.length;
+    const a = await callIn(room);
+    const b = await callIn(room);
+    await decodingFrom(a, 1);
+    await decodingFrom(b, 1);
+    const pcs = opened.pcs.slice(firstPc);
+    expect(pcs.length).to.equal(2);
+    const offers = pcs.map(() => 0);
+    pcs.forEach((pc, i) => {
+      const set = pc.setLocalDescription.bind(pc);
+      pc.setLocalDescription = (d?: RTCLocalSessionDescriptionInit) => {
+        if (pc.signalingState === "stable") offers[i]!++;
+        return set(d);
+      };
+    });
+    // Both sides want a new m-line in the same task: both make an offer, one must yield.
+    for (const pc of pcs) pc.addTransceiver("video", { direction: "recvonly" });
+    await until(() => offers.every((n) => n > 0), "an offer from each side");
+    await until(
+      () => pcs.every((pc) => pc.signalingState === "stable" && pc.getTransceivers().every((t) => t.mid !== null)),
+      "both sides stable with every transceiver negotiated",
+    );
+    expect(pcs[0]!.getTransceivers().length).to.equal(pcs[1]!.getTransceivers().length);
+    expect(pcs.every((pc) => pc.connectionState === "connected")).to.equal(true);
+    const before = framesDecoded((await a.getStats()).get(b.selfId!));
+    await until(async () => framesDecoded((await a.getStats()).get(b.selfId!)) > before, "frames decoded after the glare");
+  });
+
   it("removal from the page mid-call releases camera, connections and socket", async () => {
     const room = uniqueRoom("remove");
     const firstPc = opened.pcs.length;
@@ -203,7 +270,7 @@ describe("<video-call>", () => {
     const b = await callIn(room, URL_TRIO);
     const c = await callIn(room, URL_TRIO);
     for (const el of [a, b, c]) await decodingFrom(el, 2);
-    for (const el of [a, b, c]) expect(new Set(el.peerIds).size).to.equal(2);
+    for (const el of [a, b, c]) expect(new Set(el.peers).size).to.equal(2);
   });
 
   it("50 join / hang-up cycles leave no live track, no open connection, no open socket", async () => {

@@ -1,4 +1,4 @@
-import { LitElement, css, html } from "lit";
+import { LitElement, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { ServerMessage } from "../../shared/protocol.ts";
 import { roomNameProblem } from "../../shared/room-name.ts";
@@ -8,8 +8,8 @@ import { PeerLinksController } from "../controllers/peer-links-controller.ts";
 import { SignalingController } from "../controllers/signaling-controller.ts";
 import { emit } from "../shared/events.ts";
 import { play } from "../shared/first-frame.ts";
-import { theme } from "../shared/theme.ts";
 import { type CallState, FINAL_STATES, STATE_TEXT } from "./call-state.ts";
+import { styles } from "./styles.ts";
 
 export type { CallState } from "./call-state.ts";
 
@@ -49,7 +49,12 @@ const RESET = "reset-link";
 /**
  * A video call in a room: captures camera and microphone, joins the room through the
  * signaling server and calls everyone in it (a mesh above two), over WebRTC with trickle
- * ICE and perfect negotiation. Hang Up, or removing the element, releases everything.
+ * ICE and perfect negotiation. Hang Up, or removing the element, releases everything
+ * (a `leave` to the server, every track stopped, every connection and the socket closed).
+ * A hung-up element starts again with `join()`, with a new `room`, or when put back on the page.
+ *
+ * A missing or refused camera or microphone does not stop the call: it goes on with what
+ * there is (microphone only, camera only, or receive-only), `media-error` says why.
  *
  * @example
  * <video-call room="team-standup"></video-call>
@@ -68,7 +73,7 @@ const RESET = "reset-link";
  * @fires peer-joined - Someone joined; detail `{ peer }`.
  * @fires peer-left - Someone left; detail `{ peer }`.
  * @fires room-full - The room had no free seat; detail `{ room, capacity }`.
- * @fires media-error - Camera/microphone failed (the call goes on without them); detail `{ reason, message }`.
+ * @fires media-error - Camera and/or microphone failed (the call goes on with what there is); detail `{ reason, message }`.
  * @fires autoplay-blocked - The browser would not play a peer's media until a click; detail `{ peer }`.
  * @fires connection-recovery - A connection to a peer is being recovered; detail `{ peer, action }` (`ice-restart` or `rebuild`).
  *
@@ -95,28 +100,15 @@ const RESET = "reset-link";
  */
 @customElement("video-call")
 export class VideoCall extends LitElement {
-  static override styles = [
-    theme,
-    css`
-      .notice,
-      :host([state="failed"]) .state,
-      :host([state="full"]) .state,
-      :host([state="invalid-room"]) .state {
-        color: var(--rc-danger, #c62828);
-      }
-      .unmute {
-        position: absolute;
-        inset: auto 0.5rem 0.5rem auto;
-      }
-    `,
-  ];
+  static override styles = styles;
 
   @property({ reflect: true }) accessor room = "";
   @property({ attribute: "signaling-url" }) accessor signalingUrl = "";
   @property({ converter: onOff }) accessor audio = true;
   @property({ converter: onOff }) accessor video = true;
   @property({ attribute: "ice-servers", converter: { fromAttribute: parseIceServers } }) accessor iceServers: RTCIceServer[] = [];
-  @property({ attribute: "ice-transport-policy" }) accessor iceTransportPolicy: RTCIceTransportPolicy = "all";
+  @property({ attribute: "ice-transport-policy", converter: { fromAttribute: (v) => (v === "relay" ? "relay" : "all") } })
+  accessor iceTransportPolicy: RTCIceTransportPolicy = "all";
 
   /** Where the call is. */
   @property({ reflect: true }) accessor state: CallState = "idle";
@@ -143,14 +135,14 @@ export class VideoCall extends LitElement {
     status: () => this.updateState(),
   });
   /** Remote peers in the room, linked or not yet. */
-  private readonly peers = new Set<string>();
+  private readonly roster = new Set<string>();
   private resume: string | null = null;
   /** Bumped by every join and hang-up: a join still capturing when it changes gives up. */
   private generation = 0;
 
   /** Remote peer ids in the room. */
-  get peerIds(): string[] {
-    return [...this.peers];
+  get peers(): string[] {
+    return [...this.roster];
   }
 
   /** The captured camera/microphone stream, or null. */
@@ -191,8 +183,8 @@ export class VideoCall extends LitElement {
     if (this.audio || this.video) {
       const stream = await this.media.start({ audio: this.audio, video: this.video });
       if (generation !== this.generation) return;
-      if (!stream && this.media.failure) {
-        // Join all the same: seeing and hearing the others beats an error page.
+      if (this.media.failure) {
+        // Join all the same, with what there is: seeing and hearing the others beats an error page.
         this.mediaError = this.media.failure.reason;
         emit<MediaFailure>(this, "media-error", this.media.failure);
       }
@@ -206,7 +198,6 @@ export class VideoCall extends LitElement {
   /** Leaves the room and releases camera, microphone, connections and socket. Harmless twice. */
   hangUp(): void {
     this.generation++;
-    this.signaling.send({ type: "leave" });
     this.release();
     if (this.state !== "idle") this.setState("hung-up");
   }
@@ -233,10 +224,12 @@ export class VideoCall extends LitElement {
   }
 
   private release() {
+    // Say goodbye in so many words, so the others hear of it at once.
+    if (this.selfId !== null) this.signaling.send({ type: "leave" });
     this.signaling.close();
     this.links.closeAll();
     this.media.stop();
-    this.peers.clear();
+    this.roster.clear();
     this.remotes = new Map();
     this.blocked = new Set();
     this.selfId = null;
@@ -256,13 +249,13 @@ export class VideoCall extends LitElement {
         if (!m.resumed && this.selfId !== null) {
           // Back under a new id: every old link is to a stranger now.
           this.links.closeAll();
-          this.peers.clear();
+          this.roster.clear();
           this.remotes = new Map();
         }
         this.selfId = m.id;
         this.resume = m.resume;
         for (const peer of peers) {
-          this.peers.add(peer);
+          this.roster.add(peer);
           // The newcomer calls; links that survived a reconnect stay as they are.
           if (!this.links.get(peer)) this.link(peer);
         }
@@ -275,7 +268,7 @@ export class VideoCall extends LitElement {
         emit<RoomFullDetail>(this, "room-full", { room: m.room, capacity: m.capacity });
         return;
       case "peer-joined":
-        this.peers.add(m.peer);
+        this.roster.add(m.peer);
         // The newcomer calls us; have the connection ready for its offer.
         if (!this.links.get(m.peer)) this.link(m.peer, { waitForOffer: true });
         this.detail = "";
@@ -283,11 +276,11 @@ export class VideoCall extends LitElement {
         return this.updateState();
       case "peer-left":
         this.dropPeer(m.peer);
-        this.detail = this.peers.size === 0 ? "The other person left." : "";
+        this.detail = this.roster.size === 0 ? "The other person left." : "";
         emit<PeerDetail>(this, "peer-left", { peer: m.peer });
         return this.updateState();
       case "description":
-        this.peers.add(m.from);
+        this.roster.add(m.from);
         void (this.links.get(m.from) ?? this.link(m.from)).receiveDescription(m.description);
         return;
       case "candidate":
@@ -339,7 +332,7 @@ export class VideoCall extends LitElement {
   }
 
   private dropPeer(peer: string) {
-    this.peers.delete(peer);
+    this.roster.delete(peer);
     this.links.close(peer);
     const remotes = new Map(this.remotes);
     remotes.delete(peer);
@@ -365,6 +358,16 @@ export class VideoCall extends LitElement {
     }
   }
 
+  /** What this peer is in the call with, after a camera or microphone failed. */
+  private withWhat(): string {
+    const audio = this.media.has("audio");
+    const video = this.media.has("video");
+    if (audio && video) return "";
+    if (audio) return "You are in the call with your microphone only.";
+    if (video) return "You are in the call with your camera only.";
+    return "You are in the call without them: you can still see and hear the others.";
+  }
+
   /** Derives the state from the links and the socket (final states stay put). */
   private updateState() {
     if (FINAL_STATES.has(this.state) || this.state === "starting") return;
@@ -376,7 +379,7 @@ export class VideoCall extends LitElement {
     else if (this.unreachable && this.selfId === null) next = "failed";
     else if (lost) next = this.selfId === null && this.state === "connecting" ? "connecting" : "reconnecting";
     else if (this.selfId === null) next = "connecting";
-    else if (this.peers.size === 0) next = "waiting";
+    else if (this.roster.size === 0) next = "waiting";
     else if (states.includes("failed")) next = "failed";
     else next = "connecting-peer";
     this.setState(next);
@@ -422,7 +425,7 @@ export class VideoCall extends LitElement {
       <p class="state" part="state" role="status" aria-live="polite">
         ${line}${lostSignaling ? " Reconnecting to the server; the call goes on." : ""}
       </p>
-      ${this.media.failure ? html`<p class="notice" part="notice">${this.media.failure.message} You are in the call without them.</p>` : ""}
+      ${this.media.failure ? html`<p class="notice" part="notice">${this.media.failure.message} ${this.withWhat()}</p>` : ""}
       <div class="controls" part="controls">
         <button part="button microphone" aria-pressed=${this.microphoneOn ? "false" : "true"} ?disabled=${!inCall || !this.media.has("audio")} @click=${() => this.toggleMicrophone()}>
           ${this.microphoneOn ? "Mute" : "Unmute"}
