@@ -1,9 +1,9 @@
-import { LitElement, css, html } from "lit";
-import { customElement, state } from "lit/decorators.js";
+import { LitElement, html, nothing } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
 import { type MediaFailure, LocalMediaController } from "../controllers/local-media-controller.ts";
 import { emit } from "../shared/events.ts";
 import { firstFrame } from "../shared/first-frame.ts";
-import { theme } from "../shared/theme.ts";
+import { styles } from "./styles.ts";
 
 export type LoopbackState = "idle" | "starting" | "started" | "calling" | "connected" | "hung-up" | "error";
 
@@ -15,26 +15,38 @@ export interface FirstFrameDetail {
   ms: number;
 }
 
+type Sides<T> = { pc1: T; pc2: T };
+
 /**
  * Two RTCPeerConnections in one page calling each other: Start captures the camera and
  * microphone, Call connects `pc1` (sending) to `pc2` (receiving), Hang Up closes both and
  * stops the camera. It shows each side's ICE and connection state and the time from Call to
- * the first remote frame: a quick self-test of a browser.
+ * the first remote frame: a quick self-test of a browser. Removing the element releases
+ * everything, as Hang Up does. Failures never throw: they show a message and fire an event.
+ *
+ * @example
+ * <loopback-demo autostart></loopback-demo>
+ *
+ * @attr autostart - Start the camera as soon as the element is on the page.
+ * @attr ice-transport-policy - `relay` to allow only TURN-relayed candidates (with no TURN server
+ *   configured, no pair can form: the state lines show ICE failing); default `all`.
+ * @attr state - (read only) Where the demo is: idle, starting, started, calling, connected, hung-up, error.
  *
  * @fires loopback-state - The demo's state changed; detail `{ state }`.
  * @fires first-frame - The remote video showed its first frame; detail `{ ms }` since Call.
- * @fires media-error - The camera or microphone could not be had; detail `{ reason, message }`.
+ * @fires media-error - The camera or microphone could not be had; detail `{ reason, message }`,
+ *   reason one of permission-denied, no-device, device-in-use, constraints, insecure-context, unknown.
  *
  * @csspart videos - The grid holding both videos.
  * @csspart local-video - The local preview (muted).
- * @csspart remote-video - The video received by `pc2`.
+ * @csspart remote-video - The video received by `pc2` (muted: its sound is this page's own microphone).
  * @csspart controls - The row of buttons.
  * @csspart button - Each button.
  * @csspart status - The state lines.
  *
- * @cssprop --rc-accent - Background of the main button.
- * @cssprop --rc-accent-text - Text colour of the main button.
- * @cssprop --rc-danger - Hang Up button and errors.
+ * @cssprop --rc-accent - Background of Start and Call.
+ * @cssprop --rc-accent-text - Text colour of Start and Call.
+ * @cssprop --rc-danger - Hang Up button and error messages.
  * @cssprop --rc-radius - Corner radius of videos and buttons.
  * @cssprop --rc-gap - Space between videos.
  * @cssprop --rc-video-background - Background of an empty video.
@@ -42,58 +54,66 @@ export interface FirstFrameDetail {
  */
 @customElement("loopback-demo")
 export class LoopbackDemo extends LitElement {
-  static override styles = [
-    theme,
-    css`
-      dl {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: 0.1rem 1rem;
-        margin: 0.5rem 0 0;
-      }
-      dd {
-        margin: 0;
-        font-family: ui-monospace, monospace;
-      }
-      .error {
-        color: var(--rc-danger, #c62828);
-      }
-    `,
-  ];
+  static override styles = styles;
 
-  /** Where the demo is. */
-  @state() accessor state: LoopbackState = "idle";
-  /** Milliseconds from Call to the first remote frame of the last call, or null. */
-  @state() accessor setupTimeMs: number | null = null;
-  @state() accessor failure: MediaFailure | null = null;
-  @state() private accessor ice = { pc1: "new", pc2: "new" };
-  @state() private accessor connection = { pc1: "new", pc2: "new" };
+  /** Start the camera as soon as the element is on the page. */
+  @property({ type: Boolean }) accessor autostart = false;
+  /** `relay` allows only TURN-relayed candidates; default `all`. */
+  @property({ attribute: "ice-transport-policy", converter: { fromAttribute: (v) => (v === "relay" ? "relay" : "all") } })
+  accessor iceTransportPolicy: RTCIceTransportPolicy = "all";
+
+  @state() private accessor phase: LoopbackState = "idle";
+  @state() private accessor setupMs: number | null = null;
+  @state() private accessor failure: MediaFailure | null = null;
+  @state() private accessor ice: Sides<RTCIceConnectionState> = { pc1: "new", pc2: "new" };
+  @state() private accessor connection: Sides<RTCPeerConnectionState> = { pc1: "new", pc2: "new" };
 
   private readonly media = new LocalMediaController(this);
   private pc1: RTCPeerConnection | null = null;
   private pc2: RTCPeerConnection | null = null;
   private abort: AbortController | null = null;
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.release();
+  /** Where the demo is. */
+  get state(): LoopbackState {
+    return this.phase;
+  }
+  /** Milliseconds from Call to the first remote frame of the last call, or null. */
+  get setupTimeMs(): number | null {
+    return this.setupMs;
+  }
+  /** Why the camera or microphone could not be had at the last Start, or null. */
+  get mediaError(): MediaFailure | null {
+    return this.failure;
   }
 
-  /** Captures camera and microphone and shows the preview. */
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Here rather than once: an element put back on the page starts again.
+    if (this.autostart) void this.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    void this.hangUp();
+  }
+
+  /** Captures camera and microphone and shows the preview. Never rejects: failures become `media-error`. */
   async start(): Promise<void> {
     this.release();
+    this.failure = null;
     this.setState("starting");
     const stream = await this.media.start({ audio: true, video: true });
-    if (!stream) {
-      this.failure = this.media.failure;
-      this.setState("error");
-      emit(this, "media-error", this.failure);
-      return;
+    const failure = this.media.failure;
+    // Neither stream nor reason: hung up (or started again) while the camera was starting.
+    if (!stream && !failure) return;
+    if (failure) {
+      this.failure = failure;
+      emit<MediaFailure>(this, "media-error", failure);
     }
-    this.failure = null;
+    if (!stream) return this.setState("error");
     this.setState("started");
     await this.updateComplete;
-    this.local.srcObject = stream;
+    if (this.media.stream === stream) this.local.srcObject = stream;
   }
 
   /** Connects pc1 to pc2 in this page and measures the time to the first remote frame. */
@@ -101,50 +121,56 @@ export class LoopbackDemo extends LitElement {
     const stream = this.media.stream;
     if (!stream || this.pc1) return;
     this.setState("calling");
-    this.setupTimeMs = null;
+    this.setupMs = null;
+    this.ice = { pc1: "new", pc2: "new" };
+    this.connection = { pc1: "new", pc2: "new" };
     const abort = (this.abort = new AbortController());
-    const pc1 = (this.pc1 = new RTCPeerConnection());
-    const pc2 = (this.pc2 = new RTCPeerConnection());
+    const config: RTCConfiguration = { iceTransportPolicy: this.iceTransportPolicy };
+    const pc1 = (this.pc1 = new RTCPeerConnection(config));
+    const pc2 = (this.pc2 = new RTCPeerConnection(config));
     const began = performance.now();
 
-    // Candidates go straight across: there is no signaling server in one page.
+    // Candidates go straight across: in one page there is nothing to relay them.
     pc1.onicecandidate = (e) => void pc2.addIceCandidate(e.candidate ?? undefined).catch(() => {});
     pc2.onicecandidate = (e) => void pc1.addIceCandidate(e.candidate ?? undefined).catch(() => {});
-    for (const [name, pc] of [["pc1", pc1], ["pc2", pc2]] as const) {
-      pc.oniceconnectionstatechange = () => (this.ice = { ...this.ice, [name]: pc.iceConnectionState });
+    for (const [side, pc] of [["pc1", pc1], ["pc2", pc2]] as const) {
+      pc.oniceconnectionstatechange = () => (this.ice = { ...this.ice, [side]: pc.iceConnectionState });
       pc.onconnectionstatechange = () => {
-        this.connection = { ...this.connection, [name]: pc.connectionState };
-        if (pc1.connectionState === "connected" && pc2.connectionState === "connected") this.setState("connected");
+        this.connection = { ...this.connection, [side]: pc.connectionState };
+        if (pc.connectionState === "failed") this.setState("error");
+        else if (pc1.connectionState === "connected" && pc2.connectionState === "connected") this.setState("connected");
       };
     }
-    // ontrack fires once per track; the remote video is set once per stream.
+    // ontrack fires once per track (audio, then video): the remote video takes the stream once.
     pc2.ontrack = (e) => {
       const remote = e.streams[0] ?? new MediaStream([e.track]);
       if (this.remote.srcObject !== remote) this.remote.srcObject = remote;
     };
     firstFrame(this.remote, abort.signal).then(
-      (t) => {
-        this.setupTimeMs = Math.round(t - began);
-        emit<FirstFrameDetail>(this, "first-frame", { ms: this.setupTimeMs });
+      (shown) => {
+        this.setupMs = Math.round(shown - began);
+        emit<FirstFrameDetail>(this, "first-frame", { ms: this.setupMs });
       },
       () => {},
     );
 
     for (const track of stream.getTracks()) pc1.addTrack(track, stream);
     try {
-      await pc1.setLocalDescription();
-      await pc2.setRemoteDescription(pc1.localDescription!);
-      await pc2.setLocalDescription();
-      await pc1.setRemoteDescription(pc2.localDescription!);
+      const offer = await pc1.createOffer();
+      await pc1.setLocalDescription(offer);
+      await pc2.setRemoteDescription(offer);
+      const answer = await pc2.createAnswer();
+      await pc2.setLocalDescription(answer);
+      await pc1.setRemoteDescription(answer);
     } catch {
-      // Hung up while negotiating: nothing more to do.
+      // A hang-up mid-negotiation closes the connections and rejects these: not an error.
       if (!abort.signal.aborted) this.setState("error");
     }
   }
 
   /** Closes both connections and stops the camera. Harmless to call again. */
-  hangUp(): void {
-    const was = this.state;
+  async hangUp(): Promise<void> {
+    const was = this.phase;
     this.release();
     if (was !== "idle" && was !== "hung-up") this.setState("hung-up");
   }
@@ -157,6 +183,7 @@ export class LoopbackDemo extends LitElement {
   private release() {
     this.abort?.abort();
     this.abort = null;
+    const hadCall = this.pc1 !== null;
     for (const pc of [this.pc1, this.pc2]) {
       if (!pc) continue;
       pc.onicecandidate = pc.ontrack = pc.oniceconnectionstatechange = pc.onconnectionstatechange = null;
@@ -164,14 +191,17 @@ export class LoopbackDemo extends LitElement {
     }
     this.pc1 = this.pc2 = null;
     this.media.stop();
-    for (const v of this.renderRoot.querySelectorAll?.("video") ?? []) v.srcObject = null;
-    this.ice = { pc1: "closed", pc2: "closed" };
-    this.connection = { pc1: "closed", pc2: "closed" };
+    for (const v of this.renderRoot?.querySelectorAll("video") ?? []) v.srcObject = null;
+    // close() fires no state events: show the end ourselves.
+    if (hadCall) {
+      this.ice = { pc1: "closed", pc2: "closed" };
+      this.connection = { pc1: "closed", pc2: "closed" };
+    }
   }
 
   private setState(state: LoopbackState) {
-    if (this.state === state) return;
-    this.state = state;
+    if (this.phase === state) return;
+    this.phase = state;
     emit<LoopbackStateDetail>(this, "loopback-state", { state });
   }
 
@@ -182,9 +212,13 @@ export class LoopbackDemo extends LitElement {
     return this.renderRoot.querySelector("video.remote")!;
   }
 
+  protected override updated(): void {
+    if (this.getAttribute("state") !== this.phase) this.setAttribute("state", this.phase);
+  }
+
   override render() {
-    const s = this.state;
-    const started = s === "started" || s === "calling" || s === "connected";
+    const s = this.phase;
+    const live = s === "started" || s === "calling" || s === "connected";
     return html`
       <div class="videos" part="videos">
         <figure class="tile">
@@ -197,19 +231,20 @@ export class LoopbackDemo extends LitElement {
         </figure>
       </div>
       <div class="controls" part="controls">
-        <button part="button" class="primary" ?disabled=${started || s === "starting"} @click=${() => this.start()}>Start</button>
+        <button part="button" class="primary" ?disabled=${live || s === "starting"} @click=${() => this.start()}>Start</button>
         <button part="button" class="primary" ?disabled=${s !== "started"} @click=${() => this.call()}>Call</button>
-        <button part="button" class="danger" ?disabled=${!started} @click=${() => this.hangUp()}>Hang Up</button>
+        <button part="button" class="danger" ?disabled=${!live && s !== "starting"} @click=${() => this.hangUp()}>Hang Up</button>
       </div>
       <div part="status" role="status">
-        ${this.failure ? html`<p class="state error">${this.failure.message}</p>` : html`<p class="state">State: ${s}</p>`}
+        <p class="state">State: ${s}</p>
+        ${this.failure ? html`<p class="error">${this.failure.message}</p>` : nothing}
         <dl>
           <dt>pc1 ICE / connection</dt>
           <dd class="pc1">${this.ice.pc1} / ${this.connection.pc1}</dd>
           <dt>pc2 ICE / connection</dt>
           <dd class="pc2">${this.ice.pc2} / ${this.connection.pc2}</dd>
           <dt>Call to first frame</dt>
-          <dd class="setup">${this.setupTimeMs === null ? "–" : `${this.setupTimeMs} ms`}</dd>
+          <dd class="setup">${this.setupMs === null ? "–" : `${this.setupMs} ms`}</dd>
         </dl>
       </div>
     `;

@@ -1,26 +1,38 @@
 /**
- * Resolves with the time (performance.now()) at which `video` presents its first frame:
- * the moment a person would see the picture. Rejects if `signal` aborts first.
+ * Resolves with the time (on the performance.now() clock) at which `video` presents its first
+ * frame: the moment a person would see the picture. Call it before or after giving the video
+ * its source. Rejects with the signal's reason if `signal` aborts first.
+ *
+ * @example
+ * const began = performance.now();
+ * const ms = (await firstFrame(remoteVideo, abort.signal)) - began;
  */
 export function firstFrame(video: HTMLVideoElement, signal?: AbortSignal): Promise<number> {
   return new Promise((resolve, reject) => {
-    const abort = () => reject(signal?.reason ?? new DOMException("aborted", "AbortError"));
-    if (signal?.aborted) return abort();
-    signal?.addEventListener("abort", abort, { once: true });
-    const done = (t: number) => {
-      signal?.removeEventListener("abort", abort);
-      resolve(t);
+    const reason = () => signal?.reason ?? new DOMException("aborted", "AbortError");
+    if (signal?.aborted) return reject(reason());
+    let cancel = () => {};
+    const onAbort = () => {
+      cancel();
+      reject(reason());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const done = (at: number) => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve(at);
     };
     if (typeof video.requestVideoFrameCallback === "function") {
-      video.requestVideoFrameCallback(() => done(performance.now()));
+      const handle = video.requestVideoFrameCallback((_now, frame) => done(frame.presentationTime));
+      cancel = () => video.cancelVideoFrameCallback(handle);
       return;
     }
-    // Older engines: poll until the video has dimensions and its clock moves.
+    // Engines without requestVideoFrameCallback: poll until the video has a size and its clock moves.
+    let raf = 0;
     const poll = () => {
-      if (signal?.aborted) return;
       if (video.videoWidth > 0 && video.currentTime > 0) done(performance.now());
-      else requestAnimationFrame(poll);
+      else raf = requestAnimationFrame(poll);
     };
+    cancel = () => cancelAnimationFrame(raf);
     poll();
   });
 }
