@@ -162,7 +162,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     }
     if (!c.throttled) {
       c.throttled = true;
-      fail(ws, "rate-limited", `Too many messages: at most ${config.rateLimit.perSecond} a second. This one was dropped.`);
+      fail(ws, "rate-limited", `Too many messages: at most ${config.rateLimit.perSecond} a second (bursts of ${config.rateLimit.burst}). This one was dropped.`);
     }
   };
 

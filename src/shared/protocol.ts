@@ -105,7 +105,7 @@ const roomInfo = {
   capacity: z.int().check(z.positive()),
   /** Present it in a later `join` to take back this seat and id after a drop. */
   resume: ResumeToken,
-  /** True when a resume token gave this peer its old seat and id back. */
+  /** True when a resume token gave this peer its old id back (and its seat, if still held). */
   resumed: z.boolean(),
 };
 

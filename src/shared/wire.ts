@@ -12,8 +12,6 @@ export const CLOSE = {
   policyViolation: 1008,
   /** A frame above the size limit. */
   tooBig: 1009,
-  /** The server failed unexpectedly. */
-  internalError: 1011,
   /** The seat was taken over by a resumed connection of the same peer: do not reconnect. */
   replaced: 4001,
 } as const;
