@@ -22,7 +22,8 @@ async function rawLoopback(runs: number): Promise<number[]> {
     const pc2 = new RTCPeerConnection();
     pc1.onicecandidate = (e) => void pc2.addIceCandidate(e.candidate ?? undefined);
     pc2.onicecandidate = (e) => void pc1.addIceCandidate(e.candidate ?? undefined);
-    const shown = new Promise<number>((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now())));
+    // The frame's presentation time, as <loopback-demo> measures it.
+    const shown = new Promise<number>((resolve) => video.requestVideoFrameCallback((_now, frame) => resolve(frame.presentationTime)));
     pc2.ontrack = (e) => {
       if (video.srcObject !== e.streams[0]) video.srcObject = e.streams[0]!;
     };
@@ -84,7 +85,7 @@ async function twoPages(browser: Awaited<ReturnType<typeof launchBrowser>>, serv
         const t0 = performance.now();
         const find = () => {
           const v = document.querySelector("video-call")?.shadowRoot?.querySelector<HTMLVideoElement>("video[part~='remote-video']");
-          if (v) v.requestVideoFrameCallback(() => resolve(performance.now() - t0));
+          if (v) v.requestVideoFrameCallback((_now, frame) => resolve(frame.presentationTime - t0));
           else requestAnimationFrame(find);
         };
         find();

@@ -9,8 +9,15 @@ export function median(xs: number[]): number {
   return percentile([...xs].sort((a, b) => a - b), 50);
 }
 
-/** "median (min–max)" of repeated measurements. */
-export function spread(xs: number[], digits = 1): string {
+/** A repeated measurement: its median and its spread. */
+export interface Summary {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+export function summarize(xs: number[]): Summary {
   const s = [...xs].sort((a, b) => a - b);
-  return `${median(s).toFixed(digits)} (${s[0]!.toFixed(digits)}–${s.at(-1)!.toFixed(digits)})`;
+  return { median: percentile(s, 50), min: s[0] ?? NaN, max: s.at(-1) ?? NaN, n: s.length };
 }
