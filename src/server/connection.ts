@@ -1,43 +1,63 @@
 /** One signaling socket's state, kept in Bun's `ws.data`. */
-import type { Member } from "./rooms.ts";
-import { TokenBucket } from "./token-bucket.ts";
+import type { ServerWebSocket } from "bun";
+import type { Seat } from "./seat.ts";
+import { type Rate, refill } from "./token-bucket.ts";
 
-export interface Connection {
-  /** Client address, for the per-address connection limit and logs. */
-  readonly address: string;
+/**
+ * A class with plain fields (the rate limit's two buckets too) rather than objects and
+ * closures per socket: the server holds thousands of these.
+ */
+export class Connection {
   /** Server-assigned id in the current room; null when in no room. */
-  id: string | null;
-  room: string | null;
+  id: string | null = null;
+  room: string | null = null;
   /** This connection's seat in `room`, as the rooms know it. */
-  member: Member | null;
+  seat: Seat | null = null;
   /** A join is in flight: further joins and signals wait for its answer. */
-  joining: boolean;
-  closed: boolean;
-  /** Messages accepted under the rate limit. */
-  readonly bucket: TokenBucket;
-  /** Budget of messages dropped for rate; when spent, the socket is closed (1008). */
-  readonly strikes: TokenBucket;
+  joining = false;
+  closed = false;
   /** A rate-limit error was sent and no message has been accepted since. */
-  throttled: boolean;
+  throttled = false;
+  /** Dropped by the heartbeat: nothing arrived for a whole timeout. */
+  timedOut = false;
   /** Last time (performance.now()) anything arrived, message or pong. */
   lastSeen: number;
-  /** Dropped by the heartbeat: nothing arrived for a whole timeout. */
-  timedOut: boolean;
-}
+  /** Index in the list of open sockets; -1 when not in it. */
+  slot = -1;
+  /** Set once Bun has opened the socket. */
+  ws: ServerWebSocket<Connection> | null = null;
+  /** Messages that may still be accepted under the rate limit, and when that was counted. */
+  private tokens: number;
+  private tokensAt: number;
+  /** Messages that may still be dropped for rate before the socket is closed (1008). */
+  private strikes: number;
+  private strikesAt: number;
 
-export function createConnection(address: string, rate: { perSecond: number; burst: number }): Connection {
-  const now = performance.now();
-  return {
-    address,
-    id: null,
-    room: null,
-    member: null,
-    joining: false,
-    closed: false,
-    bucket: new TokenBucket(rate.perSecond, rate.burst, now),
-    strikes: new TokenBucket(rate.perSecond, rate.burst, now),
-    throttled: false,
-    lastSeen: now,
-    timedOut: false,
-  };
+  constructor(
+    /** Client address, for the per-address connection limit and logs. */
+    readonly address: string,
+    private readonly rate: Rate,
+    now: number = performance.now(),
+  ) {
+    this.tokens = this.strikes = rate.burst;
+    this.tokensAt = this.strikesAt = this.lastSeen = now;
+  }
+
+  /** Takes one message from the rate limit; false when it is over. */
+  takeMessage(now: number): boolean {
+    this.tokens = refill(this.tokens, (now - this.tokensAt) / 1000, this.rate);
+    this.tokensAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Counts one message dropped for rate; false when the budget for those is spent. */
+  takeStrike(now: number): boolean {
+    this.strikes = refill(this.strikes, (now - this.strikesAt) / 1000, this.rate);
+    this.strikesAt = now;
+    if (this.strikes < 1) return false;
+    this.strikes -= 1;
+    return true;
+  }
 }

@@ -8,12 +8,14 @@ export interface MemoryRoomsOptions {
 }
 
 export function createMemoryRooms({ capacity, maxRooms }: MemoryRoomsOptions): Rooms {
-  // room name → (peer id → member); insertion order is join order.
-  const rooms = new Map<string, Map<string, Member>>();
+  // room name → its members in join order. A room holds at most 16, so an array is both
+  // smaller than a Map per room and as quick to search.
+  const rooms = new Map<string, Member[]>();
 
-  const broadcast = (members: Map<string, Member>, except: string, frame: string) => {
-    for (const [id, m] of members) if (id !== except) m.deliver(frame);
+  const broadcast = (members: Member[], except: string, frame: string) => {
+    for (const m of members) if (m.id !== except) m.deliver(frame);
   };
+  const find = (members: Member[], id: string) => members.find((m) => m.id === id);
   const encode = (msg: ServerMessage) => JSON.stringify(msg);
 
   return {
@@ -23,32 +25,33 @@ export function createMemoryRooms({ capacity, maxRooms }: MemoryRoomsOptions): R
       let members = rooms.get(room);
       if (!members) {
         if (rooms.size >= maxRooms) return { kind: "room-limit" };
-        members = new Map();
+        members = [];
         rooms.set(room, members);
       }
-      const previous = members.get(member.id);
-      if (previous) {
-        members.set(member.id, member);
+      const at = members.findIndex((m) => m.id === member.id);
+      if (at >= 0) {
+        const previous = members[at]!;
+        members[at] = member;
         previous.evict();
-        return { kind: "joined", peers: [...members.keys()].filter((id) => id !== member.id), replaced: true };
+        return { kind: "joined", peers: members.filter((m) => m !== member).map((m) => m.id), replaced: true };
       }
-      if (members.size >= capacity) return { kind: "full", capacity };
-      const peers = [...members.keys()];
-      members.set(member.id, member);
+      if (members.length >= capacity) return { kind: "full", capacity };
+      const peers = members.map((m) => m.id);
+      members.push(member);
       broadcast(members, member.id, encode({ type: "peer-joined", peer: member.id }));
       return peers.length === 0 ? { kind: "created" } : { kind: "joined", peers, replaced: false };
     },
 
     async leave(room, member, reason: LeaveReason) {
       const members = rooms.get(room);
-      const peerId = member.id;
-      if (members?.get(peerId) !== member) return;
-      members.delete(peerId);
-      if (members.size === 0) {
+      const at = members ? members.indexOf(member) : -1;
+      if (!members || at < 0) return;
+      members.splice(at, 1);
+      if (members.length === 0) {
         rooms.delete(room);
         return;
       }
-      broadcast(members, peerId, encode({ type: "peer-left", peer: peerId, reason }));
+      broadcast(members, member.id, encode({ type: "peer-left", peer: member.id, reason }));
     },
 
     relay(room, from, to, frame) {
@@ -58,14 +61,14 @@ export function createMemoryRooms({ capacity, maxRooms }: MemoryRoomsOptions): R
         broadcast(members, from, frame);
         return true;
       }
-      const target = members.get(to);
-      if (!target || to === from) return false;
+      const target = to === from ? undefined : find(members, to);
+      if (!target) return false;
       target.deliver(frame);
       return true;
     },
 
     async occupancy(room) {
-      return rooms.get(room)?.size ?? 0;
+      return rooms.get(room)?.length ?? 0;
     },
 
     roomCount() {

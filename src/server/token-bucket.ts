@@ -1,24 +1,15 @@
-/** A token bucket: `rate` tokens a second, holding at most `capacity`. */
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
+/**
+ * Token-bucket arithmetic on plain numbers: a connection keeps its levels as fields of its
+ * own rather than as objects, since every byte per socket counts with thousands open.
+ */
+export interface Rate {
+  /** Tokens added a second. */
+  perSecond: number;
+  /** Most tokens held. */
+  burst: number;
+}
 
-  constructor(
-    private readonly rate: number,
-    private readonly capacity: number,
-    now: number = performance.now(),
-  ) {
-    this.tokens = capacity;
-    this.last = now;
-  }
-
-  /** Takes one token if there is one. */
-  take(now: number = performance.now()): boolean {
-    const elapsed = (now - this.last) / 1000;
-    this.last = now;
-    this.tokens = Math.min(this.capacity, this.tokens + elapsed * this.rate);
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
+/** The level of a bucket that held `level` tokens `seconds` ago. */
+export function refill(level: number, seconds: number, rate: Rate): number {
+  return Math.min(rate.burst, level + seconds * rate.perSecond);
 }

@@ -22,13 +22,19 @@ export const PeerId = z.string().check(z.minLength(1), z.maxLength(32), z.regex(
 export const SDP_MAX = 64 * 1024;
 export const CANDIDATE_MAX = 2048;
 
-export const SessionDescription = z.object({
+/*
+ * Client messages, and the objects inside them, are strict: a field not listed here is
+ * refused, not dropped. That is what lets the server relay a checked frame as it came
+ * (with `from` put in front) instead of encoding it again: nothing unchecked rides along.
+ */
+
+export const SessionDescription = z.strictObject({
   type: z.enum(["offer", "answer", "pranswer", "rollback"]),
   sdp: z.optional(z.string().check(z.maxLength(SDP_MAX))),
 });
 
 /** What RTCIceCandidate.toJSON() gives. */
-export const IceCandidate = z.object({
+export const IceCandidate = z.strictObject({
   candidate: z.string().check(z.maxLength(CANDIDATE_MAX)),
   sdpMid: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
   sdpMLineIndex: z.optional(z.nullable(z.int().check(z.nonnegative(), z.lte(1024)))),
@@ -43,19 +49,19 @@ export const ResumeToken = z.string().check(z.minLength(16), z.maxLength(200), z
 /** Relayed messages go to one peer of the sender's room (`to`), or to all others. */
 const target = { to: z.optional(PeerId) };
 
-export const JoinMessage = z.object({
+export const JoinMessage = z.strictObject({
   type: z.literal("join"),
   room: RoomName,
   resume: z.optional(ResumeToken),
 });
-export const LeaveMessage = z.object({ type: z.literal("leave") });
-export const DescriptionMessage = z.object({
+export const LeaveMessage = z.strictObject({ type: z.literal("leave") });
+export const DescriptionMessage = z.strictObject({
   type: z.literal("description"),
   ...target,
   description: SessionDescription,
 });
 /** `candidate: null` signals end-of-candidates. */
-export const CandidateMessage = z.object({
+export const CandidateMessage = z.strictObject({
   type: z.literal("candidate"),
   ...target,
   candidate: z.nullable(IceCandidate),
@@ -76,12 +82,12 @@ const Payload = z.unknown().check(
 );
 
 /** An opaque application payload (any JSON value; bounded by the frame size limit). */
-export const AppMessage = z.object({
+export const AppMessage = z.strictObject({
   type: z.literal("app"),
   ...target,
   payload: Payload,
 });
-export const PingMessage = z.object({ type: z.literal("ping") });
+export const PingMessage = z.strictObject({ type: z.literal("ping") });
 
 export const ClientMessage = z.discriminatedUnion("type", [
   JoinMessage,
@@ -97,7 +103,8 @@ export const CLIENT_MESSAGE_TYPES = ["join", "leave", "description", "candidate"
 
 // ---- server → client -------------------------------------------------------------
 
-const from = { from: PeerId };
+/** Relayed messages name their sender; `to` is the target the sender gave, if it gave one. */
+const from = { from: PeerId, to: z.optional(PeerId) };
 const roomInfo = {
   room: RoomName,
   /** The id the server gave this connection in this room. */

@@ -94,9 +94,15 @@ describe("bad input gets a clear error and the socket stays usable", () => {
 
   test("__proto__ and constructor keys neither pollute nor pass through", async () => {
     const { a, b } = await pair(server.wsUrl, "proto");
-    a.client.send('{"type":"description","__proto__":{"polluted":1},"constructor":{"x":1},"description":{"type":"offer","sdp":"v=0","__proto__":{"y":2}}}');
-    expect(await b.client.next("description")).toEqual({ type: "description", from: a.id, description: { type: "offer", sdp: "v=0" } });
+    a.client.send('{"type":"description","__proto__":{"polluted":1},"constructor":{"x":1},"description":{"type":"offer","sdp":"v=0"}}');
+    expect(await a.client.next("error")).toMatchObject({ code: "bad-message", message: expect.stringContaining("__proto__") });
+    a.client.send('{"type":"description","description":{"type":"offer","sdp":"v=0","__proto__":{"y":2}}}');
+    expect(await a.client.next("error")).toMatchObject({ code: "bad-message" });
+    await b.client.expectQuiet();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // The socket is still usable.
+    a.client.send({ type: "description", description: { type: "offer", sdp: "v=0" } });
+    expect(await b.client.next("description")).toEqual({ type: "description", from: a.id, description: { type: "offer", sdp: "v=0" } });
     a.client.close();
     b.client.close();
   });

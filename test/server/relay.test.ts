@@ -12,7 +12,8 @@ describe("relay", () => {
     a.client.send({ type: "description", description: offer });
     expect(await b.client.next("description")).toEqual({ type: "description", from: a.id, description: offer });
     b.client.send({ type: "candidate", to: a.id, candidate });
-    expect(await a.client.next("candidate")).toEqual({ type: "candidate", from: b.id, candidate });
+    // The sender's `to` rides along: the frame is relayed as it came, `from` put in front.
+    expect(await a.client.next("candidate")).toEqual({ type: "candidate", from: b.id, to: a.id, candidate });
     b.client.send({ type: "candidate", candidate: null });
     expect(await a.client.next("candidate")).toEqual({ type: "candidate", from: b.id, candidate: null });
     a.client.send({ type: "app", payload: { chat: "hello", n: [1, 2] } });
@@ -41,13 +42,23 @@ describe("relay", () => {
 
   test("a spoofed sender is ignored: `from` is always the server's", async () => {
     const { a, b } = await pair(server.wsUrl, "relay-3");
+    // A `from` of the sender's own is an unknown field: refused, never relayed.
     a.client.send({ type: "app", from: b.id, payload: "spoof" });
-    const got = await b.client.next("app");
-    expect(got.from).toBe(a.id);
-    // Unknown fields are dropped, not relayed.
-    a.client.send({ type: "description", description: offer, extra: "x".repeat(100), from: "nobody" });
-    const d = await b.client.next("description");
-    expect(d).toEqual({ type: "description", from: a.id, description: offer });
+    expect(await a.client.next("error")).toMatchObject({ code: "bad-message", message: expect.stringContaining("from") });
+    // Also when spelt with an escape, or given twice: JSON.parse reads it as `from` all the same.
+    a.client.send(`{"type":"app","\\u0066rom":"${b.id}","payload":"spoof"}`);
+    expect(await a.client.next("error")).toMatchObject({ code: "bad-message" });
+    a.client.send(`{"type":"app","from":"x","from":"${b.id}","payload":"spoof"}`);
+    expect(await a.client.next("error")).toMatchObject({ code: "bad-message" });
+    // Other unknown fields too, at any level.
+    a.client.send({ type: "description", description: offer, extra: "x" });
+    expect(await a.client.next("error")).toMatchObject({ code: "bad-message", message: expect.stringContaining("extra") });
+    a.client.send({ type: "description", description: { ...offer, extra: 1 } });
+    expect(await a.client.next("error")).toMatchObject({ code: "bad-message" });
+    await b.client.expectQuiet();
+    // Whitespace around the object is no trouble for the relay.
+    a.client.send(`  \n {"type":"app","payload":"ok"} \n`);
+    expect(await b.client.next("app")).toEqual({ type: "app", from: a.id, payload: "ok" });
     a.client.close();
     b.client.close();
   });

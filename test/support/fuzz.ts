@@ -82,9 +82,13 @@ export function nextFrame(rand: () => number, joined: boolean, room: string, max
     case 7:
       return same({ data: JSON.stringify(pick([{ type: str(8) }, { type: 42 }, {}, [], null, 1, "join", { type: "__proto__" }, { type: "constructor" }])), expect: err("unknown-type") });
     case 8: {
-      // Prototype keys around an otherwise valid leave: stripped, so the leave counts.
-      const data = `{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},"type":"leave"}`;
-      return joined ? { data, expect: { none: true }, joinedAfter: false } : same({ data, expect: err("not-joined") });
+      // Prototype keys around an otherwise valid message: unknown fields, so refused.
+      const data = pick([
+        `{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},"type":"leave"}`,
+        `{"type":"app","payload":1,"__proto__":{"from":"x"}}`,
+        `{"type":"description","description":{"type":"offer","sdp":"v=0","constructor":{}}}`,
+      ]);
+      return same({ data, expect: err("bad-message") });
     }
     case 9:
       return joined

@@ -72,8 +72,10 @@ export class PeerLink {
         this.makingOffer = false;
       }
     };
-    pc.onicecandidate = ({ candidate }) => {
-      o.send({ type: "candidate", to: o.peerId, candidate: candidate ? candidate.toJSON() as Candidate : null });
+    pc.onicecandidate = ({ candidate: c }) => {
+      // The fields the protocol lists and no more (the server refuses others).
+      const candidate = c && { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex, usernameFragment: c.usernameFragment };
+      o.send({ type: "candidate", to: o.peerId, candidate });
     };
     pc.ontrack = ({ track, streams }) => {
       const stream = streams[0] ?? this.stream ?? new MediaStream();

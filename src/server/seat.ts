@@ -1,0 +1,29 @@
+/**
+ * A connection's place in one room, as the rooms see it: an id and a way to hand the
+ * connection an encoded frame. One per join, so that a seat taken over by a resumed
+ * connection is told apart from the one it replaced.
+ */
+import { CLOSE } from "../shared/wire.ts";
+import type { Connection } from "./connection.ts";
+
+export class Seat {
+  constructor(
+    readonly id: string,
+    private readonly connection: Connection,
+  ) {}
+
+  deliver(frame: string): void {
+    const c = this.connection;
+    if (!c.closed) c.ws?.send(frame);
+  }
+
+  /** Another connection took this seat over (a resumed peer): close this one. */
+  evict(): void {
+    const c = this.connection;
+    if (c.seat !== this) return;
+    c.room = null;
+    c.id = null;
+    c.seat = null;
+    if (!c.closed) c.ws?.close(CLOSE.replaced, "Replaced by a resumed connection");
+  }
+}
