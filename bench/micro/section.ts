@@ -10,7 +10,7 @@ import { fmt, int } from "../lib/table.ts";
 
 interface MicroResult {
   message: { frameBytes: number; nsPerOp: Record<string, number> };
-  state: { sockets: number; heapBytesPerSocket: { bare: number; ours: number; compact: number }; oursParts: Record<string, number> };
+  state: { sockets: number; heapBytesPerSocket: { bare: number; ours: number }; oursParts: Record<string, number> };
 }
 
 type Runs = { bare: Record<string, number>[]; ours: Record<string, number>[] };
@@ -32,34 +32,27 @@ function idleGap(all: Record<string, unknown>) {
   return { sockets: Number(last), rss: med(r.ours, "bytesPerSocket") - med(r.bare, "bytesPerSocket"), heap: med(r.ours, "heapBytesPerSocket") - med(r.bare, "heapBytesPerSocket") };
 }
 
-/** Server changes the figures point to, sized by the candidate rows (estimates, not measured in the server). */
-function suggestions(ns: Record<string, number>, state: MicroResult["state"], all: Record<string, unknown>): string[] {
+/** What is left of the gaps, and what it is made of, from the rows above and the relay runs. */
+function remaining(ns: Record<string, number>, state: MicroResult["state"], all: Record<string, unknown>): string[] {
   const now = ns["all of ours' steps together"]!;
-  const spliced = ns["candidate: parse + hand-written check + splice `from` into the frame"]!;
-  const saved = (now - spliced) / 1000;
-  const byPairs = (all.relay as { byPairs?: Record<string, Runs & Partial<Record<"json-rebuild" | "json-splice", Runs["ours"]>>> } | undefined)?.byPairs ?? {};
+  const parse = ns["JSON.parse of the frame"]!;
+  const zod = ns["zod: ClientMessage.safeParse (strict objects)"]!;
+  const least = ns["for contrast: the least a checked relay can do (JSON.parse, hand-written check, `from` in front)"]!;
+  const byPairs = (all.relay as { byPairs?: Record<string, Runs & Partial<Record<"json-splice", Runs["ours"]>>> } | undefined)?.byPairs ?? {};
   const cpu = (rs: Runs["ours"]) => med(rs, "serverCpuUsPerMessage");
-  const estimate = Object.entries(byPairs)
-    .map(([pairs, r]) => {
-      const after = cpu(r.ours) - saved;
-      const inSitu = r["json-rebuild"] && r["json-splice"] ? ` (in the relay itself, JSON alone cost the baseline ${fmt(cpu(r["json-rebuild"]) / cpu(r.bare), 2)} × as rebuilt and ${fmt(cpu(r["json-splice"]) / cpu(r.bare), 2)} × as spliced)` : "";
-      return ` ${int(Number(pairs))} rooms: ours from ${fmt(cpu(r.ours), 2)} to about ${fmt(after, 2)} µs per message, ${fmt(after / cpu(r.bare), 2)} × the baseline${inSitu}.`;
-    })
-    .join("");
-  const parts = state.oursParts;
-  const saving = state.heapBytesPerSocket.ours - state.heapBytesPerSocket.compact;
-  const idle = (all.idle as { byCount?: Record<string, Runs> } | undefined)?.byCount;
-  const idleEstimate = idle
-    ? ` In the idle benchmark that would make ours about ${Object.entries(idle)
-        .map(([count, r]) => `${fmt((med(r.ours, "bytesPerSocket") - saving) / med(r.bare, "bytesPerSocket"), 2)} × the baseline at ${int(Number(count))} sockets`)
-        .join(" and ")} (RSS falling by the heap saved, no more).`
-    : "";
-  const part = (prefix: string) => int(Object.entries(parts).find(([k]) => k.startsWith(prefix))?.[1] ?? NaN);
+  const floors = Object.entries(byPairs)
+    .filter(([, r]) => r["json-splice"])
+    .map(([pairs, r]) => `${int(Number(pairs))} rooms: ${fmt(cpu(r["json-splice"]!) / cpu(r.bare), 2)} × the baseline (ours ${fmt(cpu(r.ours) / cpu(r.bare), 2)} ×)`)
+    .join("; ");
+  const parts = Object.entries(state.oursParts).sort((a, b) => b[1] - a[1]);
   return [
-    "What would close the gaps (suggested changes to the server, sized from the rows above; estimates):",
+    "What the remaining gaps are made of:",
     "",
-    `- **Relay CPU.** Most of ours' extra per-message work is JSON: parsing the frame, then encoding the SDP again (its CRLFs make both about 3–5 × dearer than for plain text; see the contrast rows). For \`description\` and \`candidate\` frames, check the parsed object by hand instead of through zod, and make the schema refuse unknown keys (strict objects) instead of dropping them: then the frame that passed the check can be relayed as it came with \`from\` spliced in front (the sender's \`to\` then rides along), never encoded again. That takes the JavaScript per message from ${us(now)} to ${us(spliced)} µs, about ${fmt(saved, 2)} µs saved; estimated for the relay benchmark:${estimate} JSON.parse itself (${us(ns["JSON.parse of the frame"]!)} µs) stays: it is the check.`,
-    `- **Memory per socket.** Ours keeps ${int(state.heapBytesPerSocket.ours)} heap bytes per joined socket against the baseline's ${int(state.heapBytesPerSocket.bare)}. Keep the two token buckets as plain number fields of the Connection (${part("Connection")} bytes with them now), let the Connection itself be the room Member with \`deliver\`/\`evict\` as methods of a class rather than two closures per socket (${part("Member")} bytes now), and hold a room's few members in a small array rather than a Map per room (${part("seat")} bytes per socket now, room name included). Measured in that layout: ${int(state.heapBytesPerSocket.compact)} bytes, ${int(saving)} fewer.${idleEstimate}`,
+    `- **Relay CPU.** Ours' JavaScript per relayed message is ${us(now)} µs, of which JSON.parse is ${us(parse)} µs and the schema ${us(zod)} µs: the check every frame passes before it is relayed. A checked frame goes out as it came with \`from\` put in front, so nothing is encoded again (encoding it anew would cost ${us(ns["for contrast: a new frame with `from`, JSON.stringify"]!)} µs more). The least any relay that checks what it forwards can do is ${us(least)} µs here (parse, a hand-written check, \`from\` in front); ours spends the difference on one zod schema module shared by server and browser, which we keep.${floors ? ` In the relay runs, the bare relay with JSON.parse and \`from\` in front and nothing else cost ${floors}: that is the floor for checking at all, on this machine.` : ""}`,
+    `- **Memory per socket.** Ours keeps ${int(state.heapBytesPerSocket.ours)} heap bytes per joined socket against the baseline's ${int(state.heapBytesPerSocket.bare)}; the largest parts: ${parts
+      .slice(0, 3)
+      .map(([k, v]) => `${k} ${int(v)}`)
+      .join(", ")}. Each holds what the protocol needs (rate limit, heartbeat, resume, the seat a resumed peer takes over).`,
     "",
   ];
 }
@@ -80,7 +73,7 @@ export const micro: Section<MicroResult> = {
     const out = [
       "## Where ours' extra cost goes (micro-benchmarks)",
       "",
-      `The JavaScript ours runs per relayed \`description\` and the baseline does not, step by step on the relay benchmark's ${int(message.frameBytes)}-byte frame, in a process of its own (median of 5 timed runs after a warm-up; \`bench/micro/message-cost.ts\`). The "candidate" rows are cheaper paths, timed to size the fixes suggested below.`,
+      `The JavaScript ours runs per relayed \`description\` and the baseline does not, step by step on the relay benchmark's ${int(message.frameBytes)}-byte frame, in a process of its own (median of 5 timed runs after a warm-up; \`bench/micro/message-cost.ts\`). The "for contrast" rows are other ways of doing the same, timed alongside.`,
       "",
       "| step | µs per message |",
       "|---|---|",
@@ -99,12 +92,11 @@ export const micro: Section<MicroResult> = {
       `| baseline, all of it | ${int(state.heapBytesPerSocket.bare)} |`,
       `| ours, all of it | ${int(state.heapBytesPerSocket.ours)} |`,
       ...Object.entries(state.oursParts).map(([k, v]) => `| ours: ${k} | ${int(v)} |`),
-      `| candidate: ours in the compact layout suggested below | ${int(state.heapBytesPerSocket.compact)} |`,
       "",
     );
     const i = idleGap(all);
     if (i) out.push(`Idle, ${int(i.sockets)} sockets: ours' server held ${int(i.rss)} bytes more RSS per socket than the baseline, ${int(i.heap)} of them JS heap; the state above accounts for ${int(state.heapBytesPerSocket.ours - state.heapBytesPerSocket.bare)}.`, "");
-    out.push(...suggestions(message.nsPerOp, state, all));
+    out.push(...remaining(message.nsPerOp, state, all));
     return out;
   },
 };

@@ -38,8 +38,8 @@ interface RelayResult {
 }
 
 const DIAGNOSTICS: [RelayKind, string][] = [
-  ["json-rebuild", "baseline + JSON.parse of each frame + JSON.stringify of a rebuilt one with `from` (what ours does to a frame, nothing else)"],
-  ["json-splice", "baseline + JSON.parse of each frame + `from` spliced into it as it came (the change suggested below, nothing else)"],
+  ["json-rebuild", "baseline + JSON.parse of each frame + JSON.stringify of a new one with `from` (the other way to stamp it)"],
+  ["json-splice", "baseline + JSON.parse of each frame + `from` put in front of it as it came (what ours does to a frame, without the rate limit and the schema)"],
   ["ours", "ours"],
 ];
 
