@@ -47,6 +47,8 @@ export class PeerLink {
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private waiting: boolean;
+  /** The picture to send instead of the stream's own (a shared screen), once one was set. */
+  private video: { track: MediaStreamTrack | null; stream: MediaStream | null } | null = null;
 
   constructor(private readonly o: PeerLinkOptions) {
     this.waiting = o.waitForOffer ?? false;
@@ -102,6 +104,8 @@ export class PeerLink {
       this.waiting = false;
       for (const c of this.pending.splice(0)) await this.addCandidate(c);
       if (description.type === "offer") {
+        // An offer may have brought the video transceiver this side had not had yet.
+        await this.applyVideo();
         await pc.setLocalDescription();
         this.sendDescription();
       }
@@ -120,6 +124,34 @@ export class PeerLink {
       return;
     }
     await this.addCandidate(candidate);
+  }
+
+  /**
+   * Sends `track` as this side's picture from now on (a shared screen, or the camera
+   * again; null for none). Where a video sender exists this is a track swap with no
+   * renegotiation; a side that only received video starts sending, which renegotiates.
+   */
+  async sendVideo(track: MediaStreamTrack | null, stream: MediaStream | null): Promise<void> {
+    this.video = { track, stream };
+    await this.applyVideo();
+  }
+
+  private async applyVideo() {
+    const video = this.video;
+    if (!video || this.closed) return;
+    const transceiver = this.pc.getTransceivers().find((t) => t.receiver.track.kind === "video" && t.currentDirection !== "stopped");
+    // None yet (waiting for the first offer): the offer's transceiver gets it.
+    if (!transceiver) return;
+    if (video.track && transceiver.direction === "recvonly") {
+      // This renegotiates anyway: group the new picture with our sound on the other side.
+      transceiver.direction = "sendrecv";
+      if (video.stream) transceiver.sender.setStreams(video.stream);
+    }
+    try {
+      await transceiver.sender.replaceTrack(video.track);
+    } catch (err) {
+      if (!this.closed) console.warn("replaceTrack failed", err);
+    }
   }
 
   /** Asks for new ICE candidates (after a network change); negotiation follows by itself. */

@@ -54,6 +54,9 @@ async function decodingFrom(el: VideoCall, n: number) {
   for (const v of remoteVideos(el)) expect(await playing(v)).to.equal(true);
 }
 
+const aspect = (v: HTMLVideoElement) => (v.videoHeight > 0 ? v.videoWidth / v.videoHeight : 0);
+const near = (x: number, y: number) => Math.abs(x - y) < 0.05;
+
 function released(el: VideoCall, stream: MediaStream | null) {
   for (const t of stream?.getTracks() ?? []) expect(t.readyState).to.equal("ended");
   for (const v of el.shadowRoot!.querySelectorAll("video")) expect(v.srcObject).to.equal(null);
@@ -68,7 +71,7 @@ describe("<video-call>", () => {
   it("renders its parts and refuses an invalid room without connecting", async () => {
     const before = opened.sockets.length;
     const el = await fixture<VideoCall>(html`<video-call room="not valid!" signaling-url=${URL_PAIR}></video-call>`);
-    for (const p of ["videos", "local-video", "state", "controls", "microphone", "camera", "hang-up"]) expect(part(el, p), p).to.exist;
+    for (const p of ["videos", "local-video", "state", "controls", "microphone", "camera", "screen-share", "hang-up"]) expect(part(el, p), p).to.exist;
     await until(() => el.state === "invalid-room", "invalid-room");
     expect(el.getAttribute("state")).to.equal("invalid-room");
     expect(part(el, "state").textContent).to.contain("letters, digits");
@@ -147,6 +150,103 @@ describe("<video-call>", () => {
     expect(sent.every((t) => !t!.enabled)).to.equal(true);
     expect(a.toggleMicrophone(true)).to.equal(true);
     expect(a.localStream!.getAudioTracks()[0]!.enabled).to.equal(true);
+    b.hangUp();
+  });
+
+  it("shares the screen in place of the camera and back, by swapping the sent track; the other side decodes both", async () => {
+    const room = uniqueRoom("screen");
+    const a = await callIn(room);
+    const b = await callIn(room);
+    await decodingFrom(a, 1);
+    await decodingFrom(b, 1);
+    const [atB] = remoteVideos(b);
+    // The fake camera is 4:3, the fake screen 16:9: the shape says which one b gets.
+    await until(() => near(aspect(atB!), 4 / 3), "the camera's shape at b");
+    const button = part(a, "screen-share");
+    expect(button.textContent!.trim()).to.equal("Share screen");
+    const pcA = opened.pcs.find((pc) => pc.connectionState === "connected" && pc.getSenders().some((s) => s.track === a.localStream!.getVideoTracks()[0]))!;
+    const sdp = pcA.localDescription!.sdp;
+
+    const started = oneEvent(a, "screen-share");
+    expect(await a.shareScreen()).to.equal(true);
+    expect((await started).detail).to.deep.equal({ sharing: true });
+    await a.updateComplete;
+    expect(a.hasAttribute("sharing-screen")).to.equal(true);
+    expect(button.getAttribute("aria-pressed")).to.equal("true");
+    expect(button.textContent!.trim()).to.equal("Stop sharing");
+    const preview = part(a, "local-video") as HTMLVideoElement;
+    const screen = (preview.srcObject as MediaStream).getVideoTracks()[0]!;
+    expect(screen.getSettings().displaySurface).to.be.a("string");
+    const videoSender = pcA.getSenders().find((s) => s.track?.kind === "video")!;
+    expect(videoSender.track).to.equal(screen);
+    await until(() => near(aspect(atB!), 16 / 9), "the screen's shape at b", 20_000);
+    expect(await playing(atB!)).to.equal(true);
+    // A swapped track, not a new negotiation.
+    expect(pcA.localDescription!.sdp).to.equal(sdp);
+
+    const stopped = oneEvent(a, "screen-share");
+    const back = a.stopScreenShare();
+    expect((await stopped).detail).to.deep.equal({ sharing: false });
+    await back;
+    await a.updateComplete;
+    expect(screen.readyState).to.equal("ended");
+    expect(a.hasAttribute("sharing-screen")).to.equal(false);
+    expect(videoSender.track).to.equal(a.localStream!.getVideoTracks()[0]);
+    expect(preview.srcObject).to.equal(a.localStream);
+    await until(() => near(aspect(atB!), 4 / 3), "the camera again at b", 20_000);
+    expect(await playing(atB!)).to.equal(true);
+    await a.stopScreenShare();
+    // The button shares too.
+    button.click();
+    await until(() => a.sharingScreen && videoSender.track !== a.localStream!.getVideoTracks()[0], "sharing from the button");
+    a.hangUp();
+    expect(a.sharingScreen).to.equal(false);
+    b.hangUp();
+  });
+
+  it("without a camera, sharing the screen starts sending video (renegotiated), and the browser's own Stop ends it", async () => {
+    const room = uniqueRoom("screen-nocam");
+    const container = document.createElement("div");
+    document.body.append(container);
+    const a = document.createElement("video-call");
+    a.setAttribute("signaling-url", URL_PAIR);
+    a.setAttribute("room", room);
+    a.setAttribute("video", "off");
+    container.append(a);
+    await until(() => a.state === "waiting", "a waiting");
+    const b = await callIn(room);
+    await until(() => a.state === "connected" && b.state === "connected", "both connected", 20_000);
+    expect(a.localStream!.getVideoTracks().length).to.equal(0);
+    expect(await a.shareScreen()).to.equal(true);
+    await until(async () => framesDecoded([...(await b.getStats()).values()][0]) > 0, "b decodes a's screen", 20_000);
+    const [atB] = remoteVideos(b);
+    await until(() => near(aspect(atB!), 16 / 9), "the screen's shape at b", 20_000);
+    expect(await playing(atB!)).to.equal(true);
+    // The browser's "Stop sharing" ends the track by itself.
+    const screen = ((part(a, "local-video") as HTMLVideoElement).srcObject as MediaStream).getVideoTracks()[0]!;
+    const stopped = oneEvent(a, "screen-share");
+    screen.dispatchEvent(new Event("ended"));
+    expect((await stopped).detail.sharing).to.equal(false);
+    expect(screen.readyState).to.equal("ended");
+    expect(a.sharingScreen).to.equal(false);
+    a.hangUp();
+    b.hangUp();
+  });
+
+  it("a screen shared before anyone comes is what a newcomer sees; hang-up stops it", async () => {
+    const room = uniqueRoom("screen-first");
+    const a = await callIn(room);
+    await until(() => a.state === "waiting", "a waiting");
+    expect(await a.shareScreen()).to.equal(true);
+    const screen = ((part(a, "local-video") as HTMLVideoElement).srcObject as MediaStream).getVideoTracks()[0]!;
+    const b = await callIn(room);
+    await decodingFrom(b, 1);
+    const [atB] = remoteVideos(b);
+    await until(() => near(aspect(atB!), 16 / 9), "the screen's shape at b", 20_000);
+    a.hangUp();
+    expect(screen.readyState).to.equal("ended");
+    expect(a.sharingScreen).to.equal(false);
+    expect(await a.shareScreen()).to.equal(false);
     b.hangUp();
   });
 

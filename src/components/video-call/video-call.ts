@@ -5,6 +5,7 @@ import { roomNameProblem } from "../../shared/room-name.ts";
 import { isPolite } from "../../shared/wire.ts";
 import { LocalMediaController, type MediaFailure } from "../controllers/local-media-controller.ts";
 import { PeerLinksController } from "../controllers/peer-links-controller.ts";
+import { ScreenShareController } from "../controllers/screen-share-controller.ts";
 import { SignalingController } from "../controllers/signaling-controller.ts";
 import { emit } from "../shared/events.ts";
 import { play } from "../shared/first-frame.ts";
@@ -28,6 +29,9 @@ export interface RecoveryDetail {
   peer: string;
   /** `ice-restart`: new ICE candidates over the same connection; `rebuild`: a new connection. */
   action: "ice-restart" | "rebuild";
+}
+export interface ScreenShareDetail {
+  sharing: boolean;
 }
 export interface RoomFullDetail {
   room: string;
@@ -67,6 +71,7 @@ const RESET = "reset-link";
  * @attr ice-transport-policy - `relay` to use TURN only (to test it); default `all`.
  * @attr state - (read only) Where the call is: idle, starting, connecting, waiting, connecting-peer, connected, reconnecting, failed, full, invalid-room, replaced, hung-up.
  * @attr media-error - (read only) Why camera/microphone could not be had: permission-denied, no-device, device-in-use, constraints, insecure-context, unknown.
+ * @attr sharing-screen - (read only) Present while a screen is shared instead of the camera.
  *
  * @fires call-state - The state changed; detail `{ state }`.
  * @fires joined - In the room; detail `{ id, peers, resumed }`.
@@ -76,6 +81,7 @@ const RESET = "reset-link";
  * @fires media-error - Camera and/or microphone failed (the call goes on with what there is); detail `{ reason, message }`.
  * @fires autoplay-blocked - The browser would not play a peer's media until a click; detail `{ peer }`.
  * @fires connection-recovery - A connection to a peer is being recovered; detail `{ peer, action }` (`ice-restart` or `rebuild`).
+ * @fires screen-share - Screen sharing started or stopped (also from the browser's own Stop control); detail `{ sharing }`.
  *
  * @csspart videos - The grid of videos.
  * @csspart local-video - Your own preview (always muted).
@@ -86,6 +92,7 @@ const RESET = "reset-link";
  * @csspart button - Every button.
  * @csspart microphone - The microphone toggle.
  * @csspart camera - The camera toggle.
+ * @csspart screen-share - The Share screen / Stop sharing toggle (absent where the browser cannot share a screen).
  * @csspart hang-up - The Hang Up (or Join again) button.
  * @csspart unmute - The click-to-play button shown when autoplay is blocked.
  *
@@ -114,6 +121,8 @@ export class VideoCall extends LitElement {
   @property({ reflect: true }) accessor state: CallState = "idle";
   /** Why camera or microphone could not be had, or null. */
   @property({ attribute: "media-error", reflect: true }) accessor mediaError: MediaFailure["reason"] | null = null;
+  /** True while a screen is shared in place of the camera. */
+  @property({ attribute: "sharing-screen", type: Boolean, reflect: true }) accessor sharingScreen = false;
   /** This peer's id in the room (server-assigned), or null. */
   @state() accessor selfId: string | null = null;
   @state() private accessor microphoneOn = true;
@@ -125,6 +134,7 @@ export class VideoCall extends LitElement {
 
   private readonly media = new LocalMediaController(this);
   private readonly links = new PeerLinksController(this);
+  private readonly screen = new ScreenShareController(this, () => void this.stopScreenShare());
   private readonly signaling = new SignalingController(this, {
     message: (m) => this.onMessage(m),
     open: () => this.sendJoin(),
@@ -216,6 +226,40 @@ export class VideoCall extends LitElement {
     return this.cameraOn;
   }
 
+  /**
+   * Shares a screen, window or tab in place of the camera, with everyone in the call and
+   * everyone who joins while it lasts. The browser asks which; resolves true when sharing,
+   * false when the person cancelled, the browser cannot, or the call is not on.
+   */
+  async shareScreen(): Promise<boolean> {
+    if (this.state === "idle" || FINAL_STATES.has(this.state)) return false;
+    const generation = this.generation;
+    const track = await this.screen.start();
+    if (!track) return false;
+    if (generation !== this.generation) {
+      // Hung up (or moved on) while the browser was asking.
+      this.screen.stop();
+      return false;
+    }
+    const wasSharing = this.sharingScreen;
+    this.sharingScreen = true;
+    await this.sendVideo(track);
+    if (!wasSharing) emit<ScreenShareDetail>(this, "screen-share", { sharing: true });
+    return true;
+  }
+
+  /**
+   * Stops sharing the screen; the camera (if any) is sent again. Resolves once it is.
+   * Harmless when not sharing.
+   */
+  async stopScreenShare(): Promise<void> {
+    if (!this.sharingScreen) return;
+    this.screen.stop();
+    this.sharingScreen = false;
+    emit<ScreenShareDetail>(this, "screen-share", { sharing: false });
+    await this.sendVideo(this.media.stream?.getVideoTracks()[0] ?? null);
+  }
+
   /** Statistics of each peer connection, by remote peer id. */
   async getStats(): Promise<Map<string, RTCStatsReport>> {
     const out = new Map<string, RTCStatsReport>();
@@ -229,6 +273,8 @@ export class VideoCall extends LitElement {
     this.signaling.close();
     this.links.closeAll();
     this.media.stop();
+    this.screen.stop();
+    this.sharingScreen = false;
     this.roster.clear();
     this.remotes = new Map();
     this.blocked = new Set();
@@ -317,7 +363,7 @@ export class VideoCall extends LitElement {
       waitForOffer,
       polite: isPolite(self, peer),
       rtcConfig: { iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy },
-      stream: this.media.stream,
+      stream: this.outgoing(),
       send: (msg) => this.signaling.send(msg),
       onStream: (stream) => void this.showStream(peer, stream),
       onConnectionState: () => this.updateState(),
@@ -329,6 +375,19 @@ export class VideoCall extends LitElement {
         this.link(peer);
       },
     });
+  }
+
+  /** What this side sends: the microphone, and the camera or the shared screen. */
+  private outgoing(): MediaStream | null {
+    const screen = this.screen.track;
+    if (!screen) return this.media.stream;
+    return new MediaStream([...(this.media.stream?.getAudioTracks() ?? []), screen]);
+  }
+
+  /** Swaps the picture sent on every link. */
+  private async sendVideo(track: MediaStreamTrack | null): Promise<void> {
+    const stream = this.outgoing();
+    await Promise.all([...this.links.links.values()].map((link) => link.sendVideo(track, stream)));
   }
 
   private dropPeer(peer: string) {
@@ -394,7 +453,9 @@ export class VideoCall extends LitElement {
 
   protected override updated(): void {
     const local = this.renderRoot.querySelector<HTMLVideoElement>("video.local");
-    if (local && local.srcObject !== this.media.stream) local.srcObject = this.media.stream;
+    // While sharing, the preview shows what the others see.
+    const preview = this.screen.stream ?? this.media.stream;
+    if (local && local.srcObject !== preview) local.srcObject = preview;
   }
 
   override render() {
@@ -408,7 +469,7 @@ export class VideoCall extends LitElement {
       <div class="videos" part="videos">
         <figure class="tile">
           <video class="local" part="local-video" muted playsinline autoplay></video>
-          <figcaption>You${this.microphoneOn ? "" : " (muted)"}</figcaption>
+          <figcaption>You${this.sharingScreen ? ", sharing your screen" : ""}${this.microphoneOn ? "" : " (muted)"}</figcaption>
         </figure>
         ${[...this.remotes].map(
           ([peer, stream], i) => html`
@@ -433,6 +494,11 @@ export class VideoCall extends LitElement {
         <button part="button camera" aria-pressed=${this.cameraOn ? "false" : "true"} ?disabled=${!inCall || !this.media.has("video")} @click=${() => this.toggleCamera()}>
           ${this.cameraOn ? "Camera off" : "Camera on"}
         </button>
+        ${ScreenShareController.supported
+          ? html`<button part="button screen-share" aria-pressed=${this.sharingScreen ? "true" : "false"} ?disabled=${!inCall} @click=${() => (this.sharingScreen ? this.stopScreenShare() : this.shareScreen())}>
+              ${this.sharingScreen ? "Stop sharing" : "Share screen"}
+            </button>`
+          : ""}
         ${inCall
           ? html`<button part="button hang-up" class="danger" @click=${() => this.hangUp()}>Hang Up</button>`
           : html`<button part="button hang-up" class="primary" ?disabled=${!this.room} @click=${() => this.join()}>Join again</button>`}
@@ -470,5 +536,6 @@ declare global {
     "room-full": CustomEvent<RoomFullDetail>;
     "autoplay-blocked": CustomEvent<PeerDetail>;
     "connection-recovery": CustomEvent<RecoveryDetail>;
+    "screen-share": CustomEvent<ScreenShareDetail>;
   }
 }
