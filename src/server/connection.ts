@@ -45,19 +45,20 @@ export class Connection {
 
   /** Takes one message from the rate limit; false when it is over. */
   takeMessage(now: number): boolean {
-    this.tokens = refill(this.tokens, (now - this.tokensAt) / 1000, this.rate);
-    this.tokensAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return this.take("tokens", "tokensAt", now);
   }
 
   /** Counts one message dropped for rate; false when the budget for those is spent. */
   takeStrike(now: number): boolean {
-    this.strikes = refill(this.strikes, (now - this.strikesAt) / 1000, this.rate);
-    this.strikesAt = now;
-    if (this.strikes < 1) return false;
-    this.strikes -= 1;
-    return true;
+    return this.take("strikes", "strikesAt", now);
+  }
+
+  /** Takes one token from a bucket, refilled for the time since it was last counted. */
+  private take(level: "tokens" | "strikes", at: "tokensAt" | "strikesAt", now: number): boolean {
+    const tokens = refill(this[level], (now - this[at]) / 1000, this.rate);
+    this[at] = now;
+    const ok = tokens >= 1;
+    this[level] = ok ? tokens - 1 : tokens;
+    return ok;
   }
 }
