@@ -15,7 +15,10 @@ export function createMemoryRooms({ capacity, maxRooms }: MemoryRoomsOptions): R
   const broadcast = (members: Member[], except: string, frame: string) => {
     for (const m of members) if (m.id !== except) m.deliver(frame);
   };
-  const find = (members: Member[], id: string) => members.find((m) => m.id === id);
+  const find = (members: Member[], id: string) => {
+    for (const m of members) if (m.id === id) return m;
+    return undefined;
+  };
   const encode = (msg: ServerMessage) => JSON.stringify(msg);
 
   return {
