@@ -26,11 +26,11 @@ export class ScreenShareController implements ReactiveController {
   }
 
   /**
-   * Asks the browser for a screen to share (it shows its own picker). Resolves with the
-   * track, or null when the person cancelled or the browser refused.
+   * Asks the browser for a screen to share (it shows its own picker), in place of any
+   * shared now. Resolves with the track, or null when the person cancelled or the browser
+   * refused.
    */
   async start(): Promise<MediaStreamTrack | null> {
-    this.stop();
     if (!ScreenShareController.supported) return null;
     let stream: MediaStream;
     try {
@@ -48,6 +48,8 @@ export class ScreenShareController implements ReactiveController {
     track.addEventListener("ended", () => {
       if (this.stream === stream) this.ended();
     });
+    // A screen already shared goes only now: a cancelled picker leaves it as it was.
+    this.stop();
     this.stream = stream;
     this.host.requestUpdate();
     return track;

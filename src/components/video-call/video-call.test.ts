@@ -183,6 +183,17 @@ describe("<video-call>", () => {
     expect(await playing(atB!)).to.equal(true);
     // A swapped track, not a new negotiation.
     expect(pcA.localDescription!.sdp).to.equal(sdp);
+    // Asked again and cancelled in the browser's picker: the screen shared stays shared.
+    const getDisplayMedia = navigator.mediaDevices.getDisplayMedia;
+    navigator.mediaDevices.getDisplayMedia = () => Promise.reject(new DOMException("Permission denied by user", "NotAllowedError"));
+    try {
+      expect(await a.shareScreen()).to.equal(true);
+    } finally {
+      navigator.mediaDevices.getDisplayMedia = getDisplayMedia;
+    }
+    expect(screen.readyState).to.equal("live");
+    expect(videoSender.track).to.equal(screen);
+    expect(a.sharingScreen).to.equal(true);
 
     const stopped = oneEvent(a, "screen-share");
     const back = a.stopScreenShare();

@@ -228,14 +228,15 @@ export class VideoCall extends LitElement {
 
   /**
    * Shares a screen, window or tab in place of the camera, with everyone in the call and
-   * everyone who joins while it lasts. The browser asks which; resolves true when sharing,
-   * false when the person cancelled, the browser cannot, or the call is not on.
+   * everyone who joins while it lasts. The browser asks which; resolves whether a screen is
+   * shared now: false when the person cancelled (a screen shared before stays shared), the
+   * browser cannot, or the call is not on.
    */
   async shareScreen(): Promise<boolean> {
     if (this.state === "idle" || FINAL_STATES.has(this.state)) return false;
     const generation = this.generation;
     const track = await this.screen.start();
-    if (!track) return false;
+    if (!track) return this.sharingScreen && generation === this.generation;
     if (generation !== this.generation) {
       // Hung up (or moved on) while the browser was asking.
       this.screen.stop();
