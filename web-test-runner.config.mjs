@@ -21,10 +21,10 @@ function freePort() {
   });
 }
 
-/** Starts the real server as its own process and waits until it answers. */
-async function startServer(env) {
+/** Starts the real server (or another signaling script) as its own process and waits until it answers. */
+async function startServer(env, script = "src/server/main.ts") {
   const port = await freePort();
-  const proc = spawn("bun", ["src/server/main.ts"], {
+  const proc = spawn("bun", [script, String(port)], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "error", PORT: String(port), ...env },
     stdio: ["ignore", "inherit", "inherit"],
@@ -42,6 +42,10 @@ async function startServer(env) {
 const pair = await startServer({ ROOM_CAPACITY: "2", RESUME_GRACE_SECONDS: "1" });
 // The trio server also narrows room names, for the tests of servers that do.
 const trio = await startServer({ ROOM_CAPACITY: "3", RESUME_GRACE_SECONDS: "1", ROOM_NAME_CHARSET: "a-z0-9-" });
+// Tight limits, no flood ban (so the address is not shut out of the others): for forced closes.
+const strict = await startServer({ MAX_MESSAGE_BYTES: "1024", RATE_LIMIT_PER_SECOND: "5", RATE_LIMIT_BURST: "10", FLOOD_BAN_SECONDS: "0" });
+// A server that is not ours and sends malformed frames.
+const hostile = await startServer({}, "test/support/hostile-signaling.ts");
 
 export default {
   rootDir: root,
@@ -62,7 +66,7 @@ export default {
   plugins: [esbuildPlugin({ ts: true, target: "es2022", tsconfig: `${root}tsconfig.browser.json` })],
   testRunnerHtml: (testFramework) => `<!DOCTYPE html>
 <html><body>
-<script>window.__SIGNALING_URL__ = ${JSON.stringify(pair)}; window.__SIGNALING_URL_TRIO__ = ${JSON.stringify(trio)};</script>
+<script>window.__SIGNALING_URL__ = ${JSON.stringify(pair)}; window.__SIGNALING_URL_TRIO__ = ${JSON.stringify(trio)}; window.__SIGNALING_URL_STRICT__ = ${JSON.stringify(strict)}; window.__SIGNALING_URL_HOSTILE__ = ${JSON.stringify(hostile)};</script>
 <script type="module" src="${testFramework}"></script>
 </body></html>`,
 };

@@ -1,5 +1,5 @@
 /** The embedded, single-process implementation of Rooms. */
-import type { JoinOutcome, Member, Rooms } from "./rooms.ts";
+import type { JoinOutcome, Member, RelayOutcome, Rooms } from "./rooms.ts";
 import type { LeaveReason, ServerMessage } from "../shared/protocol.ts";
 
 export interface MemoryRoomsOptions {
@@ -12,8 +12,11 @@ export function createMemoryRooms({ capacity, maxRooms }: MemoryRoomsOptions): R
   // smaller than a Map per room and as quick to search.
   const rooms = new Map<string, Member[]>();
 
-  const broadcast = (members: Member[], except: string, frame: string) => {
-    for (const m of members) if (m.id !== except) m.deliver(frame);
+  /** Delivers to all but `except`; the ids that could not take it (rare: an array only then). */
+  const broadcast = (members: Member[], except: string, frame: string): true | string[] => {
+    let missed: string[] | null = null;
+    for (const m of members) if (m.id !== except && !m.deliver(frame)) (missed ??= []).push(m.id);
+    return missed ?? true;
   };
   const find = (members: Member[], id: string) => {
     for (const m of members) if (m.id === id) return m;
@@ -36,6 +39,8 @@ export function createMemoryRooms({ capacity, maxRooms }: MemoryRoomsOptions): R
         const previous = members[at]!;
         members[at] = member;
         previous.evict();
+        // What was sent to the old socket may be lost: the others renegotiate what is pending.
+        broadcast(members, member.id, encode({ type: "peer-resumed", peer: member.id }));
         return { kind: "joined", peers: members.filter((m) => m !== member).map((m) => m.id), replaced: true };
       }
       if (members.length >= capacity) return { kind: "full", capacity };
@@ -57,17 +62,13 @@ export function createMemoryRooms({ capacity, maxRooms }: MemoryRoomsOptions): R
       broadcast(members, member.id, encode({ type: "peer-left", peer: member.id, reason }));
     },
 
-    relay(room, from, to, frame) {
+    relay(room, from, to, frame): RelayOutcome {
       const members = rooms.get(room);
       if (!members) return false;
-      if (to === undefined) {
-        broadcast(members, from, frame);
-        return true;
-      }
+      if (to === undefined) return broadcast(members, from, frame);
       const target = to === from ? undefined : find(members, to);
       if (!target) return false;
-      target.deliver(frame);
-      return true;
+      return target.deliver(frame) || [to];
     },
 
     async occupancy(room) {

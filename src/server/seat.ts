@@ -12,9 +12,12 @@ export class Seat {
     private readonly connection: Connection,
   ) {}
 
-  deliver(frame: string): void {
+  /** False while the socket is gone and the seat waits for a resume. */
+  deliver(frame: string): boolean {
     const c = this.connection;
-    if (!c.closed) c.ws?.send(frame);
+    if (c.closed || !c.ws) return false;
+    c.ws.send(frame);
+    return true;
   }
 
   /** Another connection took this seat over (a resumed peer): close this one. */

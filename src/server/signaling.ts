@@ -19,8 +19,8 @@ import { randomId } from "./random-id.ts";
 import type { Logger } from "./logger.ts";
 import { OpenSockets } from "./open-sockets.ts";
 import { createResumeTokens } from "./resume-tokens.ts";
-import { createRoomRule } from "./room-rule.ts";
-import type { Rooms } from "./rooms.ts";
+import { createRoomRule } from "../shared/room-name.ts";
+import type { JoinOutcome, Rooms } from "./rooms.ts";
 import { Seat } from "./seat.ts";
 
 type Socket = ServerWebSocket<Connection>;
@@ -57,9 +57,9 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
   const send = (ws: Socket, msg: ServerMessage) => {
     ws.send(JSON.stringify(msg));
   };
-  const fail = (ws: Socket, code: ErrorCode, message: string) => {
+  const fail = (ws: Socket, code: ErrorCode, message: string, peer?: string) => {
     log.info("error", { code, room: ws.data.room ?? undefined, peer: ws.data.id ?? undefined });
-    send(ws, { type: "error", code, message });
+    send(ws, peer === undefined ? { type: "error", code, message } : { type: "error", code, message, peer });
   };
 
   const leaveRoom = async (c: Connection, reason: LeaveReason) => {
@@ -78,8 +78,16 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     const id = claimed ?? randomId(PEER_ID_BYTES);
     const seat = new Seat(id, c);
     c.joining = true;
-    const outcome = await rooms.join(room, seat);
-    c.joining = false;
+    let outcome: JoinOutcome;
+    try {
+      outcome = await rooms.join(room, seat);
+    } catch (err) {
+      log.error("join-failed", { room, message: String(err) });
+      if (!c.closed) fail(ws, "unavailable", "The server could not take this join just now; try again in a moment.");
+      return;
+    } finally {
+      c.joining = false;
+    }
     if (outcome.kind === "full") {
       log.info("full", { room });
       return send(ws, { type: "full", room, capacity: outcome.capacity });
@@ -100,6 +108,10 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     const info = { room, id, capacity: rooms.capacity, resume: tokens.issue(room, id), resumed };
     send(ws, outcome.kind === "created" ? { type: "created", ...info } : { type: "joined", ...info, peers: outcome.peers });
   };
+
+  /** The sender learns that its frame went nowhere, so it can send it again after `peer-resumed`. */
+  const unreachable = (ws: Socket, type: string, peer: string) =>
+    fail(ws, "peer-unreachable", `Peer "${peer}" is reconnecting; this ${type} was not delivered. Send it again once it is back (peer-resumed).`, peer);
 
   /** Relays answer at once; joins and leaves go through the rooms and return their promise. */
   const handle = (ws: Socket, msg: ClientMessage, raw: string): void | Promise<void> => {
@@ -126,14 +138,15 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
         // came, with our `from` put in front (one of the sender's own was refused). Encoding
         // it again would cost more than the rest of the relay's JavaScript together.
         const frame = `{"from":${JSON.stringify(c.id)},${raw.slice(raw.indexOf("{") + 1)}`;
-        if (!rooms.relay(c.room, c.id, msg.to, frame)) {
-          return fail(ws, "no-such-peer", `No peer "${msg.to}" in this room.`);
-        }
+        const outcome = rooms.relay(c.room, c.id, msg.to, frame);
+        if (outcome === true) return;
+        if (outcome === false) return fail(ws, "no-such-peer", `No peer "${msg.to}" in this room.`, msg.to);
+        for (const peer of outcome) unreachable(ws, msg.type, peer);
         return;
       }
       default: {
-        const unreachable: never = msg;
-        return unreachable;
+        const unhandled: never = msg;
+        return unhandled;
       }
     }
   };

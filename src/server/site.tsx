@@ -11,7 +11,7 @@ import { LoopbackPage } from "./pages/loopback-page.tsx";
 import { OccupancyFragment } from "./pages/occupancy-fragment.tsx";
 import { RoomPage } from "./pages/room-page.tsx";
 import { isOriginAllowed } from "./origin.ts";
-import { createRoomRule } from "./room-rule.ts";
+import { createRoomRule } from "../shared/room-name.ts";
 import type { Rooms } from "./rooms.ts";
 
 /**

@@ -6,9 +6,10 @@
  */
 import * as z from "zod/mini";
 import { roomNameProblem } from "./room-name.ts";
+import { DESCRIPTION_TYPES, LEAVE_REASONS, LINK_GENERATION_MAX } from "./wire.ts";
 
 export { ROOM_NAME_MAX, ROOM_NAME_PATTERN, roomNameProblem } from "./room-name.ts";
-export { CLOSE, isPolite, SERVER_MESSAGE_TYPES } from "./wire.ts";
+export { CLOSE, DESCRIPTION_TYPES, isPolite, LEAVE_REASONS, LINK_GENERATION_MAX, SERVER_MESSAGE_TYPES } from "./wire.ts";
 
 /** Room names, by the rule in room-name.ts (the browser checks the same rule without zod). */
 export const RoomName = z.string().check(
@@ -29,7 +30,7 @@ export const CANDIDATE_MAX = 2048;
  */
 
 export const SessionDescription = z.strictObject({
-  type: z.enum(["offer", "answer", "pranswer", "rollback"]),
+  type: z.enum(DESCRIPTION_TYPES),
   sdp: z.optional(z.string().check(z.maxLength(SDP_MAX))),
 });
 
@@ -49,6 +50,14 @@ export const ResumeToken = z.string().check(z.minLength(16), z.maxLength(200), z
 /** Relayed messages go to one peer of the sender's room (`to`), or to all others. */
 const target = { to: z.optional(PeerId) };
 
+/**
+ * Which generation of the sender's connection to the receiver a description or candidate
+ * belongs to. A side that rebuilds its connection from scratch sends the next generation;
+ * the receiver rebuilds too, and ignores anything of an older generation. Absent means 0.
+ */
+export const LinkGeneration = z.int().check(z.nonnegative(), z.lte(LINK_GENERATION_MAX));
+const link = { link: z.optional(LinkGeneration) };
+
 export const JoinMessage = z.strictObject({
   type: z.literal("join"),
   room: RoomName,
@@ -58,12 +67,14 @@ export const LeaveMessage = z.strictObject({ type: z.literal("leave") });
 export const DescriptionMessage = z.strictObject({
   type: z.literal("description"),
   ...target,
+  ...link,
   description: SessionDescription,
 });
 /** `candidate: null` signals end-of-candidates. */
 export const CandidateMessage = z.strictObject({
   type: z.literal("candidate"),
   ...target,
+  ...link,
   candidate: z.nullable(IceCandidate),
 });
 /** App payloads may nest this deep; deeper ones are refused, not relayed to browsers. */
@@ -130,7 +141,11 @@ export const FullMessage = z.object({
   capacity: z.int().check(z.positive()),
 });
 export const PeerJoinedMessage = z.object({ type: z.literal("peer-joined"), peer: PeerId });
-export const LEAVE_REASONS = ["left", "closed", "timeout"] as const;
+/**
+ * A peer took its seat back with a resume token (after a drop, or from a new socket):
+ * same id, but whatever was sent to it meanwhile may be lost. Renegotiate what is pending.
+ */
+export const PeerResumedMessage = z.object({ type: z.literal("peer-resumed"), peer: PeerId });
 export const PeerLeftMessage = z.object({
   type: z.literal("peer-left"),
   peer: PeerId,
@@ -141,11 +156,13 @@ export const LeftMessage = z.object({ type: z.literal("left"), room: RoomName })
 export const RelayedDescription = z.object({
   type: z.literal("description"),
   ...from,
+  ...link,
   description: SessionDescription,
 });
 export const RelayedCandidate = z.object({
   type: z.literal("candidate"),
   ...from,
+  ...link,
   candidate: z.nullable(IceCandidate),
 });
 export const RelayedApp = z.object({ type: z.literal("app"), ...from, payload: Payload });
@@ -160,9 +177,11 @@ export const ERROR_CODES = [
   "not-joined",
   "already-joined",
   "no-such-peer",
+  "peer-unreachable",
   "rate-limited",
   "room-limit",
   "room-name",
+  "unavailable",
   "internal",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -170,6 +189,8 @@ export const ErrorMessage = z.object({
   type: z.literal("error"),
   code: z.enum(ERROR_CODES),
   message: z.string(),
+  /** The peer a relay could not reach (`no-such-peer`, `peer-unreachable`). */
+  peer: z.optional(PeerId),
 });
 
 export const ServerMessage = z.discriminatedUnion("type", [
@@ -177,6 +198,7 @@ export const ServerMessage = z.discriminatedUnion("type", [
   JoinedMessage,
   FullMessage,
   PeerJoinedMessage,
+  PeerResumedMessage,
   PeerLeftMessage,
   LeftMessage,
   RelayedDescription,

@@ -16,6 +16,9 @@ export const CLOSE = {
   replaced: 4001,
 } as const;
 
+/** Largest link generation (`link` on descriptions and candidates). */
+export const LINK_GENERATION_MAX = 2 ** 31 - 1;
+
 /** In a pair, the peer with the smaller id is the polite one (W3C perfect negotiation). */
 export function isPolite(self: string, other: string): boolean {
   return self < other;
@@ -27,6 +30,7 @@ export const SERVER_MESSAGE_TYPES = [
   "joined",
   "full",
   "peer-joined",
+  "peer-resumed",
   "peer-left",
   "left",
   "description",
@@ -35,3 +39,9 @@ export const SERVER_MESSAGE_TYPES = [
   "pong",
   "error",
 ] as const;
+
+/** Why a seat ended, in `peer-left`. */
+export const LEAVE_REASONS = ["left", "closed", "timeout"] as const;
+
+/** `description.type` values. */
+export const DESCRIPTION_TYPES = ["offer", "answer", "pranswer", "rollback"] as const;

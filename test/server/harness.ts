@@ -129,6 +129,19 @@ export class Client {
   }
 }
 
+type Truthy<T> = Exclude<T, false | 0 | "" | null | undefined>;
+
+/** Polls `check` until it returns something truthy, for at most `timeoutMs`. */
+export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<Truthy<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v as Truthy<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(20);
+  }
+}
+
 /** Joins `room` and returns the created/joined answer. */
 export async function joined(url: string, room: string) {
   const c = await Client.connect(url);

@@ -110,27 +110,35 @@ describe("relay", () => {
 describe("every server message kind matches the protocol schema", () => {
   const server = useServer();
 
-  test("created, joined, full, peer-joined, peer-left, left, description, candidate, app, pong, error", async () => {
-    const { a, b } = await pair(server.wsUrl, "schema");
+  test("created, joined, full, peer-joined, peer-resumed, peer-left, left, description, candidate, app, pong, error", async () => {
+    const { a, b: first } = await pair(server.wsUrl, "schema");
     const c = await Client.connect(server.wsUrl);
     c.send({ type: "join", room: "schema" });
     await c.next("full");
-    a.client.send({ type: "description", description: offer });
-    a.client.send({ type: "candidate", candidate });
+    // b goes on from a new socket: a hears it resumed.
+    const b = await Client.connect(server.wsUrl);
+    b.send({ type: "join", room: "schema", resume: first.answer.resume });
+    await b.next("joined");
+    await a.client.next("peer-resumed");
+    a.client.send({ type: "description", link: 1, description: offer });
+    a.client.send({ type: "candidate", link: 1, candidate });
     a.client.send({ type: "app", payload: null });
     a.client.send({ type: "ping" });
     a.client.send("{nope");
-    b.client.send({ type: "leave" });
-    await b.client.next("description");
-    await b.client.next("candidate");
-    await b.client.next("app");
-    await b.client.next("left");
+    b.send({ type: "leave" });
+    await b.next("description");
+    await b.next("candidate");
+    await b.next("app");
+    await b.next("left");
     await a.client.next("pong");
     await a.client.next("error");
     await a.client.next("peer-left");
     // The harness parses every frame with ServerMessage and records failures.
-    const all = [a.client, b.client, c];
+    const all = [a.client, first.client, b, c];
     expect(all.flatMap((x) => x.invalid)).toEqual([]);
+    // The browser's own check takes every one of them too.
+    const { checkServerMessage } = await import("../../src/shared/server-message-check.ts");
+    for (const m of all.flatMap((x) => x.received)) expect(checkServerMessage(m)).toEqual(m);
     const seen = new Set(all.flatMap((x) => x.received.map((m) => m.type)));
     const { ServerMessage } = await import("../../src/shared/protocol.ts");
     const kinds = ServerMessage.def.options.map((o) => o.shape.type.def.values[0]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Client, joined, pair, startTestServer, useServer } from "./harness.ts";
+import { Client, eventually, joined, pair, startTestServer, useServer } from "./harness.ts";
 import { rawConnect } from "./raw-socket.ts";
 
 describe("rooms", () => {
@@ -95,21 +95,28 @@ describe("dropped sockets and resuming", () => {
     const raw = await rawConnect(server.port);
     raw.sendText(JSON.stringify({ type: "join", room: "drop-2" }));
     const pj = await a.client.next("peer-joined");
-    await Bun.sleep(50);
-    const answer = JSON.parse(raw.data().slice(raw.data().indexOf("{")));
+    const text = await eventually(() => raw.data().includes("}") && raw.data(), "the raw socket's joined answer");
+    const answer = JSON.parse(text.slice(text.indexOf("{")));
     expect(answer).toMatchObject({ type: "joined", id: pj.peer, resumed: false });
     raw.destroy();
     const back = await Client.connect(server.wsUrl);
     back.send({ type: "join", room: "drop-2", resume: answer.resume });
     const again = await back.next("joined");
     expect(again).toMatchObject({ id: pj.peer, peers: [a.id], resumed: true });
-    expect(again.resume).not.toBe(answer.resume === again.resume ? "" : answer.resume);
-    // No peer-left, no second peer-joined: the same peer is simply back.
+    // The same peer is back: the others hear it resumed (no peer-left, no second peer-joined).
+    expect(await a.client.next("peer-resumed")).toEqual({ type: "peer-resumed", peer: pj.peer });
     await a.client.expectQuiet(1500);
     back.send({ type: "app", payload: "back" });
     expect(await a.client.next("app")).toEqual({ type: "app", from: pj.peer, payload: "back" });
+    // The token given at the resume claims the same seat in its turn.
+    back.ws.close();
+    await back.closed();
+    await a.client.next("peer-left");
+    const third = await Client.connect(server.wsUrl);
+    third.send({ type: "join", room: "drop-2", resume: again.resume });
+    expect(await third.next("joined")).toMatchObject({ id: pj.peer, peers: [a.id], resumed: true });
     a.client.close();
-    back.close();
+    third.close();
   });
 
   test("a resume evicts the peer's own ghost, so the room is never full of it", async () => {
@@ -121,6 +128,7 @@ describe("dropped sockets and resuming", () => {
     b2.send({ type: "join", room: "drop-3", resume: b.answer.resume });
     expect(await b2.next("joined")).toMatchObject({ id: b.id, peers: [a.id], resumed: true });
     expect((await b.client.closed()).code).toBe(4001);
+    expect(await a.client.next("peer-resumed")).toEqual({ type: "peer-resumed", peer: b.id });
     await a.client.expectQuiet(300);
     a.client.send({ type: "app", payload: "hi" });
     expect((await b2.next("app")).payload).toBe("hi");

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { joined, useServer } from "./harness.ts";
+import { eventually, joined, useServer } from "./harness.ts";
 
 describe("site", () => {
   const server = useServer();
@@ -76,8 +76,7 @@ describe("site", () => {
     expect(await frag()).toContain("Full: 2 of 2 here.");
     a.client.close();
     b.client.close();
-    await Bun.sleep(100);
-    expect(await frag()).toContain("Nobody here yet");
+    expect(await eventually(async () => (await frag()).includes("Nobody here yet"), "the room freed")).toBe(true);
   });
 
   test("hashed assets are cached for good and open to other origins; embed.js stays fresh", async () => {

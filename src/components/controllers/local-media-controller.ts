@@ -1,10 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import { getUserMedia, MEDIA_ERROR_TEXT, type MediaErrorReason, mediaErrorReason } from "../shared/media-error.ts";
+import { getUserMedia, MEDIA_ERROR_TEXT, type MediaFailure, mediaErrorReason } from "../shared/media-error.ts";
 
-export interface MediaFailure {
-  reason: MediaErrorReason;
-  message: string;
-}
+export type { MediaFailure } from "../shared/media-error.ts";
 
 /**
  * The local camera and microphone of one element. Every track it ever handed out is
@@ -79,11 +76,5 @@ export class LocalMediaController implements ReactiveController {
 
   hostDisconnected(): void {
     this.stop();
-  }
-}
-
-declare global {
-  interface GlobalEventHandlersEventMap {
-    "media-error": CustomEvent<MediaFailure>;
   }
 }

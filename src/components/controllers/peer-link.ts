@@ -5,6 +5,8 @@ type Candidate = ServerMessageOf<"candidate">["candidate"];
 
 export interface PeerLinkOptions {
   peerId: string;
+  /** Which connection to this peer this is: 0 first, one more at each rebuild (the protocol's `link`). */
+  generation: number;
   /** The polite side rolls back its own offer when offers collide (W3C perfect negotiation). */
   polite: boolean;
   rtcConfig: RTCConfiguration;
@@ -15,9 +17,10 @@ export interface PeerLinkOptions {
   waitForOffer?: boolean;
   /** Local tracks to send; kinds missing here are still received. */
   stream: MediaStream | null;
-  send(msg: ClientMessage): void;
-  /** The remote peer's media arrived (called once per stream, not once per track). */
-  onStream(stream: MediaStream): void;
+  /** Sends through signaling; false when it could not be sent (the socket is down). */
+  send(msg: ClientMessage): boolean;
+  /** The remote tracks changed: `remote` holds the ones to play now. */
+  onTracks(remote: MediaStream): void;
   onConnectionState(state: RTCPeerConnectionState): void;
   /** An ICE restart was started (after `failed`, or a long `disconnected`). */
   onIceRestart(): void;
@@ -37,12 +40,18 @@ const RESTART_TIMEOUT_MS = 10_000;
  */
 export class PeerLink {
   readonly pc: RTCPeerConnection;
+  readonly generation: number;
+  /**
+   * Every track this peer sends us, audio and video together, whatever streams the
+   * other side grouped them in (a screen shared by a camera-less peer arrives in a stream
+   * of its own, but belongs with that peer's sound).
+   */
+  readonly remote = new MediaStream();
   private makingOffer = false;
   private ignoreOffer = false;
   /** An answer is being applied: the state is about to be stable, so an offer now is no collision. */
   private settingRemoteAnswer = false;
   private pending: Candidate[] = [];
-  private stream: MediaStream | null = null;
   private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
@@ -52,6 +61,7 @@ export class PeerLink {
 
   constructor(private readonly o: PeerLinkOptions) {
     this.waiting = o.waitForOffer ?? false;
+    this.generation = o.generation;
     const pc = (this.pc = new RTCPeerConnection(o.rtcConfig));
     const tracks = o.stream?.getTracks() ?? [];
     for (const track of tracks) pc.addTrack(track, o.stream!);
@@ -77,15 +87,16 @@ export class PeerLink {
     pc.onicecandidate = ({ candidate: c }) => {
       // The fields the protocol lists and no more (the server refuses others).
       const candidate = c && { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex, usernameFragment: c.usernameFragment };
-      o.send({ type: "candidate", to: o.peerId, candidate });
+      o.send({ type: "candidate", to: o.peerId, link: this.generation, candidate });
     };
-    pc.ontrack = ({ track, streams }) => {
-      const stream = streams[0] ?? this.stream ?? new MediaStream();
-      if (!streams[0] && !stream.getTracks().includes(track)) stream.addTrack(track);
-      if (stream !== this.stream) {
-        this.stream = stream;
-        o.onStream(stream);
-      }
+    pc.ontrack = ({ track }) => {
+      if (this.remote.getTracks().includes(track)) return;
+      this.remote.addTrack(track);
+      track.addEventListener("ended", () => {
+        this.remote.removeTrack(track);
+        if (!this.closed) o.onTracks(this.remote);
+      });
+      o.onTracks(this.remote);
     };
     pc.onconnectionstatechange = () => this.onConnectionState();
   }
@@ -93,6 +104,8 @@ export class PeerLink {
   /** A description from the peer. */
   async receiveDescription(description: Description): Promise<void> {
     const pc = this.pc;
+    // An answer to an offer already settled: a copy, after an offer was sent again.
+    if (description.type === "answer" && pc.signalingState === "stable" && !this.settingRemoteAnswer) return;
     const readyForOffer = !this.makingOffer && (pc.signalingState === "stable" || this.settingRemoteAnswer);
     const collision = description.type === "offer" && !readyForOffer;
     this.ignoreOffer = !this.o.polite && collision;
@@ -154,6 +167,20 @@ export class PeerLink {
     }
   }
 
+  /**
+   * After a gap in signaling (our socket, or the peer's, was away): sends again what the
+   * peer may have missed. An offer still unanswered goes again as it is; a connection that
+   * is not up asks for new candidates (an ICE restart), whose offer carries them all.
+   */
+  resync(): void {
+    if (this.closed) return;
+    const pc = this.pc;
+    if (pc.signalingState === "have-local-offer") return this.sendDescription();
+    // Waiting for the peer's first offer: it sends that again itself.
+    if (this.waiting || pc.signalingState !== "stable") return;
+    if (pc.connectionState !== "connected") this.restartIce();
+  }
+
   /** Asks for new ICE candidates (after a network change); negotiation follows by itself. */
   restartIce(): void {
     if (this.closed) return;
@@ -178,6 +205,7 @@ export class PeerLink {
     const pc = this.pc;
     pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
     pc.close();
+    for (const t of this.remote.getTracks()) this.remote.removeTrack(t);
   }
 
   private async addCandidate(candidate: Candidate) {
@@ -191,7 +219,7 @@ export class PeerLink {
 
   private sendDescription() {
     const d = this.pc.localDescription;
-    if (d) this.o.send({ type: "description", to: this.o.peerId, description: { type: d.type, sdp: d.sdp } });
+    if (d) this.o.send({ type: "description", to: this.o.peerId, link: this.generation, description: { type: d.type, sdp: d.sdp } });
   }
 
   private onConnectionState() {

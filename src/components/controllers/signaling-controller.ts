@@ -1,15 +1,16 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { ClientMessage, ServerMessage } from "../../shared/protocol.ts";
-import { CLOSE, SERVER_MESSAGE_TYPES } from "../../shared/wire.ts";
+import { checkServerMessage } from "../../shared/server-message-check.ts";
+import { CLOSE } from "../../shared/wire.ts";
 
 export type SignalingStatus = "idle" | "connecting" | "open" | "reconnecting" | "closed";
 
 export interface SignalingHandlers {
-  /** Every valid message from the server. */
+  /** Every well-formed message from the server. */
   message(msg: ServerMessage): void;
   /** The socket is open (first time or after a reconnect). */
   open(reconnected: boolean): void;
-  /** The server refused us for good (e.g. our seat was taken over): no reconnect. */
+  /** The server ended the session for good (e.g. our seat was taken over): no reconnect. */
   gone(code: number, reason: string): void;
   /** `status` changed. */
   status(): void;
@@ -17,33 +18,26 @@ export interface SignalingHandlers {
 
 /** Reconnect delays: exponential from BASE to MAX, with jitter so peers do not stampede. */
 const BACKOFF_BASE_MS = 300;
-const BACKOFF_MAX_MS = 8000;
+export const BACKOFF_MAX_MS = 8000;
 /** Closes after which trying again cannot help. */
 const FINAL_CLOSES: ReadonlySet<number> = new Set([CLOSE.replaced, CLOSE.policyViolation, CLOSE.tooBig]);
 
 /**
- * A frame from our own server, which validates everything it sends against the protocol's
- * schemas; the browser checks only the shape it dispatches on (zod stays out of the bundle).
- */
-function isServerMessage(value: unknown): value is ServerMessage {
-  const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
-  return typeof type === "string" && (SERVER_MESSAGE_TYPES as readonly string[]).includes(type);
-}
-
-/**
- * The signaling WebSocket of one element: checks the shape of every frame,
- * reconnects with backoff and jitter when the connection drops, and closes in
- * hostDisconnected.
+ * The signaling WebSocket of one element: checks the shape of every frame, reconnects with
+ * backoff and jitter when the connection drops, and closes in hostDisconnected.
  */
 export class SignalingController implements ReactiveController {
   status: SignalingStatus = "idle";
   /** Attempts in a row that did not get a socket open. */
   failures = 0;
+  /** The socket has been open at least once since `connect`. */
+  everOpened = false;
+  /** Code of the last close (0 before any), e.g. 1001 while the server restarts. */
+  lastCloseCode = 0;
   private ws: WebSocket | null = null;
   private url = "";
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private everOpened = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -58,6 +52,7 @@ export class SignalingController implements ReactiveController {
     this.attempt = 0;
     this.failures = 0;
     this.everOpened = false;
+    this.lastCloseCode = 0;
     this.open();
   }
 
@@ -108,14 +103,17 @@ export class SignalingController implements ReactiveController {
       } catch {
         return;
       }
-      if (isServerMessage(value)) this.on.message(value);
+      const msg = checkServerMessage(value);
+      if (msg) this.on.message(msg);
     };
     ws.onclose = (e) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      this.lastCloseCode = e.code;
       if (FINAL_CLOSES.has(e.code)) {
-        this.setStatus("closed");
+        // Told first, so that the end is known before the status says "closed".
         this.on.gone(e.code, e.reason);
+        this.setStatus("closed");
         return;
       }
       this.retry();
@@ -123,9 +121,9 @@ export class SignalingController implements ReactiveController {
   }
 
   private retry() {
-    this.failures++;
-    this.on.status();
+    if (!this.everOpened || this.status !== "open") this.failures++;
     this.setStatus(this.everOpened ? "reconnecting" : "connecting");
+    this.on.status();
     const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** this.attempt++);
     const delay = ceiling / 2 + Math.random() * (ceiling / 2);
     this.timer = setTimeout(() => this.open(), delay);

@@ -1,7 +1,9 @@
 import { LitElement, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { type MediaFailure, LocalMediaController } from "../controllers/local-media-controller.ts";
+import { LocalMediaController } from "../controllers/local-media-controller.ts";
+import { iceTransportPolicy } from "../shared/converters.ts";
 import { emit } from "../shared/events.ts";
+import type { MediaErrorReason, MediaFailure } from "../shared/media-error.ts";
 import { firstFrame } from "../shared/first-frame.ts";
 import { styles } from "./styles.ts";
 
@@ -31,6 +33,7 @@ type Sides<T> = { pc1: T; pc2: T };
  * @attr ice-transport-policy - `relay` to allow only TURN-relayed candidates (with no TURN server
  *   configured, no pair can form: the state lines show ICE failing); default `all`.
  * @attr state - (read only) Where the demo is: idle, starting, started, calling, connected, hung-up, error.
+ * @attr media-error - (read only) Why camera/microphone could not be had at the last Start: permission-denied, no-device, device-in-use, constraints, insecure-context, unknown.
  *
  * @fires loopback-state - The demo's state changed; detail `{ state }`.
  * @fires first-frame - The remote video showed its first frame; detail `{ ms }` since Call.
@@ -59,8 +62,10 @@ export class LoopbackDemo extends LitElement {
   /** Start the camera as soon as the element is on the page. */
   @property({ type: Boolean }) accessor autostart = false;
   /** `relay` allows only TURN-relayed candidates; default `all`. */
-  @property({ attribute: "ice-transport-policy", converter: { fromAttribute: (v) => (v === "relay" ? "relay" : "all") } })
+  @property({ attribute: "ice-transport-policy", converter: iceTransportPolicy })
   accessor iceTransportPolicy: RTCIceTransportPolicy = "all";
+  /** Why the camera or microphone could not be had at the last Start, or null. */
+  @property({ attribute: "media-error", reflect: true }) accessor mediaError: MediaErrorReason | null = null;
 
   @state() private accessor phase: LoopbackState = "idle";
   @state() private accessor setupMs: number | null = null;
@@ -81,10 +86,6 @@ export class LoopbackDemo extends LitElement {
   get setupTimeMs(): number | null {
     return this.setupMs;
   }
-  /** Why the camera or microphone could not be had at the last Start, or null. */
-  get mediaError(): MediaFailure | null {
-    return this.failure;
-  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -94,13 +95,14 @@ export class LoopbackDemo extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    void this.hangUp();
+    this.hangUp();
   }
 
   /** Captures camera and microphone and shows the preview. Never rejects: failures become `media-error`. */
   async start(): Promise<void> {
     this.release();
     this.failure = null;
+    this.mediaError = null;
     this.setState("starting");
     const stream = await this.media.start({ audio: true, video: true });
     const failure = this.media.failure;
@@ -108,6 +110,7 @@ export class LoopbackDemo extends LitElement {
     if (!stream && !failure) return;
     if (failure) {
       this.failure = failure;
+      this.mediaError = failure.reason;
       emit<MediaFailure>(this, "media-error", failure);
     }
     if (!stream) return this.setState("error");
@@ -169,15 +172,21 @@ export class LoopbackDemo extends LitElement {
   }
 
   /** Closes both connections and stops the camera. Harmless to call again. */
-  async hangUp(): Promise<void> {
+  hangUp(): void {
     const was = this.phase;
     this.release();
     if (was !== "idle" && was !== "hung-up") this.setState("hung-up");
   }
 
-  /** The receiving side's statistics (inbound-rtp has framesDecoded), or null outside a call. */
-  async getStats(): Promise<RTCStatsReport | null> {
-    return this.pc2 ? this.pc2.getStats() : null;
+  /**
+   * Statistics of both connections, by side: `pc2` receives (its inbound-rtp has
+   * framesDecoded), `pc1` sends. Empty outside a call.
+   */
+  async getStats(): Promise<Map<string, RTCStatsReport>> {
+    const out = new Map<string, RTCStatsReport>();
+    if (this.pc1) out.set("pc1", await this.pc1.getStats());
+    if (this.pc2) out.set("pc2", await this.pc2.getStats());
+    return out;
   }
 
   private release() {

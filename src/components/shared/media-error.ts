@@ -7,6 +7,13 @@ export type MediaErrorReason =
   | "insecure-context"
   | "unknown";
 
+/** Detail of the `media-error` event of both call elements. */
+export interface MediaFailure {
+  reason: MediaErrorReason;
+  /** A sentence a person can act on. */
+  message: string;
+}
+
 export function mediaErrorReason(err: unknown): MediaErrorReason {
   const name = err instanceof DOMException || err instanceof Error ? err.name : "";
   switch (name) {
@@ -43,4 +50,10 @@ export function getUserMedia(constraints: MediaStreamConstraints): Promise<Media
     return Promise.reject(new DOMException("navigator.mediaDevices is unavailable", "InsecureContextError"));
   }
   return navigator.mediaDevices.getUserMedia(constraints);
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    "media-error": CustomEvent<MediaFailure>;
+  }
 }

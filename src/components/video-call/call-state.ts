@@ -1,4 +1,9 @@
-/** Where a `<video-call>` is, as its `state` attribute and `call-state` event say. */
+/**
+ * Where a `<video-call>` is, as its `state` attribute and `call-state` event say: a pure
+ * function of what the element knows, so it can be read and tested on its own.
+ */
+import type { SignalingStatus } from "../controllers/signaling-controller.ts";
+
 export type CallState =
   | "idle"
   | "starting"
@@ -10,8 +15,49 @@ export type CallState =
   | "failed"
   | "full"
   | "invalid-room"
+  | "invalid-config"
   | "replaced"
+  | "disconnected"
   | "hung-up";
+
+/** States the call stays in until something new is started (`join()`, a new room). */
+export type EndedState = "failed" | "full" | "invalid-room" | "invalid-config" | "replaced" | "disconnected" | "hung-up";
+
+export interface CallFacts {
+  /** No call was ever started. */
+  idle: boolean;
+  /** How the call ended, if it did; null while it is on. */
+  ended: EndedState | null;
+  /** Camera and microphone are being started. */
+  starting: boolean;
+  signaling: SignalingStatus;
+  /** The signaling socket has been open at least once in this call. */
+  everOpened: boolean;
+  /** Several attempts in a row did not get a socket open. */
+  unreachable: boolean;
+  /** In the room (the server gave this peer its seat). */
+  joined: boolean;
+  /** Remote peers in the room. */
+  peers: number;
+  /** The state of each peer connection. */
+  links: readonly RTCPeerConnectionState[];
+}
+
+export function callState(f: CallFacts): CallState {
+  if (f.ended) return f.ended;
+  if (f.idle) return "idle";
+  if (f.starting) return "starting";
+  if (f.links.includes("connected")) return "connected";
+  if (f.unreachable && !f.joined) return "failed";
+  if (f.signaling !== "open") return f.everOpened ? "reconnecting" : "connecting";
+  if (!f.joined) return "connecting";
+  if (f.peers === 0) return "waiting";
+  if (f.links.includes("failed")) return "failed";
+  return "connecting-peer";
+}
+
+/** States whose line is shown as an error. */
+export const ERROR_STATES: ReadonlySet<CallState> = new Set(["failed", "full", "invalid-room", "invalid-config", "disconnected"]);
 
 /** The sentence the state line shows for each state. */
 export const STATE_TEXT: Record<CallState, string> = {
@@ -25,9 +71,18 @@ export const STATE_TEXT: Record<CallState, string> = {
   failed: "The connection failed. Trying again…",
   full: "This room is full. Try again later, or pick another room.",
   "invalid-room": "This is not a valid room name.",
+  "invalid-config": "This call is set up wrongly and cannot start.",
   replaced: "This call went on in another window.",
+  disconnected: "The server ended this connection.",
   "hung-up": "You left the call.",
 };
 
-/** States the call stays in until something new is started. */
-export const FINAL_STATES: ReadonlySet<CallState> = new Set(["idle", "full", "invalid-room", "replaced", "hung-up"]);
+/** What each reason adds to the state line. */
+export const REASON_TEXT: Record<string, string> = {
+  "rate-limited": "This page sent messages faster than the server allows.",
+  "message-too-big": "This page sent a message larger than the server takes.",
+  "server-restart": "The server is restarting.",
+  unreachable: "The signaling server cannot be reached (or does not admit this site).",
+  "room-limit": "The server holds as many rooms as it may; try again later.",
+  unavailable: "The server could not take the join just now; trying again.",
+};

@@ -6,9 +6,7 @@ export const styles = [
   theme,
   css`
     .notice,
-    :host([state="failed"]) .state,
-    :host([state="full"]) .state,
-    :host([state="invalid-room"]) .state {
+    .state.error {
       color: var(--rc-danger, #c62828);
     }
     .unmute {

@@ -1,10 +1,12 @@
 import { expect, fixture, fixtureCleanup, html, oneEvent } from "@open-wc/testing";
 import { framesDecoded, playing, until } from "../shared/test-helpers.ts";
 import "./video-call.ts";
-import type { VideoCall } from "./video-call.ts";
+import type { CallStateDetail, VideoCall } from "./video-call.ts";
 
 const URL_PAIR = (window as unknown as { __SIGNALING_URL__: string }).__SIGNALING_URL__;
 const URL_TRIO = (window as unknown as { __SIGNALING_URL_TRIO__: string }).__SIGNALING_URL_TRIO__;
+const URL_STRICT = (window as unknown as { __SIGNALING_URL_STRICT__: string }).__SIGNALING_URL_STRICT__;
+const URL_HOSTILE = (window as unknown as { __SIGNALING_URL_HOSTILE__: string }).__SIGNALING_URL_HOSTILE__;
 const uniqueRoom = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 
 // Every connection and socket any element opens, to check that all of them get closed.
@@ -33,15 +35,33 @@ window.WebSocket = class extends NativeWS {
 const part = (el: VideoCall, name: string) => el.shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLElement;
 const remoteVideos = (el: VideoCall) => [...el.shadowRoot!.querySelectorAll("video[part~='remote-video']")] as HTMLVideoElement[];
 
-async function callIn(room: string, url = URL_PAIR): Promise<VideoCall> {
+async function callIn(room: string, url = URL_PAIR, attributes: Record<string, string> = {}): Promise<VideoCall> {
   const container = document.createElement("div");
   document.body.append(container);
   const el = document.createElement("video-call");
   el.setAttribute("signaling-url", url);
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
   el.setAttribute("room", room);
   container.append(el);
   return el;
 }
+
+/** Every call-state event `el` fires from now on. */
+function stateLog(el: VideoCall) {
+  const log: CallStateDetail[] = [];
+  el.addEventListener("call-state", (e) => log.push(e.detail));
+  return log;
+}
+
+/** Inbound audio packets from each peer, by peer id. */
+async function audioPackets(el: VideoCall): Promise<number> {
+  let n = 0;
+  for (const r of (await el.getStats()).values()) r.forEach((s) => s.type === "inbound-rtp" && s.kind === "audio" && (n += s.packetsReceived ?? 0));
+  return n;
+}
+
+const liveTracks = (v: HTMLVideoElement, kind: "audio" | "video") =>
+  ((v.srcObject as MediaStream | null)?.getTracks() ?? []).filter((t) => t.kind === kind && t.readyState === "live");
 
 /** Waits until `el` decodes video from `n` peers and shows exactly `n` remote videos that play. */
 async function decodingFrom(el: VideoCall, n: number) {
@@ -437,6 +457,147 @@ describe("<video-call>", () => {
     await until(() => el.state === "invalid-room", "invalid-room from the server");
     expect(part(el, "state").textContent).to.contain("only hold these characters: a-z0-9-");
     expect(el.localStream).to.equal(null);
+  });
+
+  it("a camera-less peer who shares a screen stays heard: its sound and its screen are one tile", async () => {
+    const room = uniqueRoom("nocam-share");
+    const a = await callIn(room, URL_PAIR, { video: "off" });
+    await until(() => a.state === "waiting", "a waiting");
+    const b = await callIn(room);
+    await until(() => a.state === "connected" && b.state === "connected", "both connected", 20_000);
+    const tile = () => remoteVideos(b)[0];
+    await until(() => tile() && liveTracks(tile()!, "audio").length === 1, "a's sound in b's tile");
+    expect(liveTracks(tile()!, "video").length).to.equal(0);
+    expect(await a.shareScreen()).to.equal(true);
+    await until(() => tile() && liveTracks(tile()!, "video").length === 1 && near(aspect(tile()!), 16 / 9), "a's screen in b's tile", 20_000);
+    // One tile for a, holding both; and the sound still arrives.
+    expect(remoteVideos(b).length).to.equal(1);
+    expect(liveTracks(tile()!, "audio").length).to.equal(1);
+    expect(await playing(tile()!)).to.equal(true);
+    const heard = await audioPackets(b);
+    await until(async () => (await audioPackets(b)) > heard + 20, "a's sound flowing while it shares");
+    await a.stopScreenShare();
+    const after = await audioPackets(b);
+    await until(async () => (await audioPackets(b)) > after + 20, "a's sound flowing after the share");
+    expect(remoteVideos(b).length).to.equal(1);
+    expect(liveTracks(tile()!, "audio").length).to.equal(1);
+  });
+
+  it("a server closing for flooding (1008) or for an oversize frame (1009) ends the call with its own state and reason", async () => {
+    for (const [code, reason, burst] of [
+      [1008, "rate-limited", () => Array.from({ length: 60 }, () => JSON.stringify({ type: "ping" }))],
+      [1009, "message-too-big", () => [JSON.stringify({ type: "app", payload: "x".repeat(2000) })]],
+    ] as const) {
+      const before = opened.sockets.length;
+      const el = await callIn(uniqueRoom(`close-${code}`), URL_STRICT, { audio: "off", video: "off" });
+      const log = stateLog(el);
+      await until(() => el.state === "waiting", `waiting before ${code}`);
+      const socket = opened.sockets.slice(before).find((s) => s.readyState === WebSocket.OPEN)!;
+      // What a misbehaving page would send on the element's socket.
+      for (const frame of burst()) socket.send(frame);
+      await until(() => el.state === "disconnected", `disconnected after ${code}`);
+      expect(log.at(-1)).to.deep.equal({ state: "disconnected", reason, code });
+      expect(part(el, "state").textContent).to.contain(reason === "rate-limited" ? "faster than the server allows" : "larger than the server takes");
+      expect(part(el, "state").textContent).not.to.contain("another window");
+      expect(part(el, "hang-up").textContent!.trim()).to.equal("Join again");
+      // Final: it does not reconnect by itself.
+      const sockets = opened.sockets.length;
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(opened.sockets.length).to.equal(sockets);
+      el.parentElement!.remove();
+    }
+  });
+
+  it("an ice-servers value the browser refuses puts the call in invalid-config and names the value", async () => {
+    for (const [value, says] of [
+      ['[{"urls":"turn.example.com"}]', "turn.example.com"],
+      ['[{"urls":"turn:turn.example.com:3478"}]', "username"],
+      ["[{urls:", "not valid JSON"],
+      ['{"urls":"stun:stun.example.com"}', "array"],
+    ] as const) {
+      const pcs = opened.pcs.length;
+      const sockets = opened.sockets.length;
+      const container = document.createElement("div");
+      document.body.append(container);
+      const el = document.createElement("video-call");
+      const event = oneEvent(el, "config-error");
+      el.setAttribute("signaling-url", URL_PAIR);
+      el.setAttribute("ice-servers", value);
+      el.setAttribute("room", uniqueRoom("ice"));
+      container.append(el);
+      const { detail } = await event;
+      expect(detail.attribute).to.equal("ice-servers");
+      expect(detail.value).to.equal(value);
+      expect(detail.message).to.contain(says);
+      await until(() => el.state === "invalid-config", "invalid-config");
+      await el.updateComplete;
+      expect(part(el, "state").textContent).to.contain(says);
+      // Nothing started: no camera, no socket, no connection left behind.
+      expect(el.localStream).to.equal(null);
+      expect(opened.sockets.length).to.equal(sockets);
+      expect(opened.pcs.slice(pcs).every((pc) => pc.connectionState === "closed")).to.equal(true);
+      container.remove();
+    }
+    // A good value is taken.
+    const ok = await callIn(uniqueRoom("ice-ok"), URL_PAIR, { "ice-servers": '[{"urls":"stun:127.0.0.1:3478"}]', audio: "off", video: "off" });
+    await until(() => ok.state === "waiting", "waiting with a good ice-servers");
+  });
+
+  it("remote tiles are keyed by peer: one leaving does not touch another's video", async () => {
+    const room = uniqueRoom("keyed");
+    const a = await callIn(room, URL_TRIO);
+    const b = await callIn(room, URL_TRIO);
+    await decodingFrom(a, 1);
+    const c = await callIn(room, URL_TRIO);
+    for (const el of [a, b, c]) await decodingFrom(el, 2);
+    const cVideo = remoteVideos(a).find((v) => v.dataset.peer === c.selfId)!;
+    expect(remoteVideos(a)[1]).to.equal(cVideo);
+    const cStream = cVideo.srcObject;
+    const disturbed: string[] = [];
+    for (const type of ["emptied", "loadstart", "abort"]) cVideo.addEventListener(type, () => disturbed.push(type));
+    const bId = b.selfId;
+    const left = oneEvent(a, "peer-left");
+    b.hangUp();
+    expect((await left).detail.peer).to.equal(bId);
+    await until(() => remoteVideos(a).length === 1, "b's tile gone");
+    expect(remoteVideos(a)[0]).to.equal(cVideo);
+    expect(cVideo.srcObject).to.equal(cStream);
+    expect(await playing(cVideo)).to.equal(true);
+    expect(disturbed).to.deep.equal([]);
+  });
+
+  it("a server's narrower room-name rule, given as attributes, is checked before connecting", async () => {
+    const sockets = opened.sockets.length;
+    const el = await callIn("Upper-Case", URL_TRIO, { "room-max-length": "16", "room-charset": "a-z0-9-" });
+    await until(() => el.state === "invalid-room", "invalid-room at once");
+    expect(part(el, "state").textContent).to.contain("only hold these characters: a-z0-9-");
+    const long = await callIn("a".repeat(17), URL_TRIO, { "room-max-length": "16", "room-charset": "a-z0-9-" });
+    await until(() => long.state === "invalid-room", "invalid-room for a long name");
+    expect(part(long, "state").textContent).to.contain("longer than 16");
+    expect(opened.sockets.length).to.equal(sockets);
+  });
+
+  it("acts only on well-formed messages from a server that is not ours", async () => {
+    const pcs = opened.pcs.length;
+    const errors: unknown[] = [];
+    const onError = (e: ErrorEvent | PromiseRejectionEvent) => errors.push("reason" in e ? e.reason : e.error);
+    window.addEventListener("error", onError);
+    window.addEventListener("unhandledrejection", onError);
+    try {
+      const el = await callIn(uniqueRoom("hostile"), URL_HOSTILE, { audio: "off", video: "off" });
+      const log = stateLog(el);
+      // Only the valid `created` at the end counts: alone in the room.
+      await until(() => el.state === "waiting", "waiting after the valid answer");
+      expect(el.selfId).to.equal("me");
+      expect(el.peers).to.deep.equal([]);
+      expect(opened.pcs.length).to.equal(pcs);
+      expect(remoteVideos(el).length).to.equal(0);
+      expect(log.map((d) => d.state)).not.to.include("full");
+      expect(errors).to.deep.equal([]);
+    } finally {
+      window.removeEventListener("error", onError);
+      window.removeEventListener("unhandledrejection", onError);
+    }
   });
 
   it("takes looks from custom properties", async () => {

@@ -1,54 +1,32 @@
 import { LitElement, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { ServerMessage } from "../../shared/protocol.ts";
-import { roomNameProblem } from "../../shared/room-name.ts";
-import { isPolite } from "../../shared/wire.ts";
-import { LocalMediaController, type MediaFailure } from "../controllers/local-media-controller.ts";
-import { PeerLinksController } from "../controllers/peer-links-controller.ts";
+import { ref } from "lit/directives/ref.js";
+import { repeat } from "lit/directives/repeat.js";
+import { createRoomRule } from "../../shared/room-name.ts";
+import { LocalMediaController } from "../controllers/local-media-controller.ts";
+import { OutgoingMedia } from "../controllers/outgoing-media.ts";
 import { ScreenShareController } from "../controllers/screen-share-controller.ts";
-import { SignalingController } from "../controllers/signaling-controller.ts";
+import { iceServers, iceServersProblem, iceTransportPolicy, onOff } from "../shared/converters.ts";
 import { emit } from "../shared/events.ts";
-import { play } from "../shared/first-frame.ts";
-import { type CallState, FINAL_STATES, STATE_TEXT } from "./call-state.ts";
+import type { MediaErrorReason, MediaFailure } from "../shared/media-error.ts";
+import { type CallState, callState, type EndedState, ERROR_STATES, REASON_TEXT, STATE_TEXT } from "./call-state.ts";
+import type {
+  CallStateDetail,
+  CallStateReason,
+  ConfigErrorDetail,
+  JoinedDetail,
+  PeerDetail,
+  PeerLeftDetail,
+  RecoveryDetail,
+  RoomFullDetail,
+  ScreenShareDetail,
+} from "./events.ts";
+import { RemoteMedia } from "./remote-media.ts";
+import { RoomSession } from "./room-session.ts";
 import { styles } from "./styles.ts";
 
 export type { CallState } from "./call-state.ts";
-
-export interface CallStateDetail {
-  state: CallState;
-}
-export interface PeerDetail {
-  peer: string;
-}
-export interface JoinedDetail {
-  id: string;
-  peers: string[];
-  resumed: boolean;
-}
-export interface RecoveryDetail {
-  peer: string;
-  /** `ice-restart`: new ICE candidates over the same connection; `rebuild`: a new connection. */
-  action: "ice-restart" | "rebuild";
-}
-export interface ScreenShareDetail {
-  sharing: boolean;
-}
-export interface RoomFullDetail {
-  room: string;
-  capacity: number;
-}
-
-/** `audio="off"` / `video="off"` (or "false") turn a kind off at start; absent means on. */
-const onOff = {
-  fromAttribute: (v: string | null) => v === null || !["off", "false", "0"].includes(v.toLowerCase()),
-  toAttribute: (v: boolean) => (v ? null : "off"),
-};
-
-/** Failed attempts after which the server counts as unreachable (retries go on). */
-const UNREACHABLE_AFTER = 3;
-
-/** App payload asking the peer to rebuild its connection with us from scratch. */
-const RESET = "reset-link";
+export type * from "./events.ts";
 
 /**
  * A video call in a room: captures camera and microphone, joins the room through the
@@ -67,21 +45,24 @@ const RESET = "reset-link";
  * @attr signaling-url - WebSocket URL of the signaling server. Default: `/ws` on the origin this script was loaded from.
  * @attr audio - `off` to start with the microphone off (not captured).
  * @attr video - `off` to start with the camera off (not captured).
- * @attr ice-servers - JSON array of RTCIceServer (STUN/TURN), e.g. `[{"urls":"turn:turn.example.com:3478","username":"u","credential":"p"}]`.
+ * @attr ice-servers - JSON array of RTCIceServer (STUN/TURN), e.g. `[{"urls":"turn:turn.example.com:3478","username":"u","credential":"p"}]`. A value the browser cannot use puts the call in `invalid-config` and fires `config-error`.
  * @attr ice-transport-policy - `relay` to use TURN only (to test it); default `all`.
- * @attr state - (read only) Where the call is: idle, starting, connecting, waiting, connecting-peer, connected, reconnecting, failed, full, invalid-room, replaced, hung-up.
+ * @attr room-max-length - The server's longest room name, when it narrows the protocol's 64 (its pages set this).
+ * @attr room-charset - The server's room-name characters as a character class body, e.g. `a-z0-9-`, when it narrows them.
+ * @attr state - (read only) Where the call is: idle, starting, connecting, waiting, connecting-peer, connected, reconnecting, failed, full, invalid-room, invalid-config, replaced, disconnected, hung-up.
  * @attr media-error - (read only) Why camera/microphone could not be had: permission-denied, no-device, device-in-use, constraints, insecure-context, unknown.
  * @attr sharing-screen - (read only) Present while a screen is shared instead of the camera.
  *
- * @fires call-state - The state changed; detail `{ state }`.
+ * @fires call-state - The state changed; detail `{ state, reason?, code? }` (reason e.g. `rate-limited`, `message-too-big`, `replaced`, `server-restart`, `unreachable`, `room-limit`, `unavailable`, `ice-servers`; code: the WebSocket close code behind it).
  * @fires joined - In the room; detail `{ id, peers, resumed }`.
  * @fires peer-joined - Someone joined; detail `{ peer }`.
- * @fires peer-left - Someone left; detail `{ peer }`.
+ * @fires peer-left - Someone left; detail `{ peer, reason }` (`left`, `closed`, `timeout`, or `gone`: no longer in the room after a reconnect).
  * @fires room-full - The room had no free seat; detail `{ room, capacity }`.
  * @fires media-error - Camera and/or microphone failed (the call goes on with what there is); detail `{ reason, message }`.
  * @fires autoplay-blocked - The browser would not play a peer's media until a click; detail `{ peer }`.
  * @fires connection-recovery - A connection to a peer is being recovered; detail `{ peer, action }` (`ice-restart` or `rebuild`).
  * @fires screen-share - Screen sharing started or stopped (also from the browser's own Stop control); detail `{ sharing }`.
+ * @fires config-error - An attribute holds a value that cannot be used; detail `{ attribute, value, message }`.
  *
  * @csspart videos - The grid of videos.
  * @csspart local-video - Your own preview (always muted).
@@ -113,46 +94,71 @@ export class VideoCall extends LitElement {
   @property({ attribute: "signaling-url" }) accessor signalingUrl = "";
   @property({ converter: onOff }) accessor audio = true;
   @property({ converter: onOff }) accessor video = true;
-  @property({ attribute: "ice-servers", converter: { fromAttribute: parseIceServers } }) accessor iceServers: RTCIceServer[] = [];
-  @property({ attribute: "ice-transport-policy", converter: { fromAttribute: (v) => (v === "relay" ? "relay" : "all") } })
-  accessor iceTransportPolicy: RTCIceTransportPolicy = "all";
+  @property({ attribute: "ice-servers", converter: iceServers }) accessor iceServers: RTCIceServer[] = [];
+  @property({ attribute: "ice-transport-policy", converter: iceTransportPolicy }) accessor iceTransportPolicy: RTCIceTransportPolicy = "all";
+  @property({ attribute: "room-max-length", type: Number }) accessor roomMaxLength = 64;
+  @property({ attribute: "room-charset" }) accessor roomCharset = "A-Za-z0-9_-";
 
   /** Where the call is. */
   @property({ reflect: true }) accessor state: CallState = "idle";
   /** Why camera or microphone could not be had, or null. */
-  @property({ attribute: "media-error", reflect: true }) accessor mediaError: MediaFailure["reason"] | null = null;
+  @property({ attribute: "media-error", reflect: true }) accessor mediaError: MediaErrorReason | null = null;
   /** True while a screen is shared in place of the camera. */
   @property({ attribute: "sharing-screen", type: Boolean, reflect: true }) accessor sharingScreen = false;
-  /** This peer's id in the room (server-assigned), or null. */
-  @state() accessor selfId: string | null = null;
   @state() private accessor microphoneOn = true;
   @state() private accessor cameraOn = true;
-  @state() private accessor remotes = new Map<string, MediaStream>();
-  @state() private accessor blocked = new Set<string>();
+  /** A sentence the state line adds (e.g. why a room name was refused). */
   @state() private accessor detail = "";
-  @state() private accessor unreachable = false;
 
   private readonly media = new LocalMediaController(this);
-  private readonly links = new PeerLinksController(this);
   private readonly screen = new ScreenShareController(this, () => void this.stopScreenShare());
-  private readonly signaling = new SignalingController(this, {
-    message: (m) => this.onMessage(m),
-    open: () => this.sendJoin(),
-    gone: () => {
-      this.release();
-      this.setState("replaced");
+  private readonly outgoing = new OutgoingMedia(this.media, this.screen);
+  private readonly remote = new RemoteMedia(this, (peer) => emit<PeerDetail>(this, "autoplay-blocked", { peer }));
+  private readonly session = new RoomSession(
+    this,
+    {
+      rtcConfig: () => ({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy }),
+      outgoing: () => this.outgoing.stream(),
     },
-    status: () => this.updateState(),
-  });
-  /** Remote peers in the room, linked or not yet. */
-  private readonly roster = new Set<string>();
-  private resume: string | null = null;
+    {
+      joined: (d) => emit<JoinedDetail>(this, "joined", d),
+      peerJoined: (peer) => {
+        this.detail = "";
+        emit<PeerDetail>(this, "peer-joined", { peer });
+      },
+      peerLeft: (d) => {
+        this.remote.delete(d.peer);
+        this.detail = this.session.roster.size === 0 ? "The other person left." : "";
+        emit<PeerLeftDetail>(this, "peer-left", d);
+      },
+      full: (room, capacity) => emit<RoomFullDetail>(this, "room-full", { room, capacity }),
+      ended: (state, reason, code, text) => this.end(state, reason, code, text),
+      tracks: (peer, stream) => this.remote.set(peer, stream),
+      recovery: (d) => emit<RecoveryDetail>(this, "connection-recovery", d),
+      changed: () => this.refreshState(),
+    },
+  );
+  /** No call started yet. */
+  private idle = true;
+  /** Camera and microphone are being started. */
+  private starting = false;
+  /** How the call ended (and why), while it stays ended. */
+  private ended: EndedState | null = null;
+  private reason: CallStateReason | undefined;
+  private closeCode: number | undefined;
   /** Bumped by every join and hang-up: a join still capturing when it changes gives up. */
   private generation = 0;
+  /** Stable "Guest N" numbers, by peer id. */
+  private readonly guests = new Map<string, number>();
+
+  /** This peer's id in the room (server-assigned), or null. */
+  get selfId(): string | null {
+    return this.session.selfId;
+  }
 
   /** Remote peer ids in the room. */
   get peers(): string[] {
-    return [...this.roster];
+    return [...this.session.roster];
   }
 
   /** The captured camera/microphone stream, or null. */
@@ -173,6 +179,15 @@ export class VideoCall extends LitElement {
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has("iceServers")) {
+      const problem = iceServersProblem(this.iceServers);
+      if (problem) {
+        const value = this.getAttribute("ice-servers") ?? safeJson(this.iceServers);
+        emit<ConfigErrorDetail>(this, "config-error", { attribute: "ice-servers", value, message: problem });
+        // A call already on keeps its connections; one about to start cannot.
+        if (this.starting) this.end("invalid-config", "ice-servers", undefined, problem);
+      }
+    }
     if ((changed.has("room") || changed.has("signalingUrl")) && this.isConnected && this.room && this.state !== "hung-up") {
       void this.join();
     }
@@ -182,16 +197,20 @@ export class VideoCall extends LitElement {
   async join(): Promise<void> {
     const generation = ++this.generation;
     this.release();
+    this.idle = false;
+    this.ended = null;
+    this.reason = undefined;
+    this.closeCode = undefined;
     this.detail = "";
-    const problem = roomNameProblem(this.room);
-    if (problem) {
-      this.detail = problem;
-      return this.setState("invalid-room");
-    }
-    this.setState("starting");
+    const problem = createRoomRule(this.roomMaxLength, this.roomCharset).problem(this.room);
+    if (problem) return this.end("invalid-room", undefined, undefined, problem);
+    const configProblem = iceServersProblem(this.iceServers);
+    if (configProblem) return this.end("invalid-config", "ice-servers", undefined, configProblem);
+    this.starting = true;
+    this.refreshState();
     this.mediaError = null;
     if (this.audio || this.video) {
-      const stream = await this.media.start({ audio: this.audio, video: this.video });
+      await this.media.start({ audio: this.audio, video: this.video });
       if (generation !== this.generation) return;
       if (this.media.failure) {
         // Join all the same, with what there is: seeing and hearing the others beats an error page.
@@ -199,17 +218,17 @@ export class VideoCall extends LitElement {
         emit<MediaFailure>(this, "media-error", this.media.failure);
       }
     }
+    this.starting = false;
     this.microphoneOn = this.media.has("audio");
     this.cameraOn = this.media.has("video");
-    this.setState("connecting");
-    this.signaling.connect(this.signalingUrl || defaultSignalingUrl());
+    this.session.start(this.room, this.signalingUrl || defaultSignalingUrl());
+    this.refreshState();
   }
 
   /** Leaves the room and releases camera, microphone, connections and socket. Harmless twice. */
   hangUp(): void {
     this.generation++;
-    this.release();
-    if (this.state !== "idle") this.setState("hung-up");
+    if (!this.idle) this.end("hung-up");
   }
 
   /** Turns the microphone on or off (without renegotiation); returns whether it is on now. */
@@ -233,7 +252,7 @@ export class VideoCall extends LitElement {
    * browser cannot, or the call is not on.
    */
   async shareScreen(): Promise<boolean> {
-    if (this.state === "idle" || FINAL_STATES.has(this.state)) return false;
+    if (this.idle || this.ended) return false;
     const generation = this.generation;
     const track = await this.screen.start();
     if (!track) return this.sharingScreen && generation === this.generation;
@@ -244,7 +263,7 @@ export class VideoCall extends LitElement {
     }
     const wasSharing = this.sharingScreen;
     this.sharingScreen = true;
-    await this.sendVideo(track);
+    await this.outgoing.apply(this.session.links.values());
     if (!wasSharing) emit<ScreenShareDetail>(this, "screen-share", { sharing: true });
     return true;
   }
@@ -258,164 +277,66 @@ export class VideoCall extends LitElement {
     this.screen.stop();
     this.sharingScreen = false;
     emit<ScreenShareDetail>(this, "screen-share", { sharing: false });
-    await this.sendVideo(this.media.stream?.getVideoTracks()[0] ?? null);
+    await this.outgoing.apply(this.session.links.values());
   }
 
   /** Statistics of each peer connection, by remote peer id. */
-  async getStats(): Promise<Map<string, RTCStatsReport>> {
-    const out = new Map<string, RTCStatsReport>();
-    for (const [id, link] of this.links.links) out.set(id, await link.pc.getStats());
-    return out;
+  getStats(): Promise<Map<string, RTCStatsReport>> {
+    return this.session.stats();
+  }
+
+  /** Ends the call in `state` (releasing everything) until something new starts it. */
+  private end(state: EndedState, reason?: CallStateReason, code?: number, text?: string) {
+    this.release();
+    this.ended = state;
+    this.reason = reason;
+    this.closeCode = code;
+    this.detail = text ?? "";
+    this.refreshState();
   }
 
   private release() {
-    // Say goodbye in so many words, so the others hear of it at once.
-    if (this.selfId !== null) this.signaling.send({ type: "leave" });
-    this.signaling.close();
-    this.links.closeAll();
+    this.session.stop();
     this.media.stop();
     this.screen.stop();
+    this.remote.clear();
+    this.guests.clear();
+    this.starting = false;
     this.sharingScreen = false;
-    this.roster.clear();
-    this.remotes = new Map();
-    this.blocked = new Set();
-    this.selfId = null;
-    this.resume = null;
     for (const v of this.renderRoot.querySelectorAll?.("video") ?? []) v.srcObject = null;
   }
 
-  private sendJoin() {
-    this.signaling.send({ type: "join", room: this.room, ...(this.resume ? { resume: this.resume } : {}) });
-  }
-
-  private onMessage(m: ServerMessage) {
-    switch (m.type) {
-      case "created":
-      case "joined": {
-        const peers = m.type === "joined" ? m.peers : [];
-        if (!m.resumed && this.selfId !== null) {
-          // Back under a new id: every old link is to a stranger now.
-          this.links.closeAll();
-          this.roster.clear();
-          this.remotes = new Map();
-        }
-        this.selfId = m.id;
-        this.resume = m.resume;
-        for (const peer of peers) {
-          this.roster.add(peer);
-          // The newcomer calls; links that survived a reconnect stay as they are.
-          if (!this.links.get(peer)) this.link(peer);
-        }
-        emit<JoinedDetail>(this, "joined", { id: m.id, peers, resumed: m.resumed });
-        return this.updateState();
-      }
-      case "full":
-        this.release();
-        this.setState("full");
-        emit<RoomFullDetail>(this, "room-full", { room: m.room, capacity: m.capacity });
-        return;
-      case "peer-joined":
-        this.roster.add(m.peer);
-        // The newcomer calls us; have the connection ready for its offer.
-        if (!this.links.get(m.peer)) this.link(m.peer, { waitForOffer: true });
-        this.detail = "";
-        emit<PeerDetail>(this, "peer-joined", { peer: m.peer });
-        return this.updateState();
-      case "peer-left":
-        this.dropPeer(m.peer);
-        this.detail = this.roster.size === 0 ? "The other person left." : "";
-        emit<PeerDetail>(this, "peer-left", { peer: m.peer });
-        return this.updateState();
-      case "description":
-        this.roster.add(m.from);
-        void (this.links.get(m.from) ?? this.link(m.from)).receiveDescription(m.description);
-        return;
-      case "candidate":
-        void (this.links.get(m.from) ?? this.link(m.from)).receiveCandidate(m.candidate);
-        return;
-      case "app":
-        if (m.payload === RESET) this.link(m.from);
-        return;
-      case "error":
-        if (m.code === "room-name") {
-          // This server narrows room names further than the protocol does.
-          this.detail = m.message;
-          this.release();
-          this.setState("invalid-room");
-          return;
-        }
-        if (m.code === "room-limit") {
-          this.detail = m.message;
-          this.release();
-          this.setState("failed");
-        }
-        return;
-      case "left":
-      case "pong":
-        return;
-    }
-  }
-
-  /** Opens a (new) link to `peer`. */
-  private link(peer: string, { waitForOffer = false } = {}) {
-    const self = this.selfId ?? "";
-    return this.links.open({
-      peerId: peer,
-      waitForOffer,
-      polite: isPolite(self, peer),
-      rtcConfig: { iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy },
-      stream: this.outgoing(),
-      send: (msg) => this.signaling.send(msg),
-      onStream: (stream) => void this.showStream(peer, stream),
-      onConnectionState: () => this.updateState(),
-      onIceRestart: () => emit<RecoveryDetail>(this, "connection-recovery", { peer, action: "ice-restart" }),
-      onDead: () => {
-        // ICE restarts did not help: both sides start this link over.
-        emit<RecoveryDetail>(this, "connection-recovery", { peer, action: "rebuild" });
-        this.signaling.send({ type: "app", to: peer, payload: RESET });
-        this.link(peer);
-      },
+  /** Derives the state from what the element knows, and tells if it changed. */
+  private refreshState() {
+    const s = this.session;
+    const next = callState({
+      idle: this.idle,
+      ended: this.ended,
+      starting: this.starting,
+      signaling: s.status,
+      everOpened: s.everOpened,
+      unreachable: s.unreachable,
+      joined: s.selfId !== null,
+      peers: s.roster.size,
+      links: s.linkStates,
+    });
+    const reason = this.ended ? this.reason : this.liveReason(next);
+    this.requestUpdate();
+    if (this.state === next && this.reason === reason) return;
+    this.state = next;
+    this.reason = reason;
+    emit<CallStateDetail>(this, "call-state", {
+      state: next,
+      ...(reason ? { reason } : {}),
+      ...(this.ended && this.closeCode !== undefined ? { code: this.closeCode } : {}),
     });
   }
 
-  /** What this side sends: the microphone, and the camera or the shared screen. */
-  private outgoing(): MediaStream | null {
-    const screen = this.screen.track;
-    if (!screen) return this.media.stream;
-    return new MediaStream([...(this.media.stream?.getAudioTracks() ?? []), screen]);
-  }
-
-  /** Swaps the picture sent on every link. */
-  private async sendVideo(track: MediaStreamTrack | null): Promise<void> {
-    const stream = this.outgoing();
-    await Promise.all([...this.links.links.values()].map((link) => link.sendVideo(track, stream)));
-  }
-
-  private dropPeer(peer: string) {
-    this.roster.delete(peer);
-    this.links.close(peer);
-    const remotes = new Map(this.remotes);
-    remotes.delete(peer);
-    this.remotes = remotes;
-  }
-
-  private async showStream(peer: string, stream: MediaStream) {
-    this.remotes = new Map(this.remotes).set(peer, stream);
-    await this.updateComplete;
-    const video = this.renderRoot.querySelector<HTMLVideoElement>(`video[data-peer="${peer}"]`);
-    if (video && (await play(video)) === "blocked") {
-      this.blocked = new Set(this.blocked).add(peer);
-      emit<PeerDetail>(this, "autoplay-blocked", { peer });
-    }
-  }
-
-  private async unblock(peer: string) {
-    const video = this.renderRoot.querySelector<HTMLVideoElement>(`video[data-peer="${peer}"]`);
-    if (video && (await play(video)) === "playing") {
-      const blocked = new Set(this.blocked);
-      blocked.delete(peer);
-      this.blocked = blocked;
-    }
+  /** Why a call that goes on is where it is, when the state alone does not say. */
+  private liveReason(state: CallState): CallStateReason | undefined {
+    if (state === "failed" && this.session.unreachable) return "unreachable";
+    if ((state === "reconnecting" || state === "connected") && this.session.status !== "open" && this.session.lastCloseCode === 1001) return "server-restart";
+    return this.session.pending;
   }
 
   /** What this peer is in the call with, after a camera or microphone failed. */
@@ -428,65 +349,49 @@ export class VideoCall extends LitElement {
     return "You are in the call without them: you can still see and hear the others.";
   }
 
-  /** Derives the state from the links and the socket (final states stay put). */
-  private updateState() {
-    if (FINAL_STATES.has(this.state) || this.state === "starting") return;
-    const states = [...this.links.links.values()].map((l) => l.connectionState);
-    const lost = this.signaling.status === "reconnecting" || this.signaling.status === "connecting";
-    let next: CallState;
-    this.unreachable = this.signaling.failures >= UNREACHABLE_AFTER;
-    if (states.includes("connected")) next = "connected";
-    else if (this.unreachable && this.selfId === null) next = "failed";
-    else if (lost) next = this.selfId === null && this.state === "connecting" ? "connecting" : "reconnecting";
-    else if (this.selfId === null) next = "connecting";
-    else if (this.roster.size === 0) next = "waiting";
-    else if (states.includes("failed")) next = "failed";
-    else next = "connecting-peer";
-    this.setState(next);
+  private guest(peer: string): string {
+    if (!this.guests.has(peer)) this.guests.set(peer, this.guests.size + 1);
+    return this.remote.streams.size > 1 || this.guests.size > 1 ? `Guest ${this.guests.get(peer)}` : "Guest";
   }
 
-  private setState(state: CallState) {
-    this.requestUpdate();
-    if (this.state === state) return;
-    this.state = state;
-    emit<CallStateDetail>(this, "call-state", { state });
+  private stateLine(): string {
+    const state = this.state;
+    const main = state === "failed" && this.ended ? "The call could not start." : STATE_TEXT[state];
+    const why = this.reason ? REASON_TEXT[this.reason] ?? "" : "";
+    if (state === "waiting") return [this.detail, main].filter(Boolean).join(" ");
+    if (state === "connected") return this.session.status === "open" ? main : `${main} Reconnecting to the server; the call goes on.`;
+    return [main, this.detail, why].filter(Boolean).join(" ");
   }
 
   protected override updated(): void {
     const local = this.renderRoot.querySelector<HTMLVideoElement>("video.local");
-    // While sharing, the preview shows what the others see.
-    const preview = this.screen.stream ?? this.media.stream;
+    const preview = this.outgoing.preview();
     if (local && local.srcObject !== preview) local.srcObject = preview;
   }
 
   override render() {
-    const inCall = !FINAL_STATES.has(this.state);
-    const lostSignaling = this.state === "connected" && this.signaling.status === "reconnecting";
-    const why = this.state === "failed" && this.unreachable ? "The signaling server cannot be reached (or does not admit this site)." : this.detail;
-    const line = [this.state === "waiting" ? this.detail : "", STATE_TEXT[this.state], this.state === "invalid-room" || this.state === "failed" ? why : ""]
-      .filter(Boolean)
-      .join(" ");
+    const inCall = !this.idle && !this.ended;
     return html`
       <div class="videos" part="videos">
         <figure class="tile">
           <video class="local" part="local-video" muted playsinline autoplay></video>
           <figcaption>You${this.sharingScreen ? ", sharing your screen" : ""}${this.microphoneOn ? "" : " (muted)"}</figcaption>
         </figure>
-        ${[...this.remotes].map(
-          ([peer, stream], i) => html`
+        ${repeat(
+          this.remote.streams.keys(),
+          (peer) => peer,
+          (peer) => html`
             <figure class="tile">
-              <video part="remote-video" data-peer=${peer} playsinline autoplay .srcObject=${stream}></video>
-              <figcaption>${this.remotes.size > 1 ? `Guest ${i + 1}` : "Guest"}</figcaption>
-              ${this.blocked.has(peer)
-                ? html`<button part="button unmute" class="unmute primary" @click=${() => this.unblock(peer)}>Click to play sound</button>`
+              <video part="remote-video" data-peer=${peer} playsinline autoplay ${ref(this.remote.ref(peer))}></video>
+              <figcaption>${this.guest(peer)}</figcaption>
+              ${this.remote.blocked.has(peer)
+                ? html`<button part="button unmute" class="unmute primary" @click=${() => this.remote.unblock(peer)}>Click to play sound</button>`
                 : ""}
             </figure>
           `,
         )}
       </div>
-      <p class="state" part="state" role="status" aria-live="polite">
-        ${line}${lostSignaling ? " Reconnecting to the server; the call goes on." : ""}
-      </p>
+      <p class="state ${ERROR_STATES.has(this.state) ? "error" : ""}" part="state" role="status" aria-live="polite">${this.stateLine()}</p>
       ${this.media.failure ? html`<p class="notice" part="notice">${this.media.failure.message} ${this.withWhat()}</p>` : ""}
       <div class="controls" part="controls">
         <button part="button microphone" aria-pressed=${this.microphoneOn ? "false" : "true"} ?disabled=${!inCall || !this.media.has("audio")} @click=${() => this.toggleMicrophone()}>
@@ -515,28 +420,16 @@ function defaultSignalingUrl(): string {
   return url.href;
 }
 
-function parseIceServers(value: string | null): RTCIceServer[] {
-  if (!value) return [];
+function safeJson(value: unknown): string {
   try {
-    const parsed = JSON.parse(value);
-    return Array.isArray(parsed) ? parsed : [];
+    return JSON.stringify(value) ?? String(value);
   } catch {
-    return [];
+    return String(value);
   }
 }
 
 declare global {
   interface HTMLElementTagNameMap {
     "video-call": VideoCall;
-  }
-  interface GlobalEventHandlersEventMap {
-    "call-state": CustomEvent<CallStateDetail>;
-    joined: CustomEvent<JoinedDetail>;
-    "peer-joined": CustomEvent<PeerDetail>;
-    "peer-left": CustomEvent<PeerDetail>;
-    "room-full": CustomEvent<RoomFullDetail>;
-    "autoplay-blocked": CustomEvent<PeerDetail>;
-    "connection-recovery": CustomEvent<RecoveryDetail>;
-    "screen-share": CustomEvent<ScreenShareDetail>;
   }
 }

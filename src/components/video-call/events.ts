@@ -1,0 +1,74 @@
+/** The events `<video-call>` fires, each with its detail type (all bubble and are composed). */
+import type { CallState } from "./call-state.ts";
+
+/** Why the call is in its state, where the state alone does not say. */
+export type CallStateReason =
+  /** The server closed the connection: this page sent messages faster than it allows (1008). */
+  | "rate-limited"
+  /** The server closed the connection: a message was larger than it takes (1009). */
+  | "message-too-big"
+  /** The same peer went on from another connection (4001). */
+  | "replaced"
+  /** The server is restarting (1001); the element reconnects and resumes. */
+  | "server-restart"
+  /** The signaling server cannot be reached (or refuses this site). */
+  | "unreachable"
+  /** The server holds as many rooms as it may. */
+  | "room-limit"
+  /** The server could not take the join just now; the element tries again. */
+  | "unavailable"
+  /** The `ice-servers` value cannot be used. */
+  | "ice-servers";
+
+export interface CallStateDetail {
+  state: CallState;
+  reason?: CallStateReason;
+  /** The WebSocket close code, when a close caused the state. */
+  code?: number;
+}
+export interface PeerDetail {
+  peer: string;
+}
+export interface PeerLeftDetail {
+  peer: string;
+  /** `left`, `closed`, `timeout` as the server said; `gone` when it was no longer in the room after a reconnect. */
+  reason: "left" | "closed" | "timeout" | "gone";
+}
+export interface JoinedDetail {
+  id: string;
+  peers: string[];
+  resumed: boolean;
+}
+export interface RecoveryDetail {
+  peer: string;
+  /** `ice-restart`: new ICE candidates over the same connection; `rebuild`: a new connection. */
+  action: "ice-restart" | "rebuild";
+}
+export interface ScreenShareDetail {
+  sharing: boolean;
+}
+export interface RoomFullDetail {
+  room: string;
+  capacity: number;
+}
+export interface ConfigErrorDetail {
+  /** The attribute (or property) whose value cannot be used. */
+  attribute: "ice-servers";
+  /** The value as given. */
+  value: string;
+  message: string;
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    "call-state": CustomEvent<CallStateDetail>;
+    joined: CustomEvent<JoinedDetail>;
+    "peer-joined": CustomEvent<PeerDetail>;
+    "peer-left": CustomEvent<PeerLeftDetail>;
+    "room-full": CustomEvent<RoomFullDetail>;
+    "autoplay-blocked": CustomEvent<PeerDetail>;
+    "connection-recovery": CustomEvent<RecoveryDetail>;
+    "screen-share": CustomEvent<ScreenShareDetail>;
+    "config-error": CustomEvent<ConfigErrorDetail>;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The browser's check of what a signaling server sends. An element may be pointed at any
+ * server (`signaling-url`), so it acts only on frames whose fields it uses have the shape
+ * the protocol gives them. Zod-free, for the bundle's sake; a test holds it to the
+ * protocol's zod schemas (every valid server message passes, malformed ones do not).
+ */
+import type { ServerMessage } from "./protocol.ts";
+import { DESCRIPTION_TYPES, LEAVE_REASONS, LINK_GENERATION_MAX } from "./wire.ts";
+
+type Fields = Record<string, unknown>;
+
+const PEER_ID = /^[A-Za-z0-9_-]{1,32}$/;
+
+const isObject = (v: unknown): v is Fields => typeof v === "object" && v !== null && !Array.isArray(v);
+const isId = (v: unknown) => typeof v === "string" && PEER_ID.test(v);
+const isText = (v: unknown) => typeof v === "string";
+const isCount = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
+const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
+const nullable = (v: unknown, check: (v: unknown) => boolean) => v === undefined || v === null || check(v);
+const isGeneration = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= LINK_GENERATION_MAX;
+const oneOf = (values: readonly string[]) => (v: unknown) => typeof v === "string" && values.includes(v);
+
+function isRoomInfo(m: Fields): boolean {
+  return isText(m.room) && isId(m.id) && isCount(m.capacity) && isText(m.resume) && typeof m.resumed === "boolean";
+}
+
+function isRelay(m: Fields): boolean {
+  return isId(m.from) && optional(m.to, isId);
+}
+
+function isDescription(v: unknown): boolean {
+  return isObject(v) && oneOf(DESCRIPTION_TYPES)(v.type) && optional(v.sdp, isText);
+}
+
+function isCandidate(v: unknown): boolean {
+  if (v === null) return true;
+  return (
+    isObject(v) &&
+    isText(v.candidate) &&
+    nullable(v.sdpMid, isText) &&
+    nullable(v.sdpMLineIndex, (i) => Number.isInteger(i) && (i as number) >= 0) &&
+    nullable(v.usernameFragment, isText)
+  );
+}
+
+/** `value` as a server message when the fields of its type hold what they should; else null. */
+export function checkServerMessage(value: unknown): ServerMessage | null {
+  if (!isObject(value)) return null;
+  const m = value;
+  let ok: boolean;
+  switch (m.type) {
+    case "created":
+      ok = isRoomInfo(m);
+      break;
+    case "joined":
+      ok = isRoomInfo(m) && Array.isArray(m.peers) && m.peers.every(isId);
+      break;
+    case "full":
+      ok = isText(m.room) && isCount(m.capacity);
+      break;
+    case "peer-joined":
+    case "peer-resumed":
+      ok = isId(m.peer);
+      break;
+    case "peer-left":
+      ok = isId(m.peer) && oneOf(LEAVE_REASONS)(m.reason);
+      break;
+    case "left":
+      ok = isText(m.room);
+      break;
+    case "description":
+      ok = isRelay(m) && optional(m.link, isGeneration) && isDescription(m.description);
+      break;
+    case "candidate":
+      ok = isRelay(m) && optional(m.link, isGeneration) && "candidate" in m && isCandidate(m.candidate);
+      break;
+    case "app":
+      ok = isRelay(m) && "payload" in m;
+      break;
+    case "pong":
+      ok = true;
+      break;
+    case "error":
+      ok = isText(m.code) && isText(m.message) && optional(m.peer, isId);
+      break;
+    default:
+      ok = false;
+  }
+  return ok ? (m as unknown as ServerMessage) : null;
+}
