@@ -55,21 +55,21 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
   const rule = createRoomRule(config.roomName.maxLength, config.roomName.charset);
   const checkRoom = (name: string) => rule.problem(name);
 
-  site.get("/", (c) => page(c, <HomePage script={assets.url("room-join")} capacity={config.roomCapacity} />));
+  site.get("/", (c) => page(c, <HomePage script={assets.url("room-join")} capacity={config.roomCapacity} rule={rule} />));
 
   // The form's no-JavaScript path: a plain GET, redirected to the room's page.
   site.get("/join", (c) => {
     const room = c.req.query("room") ?? "";
     const reason = checkRoom(room);
-    if (reason) return page(c, <HomePage script={assets.url("room-join")} capacity={config.roomCapacity} value={room} error={reason} />, 400);
+    if (reason) return page(c, <HomePage script={assets.url("room-join")} capacity={config.roomCapacity} rule={rule} value={room} error={reason} />, 400);
     return c.redirect(`/room/${room}`, 303);
   });
 
   site.get("/room/:name", (c) => {
     const room = c.req.param("name");
     const reason = checkRoom(room);
-    if (reason) return page(c, <BadRoomPage value={room} reason={reason} rule={rule.description} />, 400);
-    return page(c, <RoomPage room={room} script={assets.url("video-call")} />);
+    if (reason) return page(c, <BadRoomPage value={room} reason={reason} rule={rule} />, 400);
+    return page(c, <RoomPage room={room} script={assets.url("video-call")} rule={rule} />);
   });
 
   site.get("/loopback", (c) => page(c, <LoopbackPage script={assets.url("loopback-demo")} />));

@@ -11,7 +11,7 @@ describe("site", () => {
     expect(res.headers.get("content-type")).toContain("text/html");
     const body = await res.text();
     expect(body.startsWith("<!DOCTYPE html>")).toBe(true);
-    expect(body).toContain("<room-join>");
+    expect(body).toContain('<room-join room-max-length="64" room-charset="A-Za-z0-9_-">');
     expect(body).toMatch(/<form action="\/join" method="get"/);
     expect(body).toContain('href="/loopback"');
     expect(body).toMatch(/<script type="module" src="\/assets\/room-join-[A-Z0-9]+\.js"><\/script>/);
@@ -43,7 +43,7 @@ describe("site", () => {
     const res = await get("/room/abc-1");
     expect(res.status).toBe(200);
     const body = await res.text();
-    expect(body).toContain('<video-call room="abc-1">');
+    expect(body).toContain('<video-call room="abc-1" room-max-length="64" room-charset="A-Za-z0-9_-">');
     expect(body).toMatch(/src="\/assets\/video-call-[A-Z0-9]+\.js"/);
     const long = await get("/room/" + "x".repeat(65));
     expect(long.status).toBe(400);
@@ -121,5 +121,23 @@ describe("occupancy across origins", () => {
     expect((await ask("https://embedder.example")).headers.get("access-control-allow-origin")).toBe("https://embedder.example");
     expect((await ask("http://localhost:8000")).headers.get("access-control-allow-origin")).toBe("http://localhost:8000");
     expect((await ask("https://evil.example")).headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("a server that narrows room names", () => {
+  const server = useServer({ ROOM_NAME_MAX_LENGTH: "16", ROOM_NAME_CHARSET: "a-z0-9-" });
+  const text = async (path: string) => (await fetch(server.url + path)).text();
+
+  test("serves its rule into the form, <room-join> and <video-call>, so the browser checks what it checks", async () => {
+    const home = await text("/");
+    expect(home).toContain('<room-join room-max-length="16" room-charset="a-z0-9-">');
+    expect(home).toMatch(/<input name="room" value="" required="" maxlength="16" pattern="\[\\-0-9a-z\]\+"/);
+    const room = await text("/room/standup");
+    expect(room).toContain('<video-call room="standup" room-max-length="16" room-charset="a-z0-9-">');
+    const bad = await fetch(server.url + "/room/Standup");
+    expect(bad.status).toBe(400);
+    const body = await bad.text();
+    expect(body).toContain("1 to 16 characters: any of a-z0-9-");
+    expect(body).toContain('maxlength="16"');
   });
 });

@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from "@open-wc/testing";
 import "./room-join.ts";
 import type { RoomJoin } from "./room-join.ts";
+import { until } from "../shared/test-helpers.ts";
 
 /** The real signaling server started by the test runner (HTTP origin). */
 const serverOrigin = (): string => {
@@ -49,16 +50,49 @@ describe("<room-join>", () => {
     expect(button.disabled).to.equal(false);
   });
 
-  it("submits as a plain GET form to the room, after a cancelable room-submit", async () => {
-    const el = await fixture<RoomJoin>(html`<room-join action="/nowhere"></room-join>`);
+  it("submits as a plain GET form to the room, after a room-submit", async () => {
+    // In a frame of its own, so the real submission can navigate.
+    const frame = document.createElement("iframe");
+    frame.src = new URL("./room-join.fixture.html", import.meta.url).href;
+    const loaded = () => new Promise((r) => frame.addEventListener("load", r, { once: true }));
+    const first = loaded();
+    document.body.append(frame);
+    await first;
+    const el = await until(() => {
+      const e = frame.contentDocument?.querySelector("room-join") as RoomJoin | null;
+      return e?.shadowRoot?.querySelector("input") ? e : null;
+    }, "the element in the frame");
     await type(el, "standup");
     let submitted: string | null = null;
-    el.addEventListener("room-submit", (e) => {
-      submitted = e.detail.room;
-      e.preventDefault(); // keep the test page where it is
-    });
+    el.addEventListener("room-submit", (e) => (submitted = (e as CustomEvent<{ room: string }>).detail.room));
+    const navigated = loaded();
     (part(el, "form") as HTMLFormElement).requestSubmit();
+    await navigated;
     expect(submitted).to.equal("standup");
+    const location = frame.contentWindow!.location;
+    expect(location.pathname).to.equal("/submitted");
+    expect(location.search).to.equal("?room=standup");
+    frame.remove();
+  });
+
+  it("a cancelled room-submit keeps the form from going", async () => {
+    const el = await fixture<RoomJoin>(html`<room-join action="/nowhere"></room-join>`);
+    await type(el, "standup");
+    el.addEventListener("room-submit", (e) => e.preventDefault());
+    const submit = new SubmitEvent("submit", { cancelable: true });
+    (part(el, "form") as HTMLFormElement).dispatchEvent(submit);
+    expect(submit.defaultPrevented).to.equal(true);
+  });
+
+  it("checks a server's narrower rule, given as attributes, without asking it", async () => {
+    const el = await fixture<RoomJoin>(html`<room-join room-max-length="16" room-charset="a-z0-9-"></room-join>`);
+    expect(part(el, "input").getAttribute("maxlength")).to.equal("16");
+    await type(el, "Capitals");
+    expect(part(el, "error").textContent).to.contain("only hold these characters: a-z0-9-");
+    await type(el, "a".repeat(17));
+    expect(part(el, "error").textContent).to.contain("longer than 16");
+    await type(el, "fine-name");
+    expect(part(el, "error").textContent).to.equal("");
   });
 
   it("refuses to submit an invalid name", async () => {

@@ -1,6 +1,6 @@
 import { LitElement, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { roomNameProblem } from "../../shared/room-name.ts";
+import { createRoomRule, ROOM_NAME_CHARSET, ROOM_NAME_MAX, type RoomRule } from "../../shared/room-name.ts";
 import { styles } from "./styles.ts";
 
 /** Detail of `room-input`: the name as typed and whether the server would take it. */
@@ -32,6 +32,8 @@ const OCCUPANCY_DELAY_MS = 250;
  * @attr action - Where the form goes (GET, field `room`). Default `/join`.
  * @attr base-url - Origin of the server that serves occupancy fragments. Default: this page's.
  * @attr value - The room name in the field.
+ * @attr room-max-length - The server's longest room name, when it narrows the protocol's 64 (its pages set this).
+ * @attr room-charset - The server's room-name characters as a character class body, e.g. `a-z0-9-`, when it narrows them.
  *
  * @fires room-input - The name changed; detail `{ room, valid, error }`.
  * @fires room-submit - A valid name is about to be submitted; detail `{ room }`. Cancelable: call `preventDefault()` to handle it yourself.
@@ -58,6 +60,8 @@ export class RoomJoin extends LitElement {
   @property() accessor action = "/join";
   @property({ attribute: "base-url" }) accessor baseUrl = "";
   @property() accessor value = "";
+  @property({ attribute: "room-max-length", type: Number }) accessor roomMaxLength = ROOM_NAME_MAX;
+  @property({ attribute: "room-charset" }) accessor roomCharset = ROOM_NAME_CHARSET;
 
   /** The inline message, or null while the name is valid (or untouched). */
   @state() accessor error: string | null = null;
@@ -73,6 +77,11 @@ export class RoomJoin extends LitElement {
     this.pending?.abort();
   }
 
+  /** The room-name rule of the server this element submits to. */
+  private get rule(): RoomRule {
+    return createRoomRule(this.roomMaxLength, this.roomCharset);
+  }
+
   override render() {
     const invalid = this.error !== null;
     return html`
@@ -84,7 +93,7 @@ export class RoomJoin extends LitElement {
             name="room"
             autocomplete="off"
             spellcheck="false"
-            maxlength="64"
+            maxlength=${this.rule.maxLength}
             placeholder="e.g. team-standup"
             .value=${this.value}
             aria-invalid=${invalid ? "true" : "false"}
@@ -102,7 +111,7 @@ export class RoomJoin extends LitElement {
 
   private onInput(e: Event) {
     this.value = (e.target as HTMLInputElement).value;
-    this.error = this.value === "" ? null : roomNameProblem(this.value);
+    this.error = this.value === "" ? null : this.rule.problem(this.value);
     this.dispatchEvent(
       new CustomEvent<RoomInputDetail>("room-input", {
         detail: { room: this.value, valid: this.value !== "" && this.error === null, error: this.error },
@@ -137,7 +146,7 @@ export class RoomJoin extends LitElement {
   }
 
   private onSubmit(e: SubmitEvent) {
-    this.error = this.value === "" ? "Enter a room name." : roomNameProblem(this.value);
+    this.error = this.value === "" ? "Enter a room name." : this.rule.problem(this.value);
     if (this.error !== null) {
       e.preventDefault();
       return;

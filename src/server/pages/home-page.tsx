@@ -1,6 +1,7 @@
-import { JoinForm, Layout } from "./layout.tsx";
+import type { RoomRule } from "../../shared/room-name.ts";
+import { JoinForm, Layout, ruleAttributes } from "./layout.tsx";
 
-export function HomePage({ script, capacity, error, value }: { script: string; capacity: number; error?: string; value?: string }) {
+export function HomePage({ script, capacity, rule, error, value }: { script: string; capacity: number; rule: RoomRule; error?: string; value?: string }) {
   return (
     <Layout title="Video calls in your browser" scripts={[script]}>
       <section class="hero">
@@ -9,8 +10,8 @@ export function HomePage({ script, capacity, error, value }: { script: string; c
           Pick a room name and share the link. The first person in the room waits; up to {capacity} people can join it and
           see and hear each other. Nothing to install: it runs in the browser.
         </p>
-        <room-join>
-          <JoinForm value={value} error={error} />
+        <room-join {...ruleAttributes(rule)}>
+          <JoinForm rule={rule} value={value} error={error} />
         </room-join>
       </section>
       <section>

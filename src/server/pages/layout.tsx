@@ -1,10 +1,16 @@
 import type { Child } from "hono/jsx";
+import type { RoomRule } from "../../shared/room-name.ts";
 
 export interface LayoutProps {
   title: string;
   /** Module scripts of the page (content-hashed asset URLs). */
   scripts?: string[];
   children?: Child;
+}
+
+/** The server's room-name rule as attributes of the elements, so they check what it checks. */
+export function ruleAttributes(rule: RoomRule): Record<string, string> {
+  return { "room-max-length": String(rule.maxLength), "room-charset": rule.charset };
 }
 
 /** The frame of every page. No inline scripts or styles: the CSP allows none. */
@@ -39,12 +45,12 @@ export function Layout({ title, scripts = [], children }: LayoutProps) {
 }
 
 /** The join form as plain HTML: what `<room-join>` shows before (or without) JavaScript. */
-export function JoinForm({ value = "", error }: { value?: string; error?: string }) {
+export function JoinForm({ rule, value = "", error }: { rule: RoomRule; value?: string; error?: string }) {
   return (
     <form action="/join" method="get" class="join-fallback">
       <label>
         Room name
-        <input name="room" value={value} required maxlength={64} pattern="[A-Za-z0-9_\-]+" autocomplete="off" />
+        <input name="room" value={value} required maxlength={rule.maxLength} pattern={rule.pattern} autocomplete="off" />
       </label>
       <button>Join</button>
       {error ? <p class="error">{error}</p> : null}

@@ -1,6 +1,7 @@
-import { Layout } from "./layout.tsx";
+import type { RoomRule } from "../../shared/room-name.ts";
+import { Layout, ruleAttributes } from "./layout.tsx";
 
-export function RoomPage({ room, script }: { room: string; script: string }) {
+export function RoomPage({ room, script, rule }: { room: string; script: string; rule: RoomRule }) {
   return (
     <Layout title={`Room ${room}`} scripts={[script]}>
       <h1>
@@ -9,7 +10,7 @@ export function RoomPage({ room, script }: { room: string; script: string }) {
       <p class="share">
         Share this page's address to invite someone. <a href="/">Leave for another room</a>
       </p>
-      <video-call room={room}>
+      <video-call room={room} {...ruleAttributes(rule)}>
         <p class="noscript">This call needs JavaScript, a camera and a microphone.</p>
       </video-call>
     </Layout>
