@@ -69,7 +69,6 @@ test("a server restart mid-call: media flows on, both resume, no duplicate peers
   // Up again on the same address, with the same resume secret.
   const next = await spawnServer(env);
   servers.push(next);
-  await Bun.sleep(200);
   const fragment = async () => (await fetch(`${next.url}/rooms/${room}/occupancy`)).text();
   const deadline = Date.now() + 20_000;
   while (!(await fragment()).includes("2 of 2") && Date.now() < deadline) await Bun.sleep(200);
@@ -91,5 +90,37 @@ test("a server restart mid-call: media flows on, both resume, no duplicate peers
   // And signaling works again: a hang-up reaches the other side.
   await b!.evaluate(() => (document.querySelector("video-call") as HTMLElement & { hangUp(): void }).hangUp());
   await until(a!, (l) => l.state === "waiting" && l.videos === 0, "a back to waiting");
+  for (const p of [a!, b!]) await p.context().close();
+}, 90_000);
+
+test("a peer that hung up while the server was down is gone after the resume: no ghost tile", async () => {
+  const room = `ghost-${Date.now().toString(36)}`;
+  const [a, b] = await Promise.all([0, 1].map(async () => (await browser.newContext()).newPage()));
+  await a!.addInitScript(() => {
+    const w = window as unknown as { __left: unknown[] };
+    w.__left = [];
+    document.addEventListener("peer-left", (e) => w.__left.push((e as CustomEvent).detail));
+  });
+  const url = `http://127.0.0.1:${port}/room/${room}`;
+  await a!.goto(url);
+  await until(a!, (l) => l.state === "waiting", "a waiting");
+  await b!.goto(url);
+  const before = await until(a!, (l) => l.state === "connected" && l.frames > 0, "first call");
+  await until(b!, (l) => l.state === "connected" && l.frames > 0, "b decoding");
+
+  // The server goes away; while it is down, b hangs up (its leave cannot reach anyone).
+  await servers.at(-1)!.stop();
+  await b!.evaluate(() => (document.querySelector("video-call") as HTMLElement & { hangUp(): void }).hangUp());
+  servers.push(await spawnServer(env));
+
+  // a resumes alone: b is dropped (tile, link), peer-left fires, and a waits for someone.
+  const after = await until(a!, (l) => l.state === "waiting" && l.videos === 0 && l.links === 0 && l.peers.length === 0, "a alone, without b's tile", 40_000);
+  expect(after.self).toBe(before.self);
+  const left = await a!.evaluate(() => (window as unknown as { __left: unknown[] }).__left);
+  expect(left).toEqual([{ peer: before.peers[0], reason: "gone" }]);
+  const line = await a!.evaluate(() => document.querySelector("video-call")!.shadowRoot!.querySelector("[part~=state]")!.textContent);
+  expect(line).toContain("Waiting for someone");
+  const fragment = await (await fetch(`http://127.0.0.1:${port}/rooms/${room}/occupancy`)).text();
+  expect(fragment).toContain("1 of 2 here.");
   for (const p of [a!, b!]) await p.context().close();
 }, 90_000);
