@@ -15,6 +15,8 @@ export interface TcpProxy {
   readonly open: number;
   /** Destroys every current connection, both ways at once; returns how many there were. */
   cutAll(): number;
+  /** While on, new connections are cut as soon as they open (the network stays down). */
+  refuse(on: boolean): void;
   /** Cuts everything and stops listening. Harmless twice. */
   stop(): void;
 }
@@ -55,6 +57,7 @@ function flush(end: End) {
 
 export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", hostname = "127.0.0.1" } = {}): TcpProxy {
   const pairs = new Set<Pair>();
+  let refusing = false;
 
   const destroy = (pair: Pair) => {
     if (pair.closed) return;
@@ -70,6 +73,7 @@ export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", ho
     port: 0,
     socket: {
       open(client) {
+        if (refusing) return void client.terminate();
         const pair: Pair = { client: { socket: client, queue: [] }, upstream: { socket: null, queue: [] }, closed: false };
         client.data = pair;
         pairs.add(pair);
@@ -112,6 +116,9 @@ export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", ho
       return pairs.size;
     },
     cutAll,
+    refuse(on) {
+      refusing = on;
+    },
     stop() {
       if (stopped) return;
       stopped = true;
