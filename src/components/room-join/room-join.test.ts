@@ -58,10 +58,10 @@ describe("<room-join>", () => {
     const first = loaded();
     document.body.append(frame);
     await first;
-    const el = await until(() => {
+    const el = (await until(() => {
       const e = frame.contentDocument?.querySelector("room-join") as RoomJoin | null;
       return e?.shadowRoot?.querySelector("input") ? e : null;
-    }, "the element in the frame");
+    }, "the element in the frame"))!;
     await type(el, "standup");
     let submitted: string | null = null;
     el.addEventListener("room-submit", (e) => (submitted = (e as CustomEvent<{ room: string }>).detail.room));
