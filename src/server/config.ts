@@ -3,6 +3,7 @@
  * No other module reads `process.env`.
  */
 import * as z from "zod";
+import type { IceSettings } from "./ice-servers.ts";
 import { isNarrowerCharset } from "./room-rule.ts";
 
 /** Room capacity is bounded: a mesh call of more than 16 is beyond what browsers carry. */
@@ -41,6 +42,15 @@ const EnvSchema = z.object({
   RESUME_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** A peer whose socket dropped without a close frame keeps its seat this long. */
   RESUME_GRACE_SECONDS: int(0, 300).default(10),
+  /** TURN servers (`turn:` / `turns:` URLs) peers are given, with credentials from TURN_SECRET. */
+  TURN_URLS: list.pipe(z.array(z.string().regex(/^turns?:[^\s,]+$/, "each must be a turn: or turns: URL, e.g. turn:turn.example.com:3478?transport=udp"))).default([]),
+  /** coturn's static-auth-secret (use-auth-secret): signs each peer's short-lived credentials. */
+  TURN_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** How long a peer's TURN credentials stay good for new allocations; peers ask again before. */
+  TURN_TTL_SECONDS: int(10, 86_400).default(600),
+  STUN_URLS: list.pipe(z.array(z.string().regex(/^stuns?:[^\s,]+$/, "each must be a stun: or stuns: URL, e.g. stun:stun.example.com:3478"))).default([]),
+  /** `relay`: every call goes through TURN, so peers never learn each other's addresses. */
+  ICE_TRANSPORT_POLICY: z.enum(["all", "relay"]).default("all"),
   LOG_LEVEL: z.enum(["info", "error", "silent"]).default("info"),
   NODE_ENV: z.string().default("development"),
 });
@@ -61,6 +71,8 @@ export interface Config {
   /** Random per process unless RESUME_SECRET is set. */
   resumeSecret: string;
   resumeGraceSeconds: number;
+  /** ICE servers and policy handed to peers (see ice-servers.ts). */
+  ice: IceSettings;
   logLevel: "info" | "error" | "silent";
   production: boolean;
 }
@@ -77,10 +89,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const e = r.data;
   if (!isNarrowerCharset(e.ROOM_NAME_CHARSET)) {
-    throw new ConfigError(`Invalid configuration:\n  ROOM_NAME_CHARSET: "${e.ROOM_NAME_CHARSET}" must be a character class within A-Za-z0-9_- (e.g. a-z0-9-)`);
+    fail("ROOM_NAME_CHARSET", `"${e.ROOM_NAME_CHARSET}" must be a character class within A-Za-z0-9_- (e.g. a-z0-9-)`);
   }
+  if (e.TURN_SECRET && e.TURN_URLS.length === 0) fail("TURN_SECRET", "is set, but TURN_URLS is empty: give the TURN servers it is for");
+  if (e.TURN_URLS.length > 0 && !e.TURN_SECRET) fail("TURN_URLS", "needs TURN_SECRET (coturn's static-auth-secret) to hand out credentials");
+  if (e.ICE_TRANSPORT_POLICY === "relay" && e.TURN_URLS.length === 0) fail("ICE_TRANSPORT_POLICY", "is relay, but no TURN_URLS are set: no call could connect");
   for (const origin of e.ALLOWED_ORIGINS) {
-    if (!isOrigin(origin)) throw new ConfigError(`Invalid configuration:\n  ALLOWED_ORIGINS: "${origin}" is not an origin like https://example.com`);
+    if (!isOrigin(origin)) fail("ALLOWED_ORIGINS", `"${origin}" is not an origin like https://example.com`);
   }
   return {
     port: e.PORT,
@@ -96,9 +111,20 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxRooms: e.MAX_ROOMS,
     resumeSecret: e.RESUME_SECRET ?? crypto.getRandomValues(new Uint8Array(32)).toBase64(),
     resumeGraceSeconds: e.RESUME_GRACE_SECONDS,
+    ice: {
+      turnUrls: e.TURN_URLS,
+      turnSecret: e.TURN_SECRET ?? null,
+      turnTtlSeconds: e.TURN_TTL_SECONDS,
+      stunUrls: e.STUN_URLS,
+      transportPolicy: e.ICE_TRANSPORT_POLICY,
+    },
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === "production",
   };
+}
+
+function fail(variable: string, why: string): never {
+  throw new ConfigError(`Invalid configuration:\n  ${variable}: ${why}`);
 }
 
 function isOrigin(s: string): boolean {

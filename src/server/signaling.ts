@@ -18,6 +18,7 @@ import { Connection } from "./connection.ts";
 import { randomId } from "./random-id.ts";
 import type { Logger } from "./logger.ts";
 import { OpenSockets } from "./open-sockets.ts";
+import { createIceServers } from "./ice-servers.ts";
 import { createResumeTokens } from "./resume-tokens.ts";
 import { createRoomRule } from "../shared/room-name.ts";
 import type { JoinOutcome, Rooms } from "./rooms.ts";
@@ -51,6 +52,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
   const sockets = new OpenSockets<Socket>();
   const addresses = createAddressLimits(config.maxConnectionsPerAddress);
   const tokens = createResumeTokens(config.resumeSecret);
+  const ice = createIceServers(config.ice);
   const roomRule = createRoomRule(config.roomName.maxLength, config.roomName.charset);
   let shuttingDown = false;
 
@@ -105,7 +107,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     c.seat = seat;
     const resumed = claimed !== null;
     log.info("join", { room, peer: id, resumed });
-    const info = { room, id, capacity: rooms.capacity, resume: tokens.issue(room, id), resumed };
+    const info = { room, id, capacity: rooms.capacity, resume: tokens.issue(room, id), resumed, ice: ice.issue(id) };
     send(ws, outcome.kind === "created" ? { type: "created", ...info } : { type: "joined", ...info, peers: outcome.peers });
   };
 
@@ -117,6 +119,8 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
   const handle = (ws: Socket, msg: ClientMessage, raw: string): void | Promise<void> => {
     const c = ws.data;
     if (msg.type === "ping") return send(ws, { type: "pong" });
+    // Fresh TURN credentials, also before joining (the relay self-test asks for them so).
+    if (msg.type === "ice-refresh") return send(ws, { type: "ice", ice: ice.issue(c.id ?? randomId(PEER_ID_BYTES)) });
     if (c.joining) return fail(ws, "not-joined", "A join is still in progress; wait for its answer.");
     switch (msg.type) {
       case "join": {

@@ -99,9 +99,12 @@ export const AppMessage = z.strictObject({
   payload: Payload,
 });
 export const PingMessage = z.strictObject({ type: z.literal("ping") });
+/** Asks for fresh ICE servers (TURN credentials expire); answered with `ice`. */
+export const IceRefreshMessage = z.strictObject({ type: z.literal("ice-refresh") });
 
 export const ClientMessage = z.discriminatedUnion("type", [
   JoinMessage,
+  IceRefreshMessage,
   LeaveMessage,
   DescriptionMessage,
   CandidateMessage,
@@ -110,9 +113,27 @@ export const ClientMessage = z.discriminatedUnion("type", [
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage["type"];
-export const CLIENT_MESSAGE_TYPES = ["join", "leave", "description", "candidate", "app", "ping"] as const;
+export const CLIENT_MESSAGE_TYPES = ["join", "leave", "description", "candidate", "app", "ping", "ice-refresh"] as const;
 
 // ---- server → client -------------------------------------------------------------
+
+/** One STUN or TURN server, as RTCIceServer takes it. */
+export const IceServer = z.object({
+  urls: z.array(z.string()),
+  username: z.optional(z.string()),
+  credential: z.optional(z.string()),
+});
+/**
+ * The ICE servers and transport policy this server gives its peers. `expires` (unix
+ * seconds) is when the TURN credentials stop working for new allocations: ask again
+ * (`ice-refresh`) before then.
+ */
+export const IceConfig = z.object({
+  iceServers: z.array(IceServer),
+  iceTransportPolicy: z.enum(["all", "relay"]),
+  expires: z.optional(z.int()),
+});
+export type IceConfig = z.infer<typeof IceConfig>;
 
 /** Relayed messages name their sender; `to` is the target the sender gave, if it gave one. */
 const from = { from: PeerId, to: z.optional(PeerId) };
@@ -125,6 +146,8 @@ const roomInfo = {
   resume: ResumeToken,
   /** True when a resume token gave this peer its old id back (and its seat, if still held). */
   resumed: z.boolean(),
+  /** The ICE servers (fresh TURN credentials) and policy to use for this room's calls. */
+  ice: IceConfig,
 };
 
 /** You are the first in the room: wait for someone to join. */
@@ -167,6 +190,8 @@ export const RelayedCandidate = z.object({
 });
 export const RelayedApp = z.object({ type: z.literal("app"), ...from, payload: Payload });
 export const PongMessage = z.object({ type: z.literal("pong") });
+/** Answer to `ice-refresh`. */
+export const IceMessage = z.object({ type: z.literal("ice"), ice: IceConfig });
 
 /** Stable, machine-readable error codes; `message` carries a human sentence. */
 export const ERROR_CODES = [
@@ -205,6 +230,7 @@ export const ServerMessage = z.discriminatedUnion("type", [
   RelayedCandidate,
   RelayedApp,
   PongMessage,
+  IceMessage,
   ErrorMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

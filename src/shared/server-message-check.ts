@@ -20,8 +20,22 @@ const nullable = (v: unknown, check: (v: unknown) => boolean) => v === undefined
 const isGeneration = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= LINK_GENERATION_MAX;
 const oneOf = (values: readonly string[]) => (v: unknown) => typeof v === "string" && values.includes(v);
 
+function isIceServer(v: unknown): boolean {
+  return isObject(v) && Array.isArray(v.urls) && v.urls.every(isText) && optional(v.username, isText) && optional(v.credential, isText);
+}
+
+function isIceConfig(v: unknown): boolean {
+  return (
+    isObject(v) &&
+    Array.isArray(v.iceServers) &&
+    v.iceServers.every(isIceServer) &&
+    oneOf(["all", "relay"])(v.iceTransportPolicy) &&
+    optional(v.expires, Number.isInteger)
+  );
+}
+
 function isRoomInfo(m: Fields): boolean {
-  return isText(m.room) && isId(m.id) && isCount(m.capacity) && isText(m.resume) && typeof m.resumed === "boolean";
+  return isText(m.room) && isId(m.id) && isCount(m.capacity) && isText(m.resume) && typeof m.resumed === "boolean" && isIceConfig(m.ice);
 }
 
 function isRelay(m: Fields): boolean {
@@ -79,6 +93,9 @@ export function checkServerMessage(value: unknown): ServerMessage | null {
       break;
     case "pong":
       ok = true;
+      break;
+    case "ice":
+      ok = isIceConfig(m.ice);
       break;
     case "error":
       ok = isText(m.code) && isText(m.message) && optional(m.peer, isId);

@@ -37,6 +37,7 @@ export const SERVER_MESSAGE_TYPES = [
   "candidate",
   "app",
   "pong",
+  "ice",
   "error",
 ] as const;
 

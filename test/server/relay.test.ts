@@ -110,7 +110,7 @@ describe("relay", () => {
 describe("every server message kind matches the protocol schema", () => {
   const server = useServer();
 
-  test("created, joined, full, peer-joined, peer-resumed, peer-left, left, description, candidate, app, pong, error", async () => {
+  test("created, joined, full, peer-joined, peer-resumed, peer-left, left, description, candidate, app, pong, ice, error", async () => {
     const { a, b: first } = await pair(server.wsUrl, "schema");
     const c = await Client.connect(server.wsUrl);
     c.send({ type: "join", room: "schema" });
@@ -124,6 +124,7 @@ describe("every server message kind matches the protocol schema", () => {
     a.client.send({ type: "candidate", link: 1, candidate });
     a.client.send({ type: "app", payload: null });
     a.client.send({ type: "ping" });
+    a.client.send({ type: "ice-refresh" });
     a.client.send("{nope");
     b.send({ type: "leave" });
     await b.next("description");
@@ -131,6 +132,7 @@ describe("every server message kind matches the protocol schema", () => {
     await b.next("app");
     await b.next("left");
     await a.client.next("pong");
+    await a.client.next("ice");
     await a.client.next("error");
     await a.client.next("peer-left");
     // The harness parses every frame with ServerMessage and records failures.

@@ -10,7 +10,9 @@ import { prng } from "../support/fuzz.ts";
 
 const ID = "q3Xb0aPz1LcK";
 const OTHER = "Vn8sW2mE4tRa";
-const info = { room: "standup", id: ID, capacity: 2, resume: "standup.q3Xb0aPz1LcK.1764049000.Yx7Lq0aZ3mN8pR2sT5vW9w", resumed: false };
+const turn = { urls: ["turn:turn.example.com:3478?transport=udp", "turns:turn.example.com:443?transport=tcp"], username: "1764049000:q3Xb0aPz1LcK", credential: "Yx7Lq0aZ3mN8pR2sT5vW9w=" };
+const ice = { iceServers: [{ urls: ["stun:stun.example.com"] }, turn], iceTransportPolicy: "all", expires: 1764049000 };
+const info = { room: "standup", id: ID, capacity: 2, resume: "standup.q3Xb0aPz1LcK.1764049000.Yx7Lq0aZ3mN8pR2sT5vW9w", resumed: false, ice };
 const candidate = { candidate: "candidate:1 1 udp 2122260223 192.0.2.10 54400 typ host", sdpMid: "0", sdpMLineIndex: 0, usernameFragment: "hT4x" };
 
 /** One valid message of each kind, with its optional fields chosen by `rand`. */
@@ -19,7 +21,7 @@ function samples(rand: () => number): unknown[] {
   const relay = () => ({ from: OTHER, ...maybe({ to: ID }) });
   const link = () => maybe({ link: Math.floor(rand() * 2 ** 31) });
   return [
-    { type: "created", ...info, resumed: rand() < 0.5 },
+    { type: "created", ...info, resumed: rand() < 0.5, ...(rand() < 0.5 ? { ice: { iceServers: [], iceTransportPolicy: "relay" } } : {}) },
     { type: "joined", ...info, peers: rand() < 0.5 ? [] : [OTHER, "a-b_c"] },
     { type: "full", room: "standup", capacity: 1 + Math.floor(rand() * 16) },
     { type: "peer-joined", peer: OTHER },
@@ -30,6 +32,7 @@ function samples(rand: () => number): unknown[] {
     { type: "candidate", ...relay(), ...link(), candidate: rand() < 0.2 ? null : { ...candidate, ...maybe({ sdpMid: null, sdpMLineIndex: null, usernameFragment: null }) } },
     { type: "app", ...relay(), payload: rand() < 0.5 ? null : { any: [1, "x"] } },
     { type: "pong" },
+    { type: "ice", ice: rand() < 0.5 ? ice : { iceServers: [], iceTransportPolicy: "all" } },
     { type: "error", code: "no-such-peer", message: "No peer.", ...maybe({ peer: OTHER }) },
   ];
 }
@@ -63,6 +66,12 @@ const broken: unknown[] = [
   { type: "candidate", from: OTHER, candidate: { ...candidate, sdpMLineIndex: -5 } },
   { type: "app", from: "bad id" , payload: 1 },
   { type: "app", from: OTHER },
+  { type: "created", room: "standup", id: ID, capacity: 2, resume: info.resume, resumed: false },
+  { type: "created", ...info, ice: { ...ice, iceTransportPolicy: "none" } },
+  { type: "joined", ...info, peers: [], ice: { iceServers: [{ urls: "turn:x" }], iceTransportPolicy: "all" } },
+  { type: "ice", ice: { iceServers: [{ urls: [1] }], iceTransportPolicy: "all" } },
+  { type: "ice", ice: { iceServers: [turn], iceTransportPolicy: "all", expires: "soon" } },
+  { type: "ice" },
   { type: "error", code: 7, message: "x" },
   { type: "error", code: "internal" },
   { type: "error", code: "internal", message: "x", peer: "no such id!" },

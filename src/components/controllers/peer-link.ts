@@ -9,7 +9,8 @@ export interface PeerLinkOptions {
   generation: number;
   /** The polite side rolls back its own offer when offers collide (W3C perfect negotiation). */
   polite: boolean;
-  rtcConfig: RTCConfiguration;
+  /** The configuration now: read when the connection is made and again before each ICE restart (fresh TURN credentials). */
+  rtcConfig(): RTCConfiguration;
   /**
    * Let the peer make the first offer (it is the newcomer and calls us): the connection is
    * ready when its offer comes, and the two first offers do not collide.
@@ -26,6 +27,14 @@ export interface PeerLinkOptions {
   onIceRestart(): void;
   /** ICE restarts did not bring the link back: the caller should rebuild it. */
   onDead(): void;
+  /** A STUN or TURN server could not be used (e.g. 401: credentials refused; 701: unreachable). */
+  onCandidateError(error: IceServerError): void;
+}
+
+export interface IceServerError {
+  url: string;
+  code: number;
+  text: string;
 }
 
 /** How long `disconnected` may last before an ICE restart is tried. */
@@ -56,13 +65,21 @@ export class PeerLink {
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private waiting: boolean;
+  /** A relay (TURN) candidate was gathered on this side since the last (re)start of ICE. */
+  relayGathered = false;
+  /** Candidates gathered since the last (re)start of ICE. */
+  private gathered = 0;
+  /** Gathering ended without a single candidate: this connection cannot work (e.g. relay-only, TURN down). */
+  gatheredNothing = false;
+  /** STUN/TURN server URLs that reported an error since the last (re)start of ICE. */
+  private readonly failedServers = new Set<string>();
   /** The picture to send instead of the stream's own (a shared screen), once one was set. */
   private video: { track: MediaStreamTrack | null; stream: MediaStream | null } | null = null;
 
   constructor(private readonly o: PeerLinkOptions) {
     this.waiting = o.waitForOffer ?? false;
     this.generation = o.generation;
-    const pc = (this.pc = new RTCPeerConnection(o.rtcConfig));
+    const pc = (this.pc = new RTCPeerConnection(o.rtcConfig()));
     const tracks = o.stream?.getTracks() ?? [];
     for (const track of tracks) pc.addTrack(track, o.stream!);
     // The offerer asks for the kinds it does not send; an answerer gets them from the offer.
@@ -84,7 +101,21 @@ export class PeerLink {
         this.makingOffer = false;
       }
     };
+    pc.onicecandidateerror = (e) => {
+      const { url, errorCode, errorText } = e as RTCPeerConnectionIceErrorEvent;
+      o.onCandidateError({ url, code: errorCode, text: errorText });
+      this.failedServers.add(url);
+      // Relaying only, every TURN server failed and nothing was gathered: nothing else can come.
+      const config = pc.getConfiguration();
+      const turn = (config.iceServers ?? []).flatMap((s) => [s.urls].flat()).filter((u) => /^turns?:/.test(u));
+      if (config.iceTransportPolicy === "relay" && this.gathered === 0 && turn.length > 0 && turn.every((u) => this.failedServers.has(u))) {
+        this.noCandidates();
+      }
+    };
     pc.onicecandidate = ({ candidate: c }) => {
+      if (c?.type === "relay") this.relayGathered = true;
+      if (c && c.candidate) this.gathered++;
+      if (!c && this.gathered === 0) this.noCandidates();
       // The fields the protocol lists and no more (the server refuses others).
       const candidate = c && { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex, usernameFragment: c.usernameFragment };
       o.send({ type: "candidate", to: o.peerId, link: this.generation, candidate });
@@ -181,9 +212,25 @@ export class PeerLink {
     if (pc.connectionState !== "connected") this.restartIce();
   }
 
+  /** New ICE servers (fresh TURN credentials) for the next gathering: an ICE restart, say. */
+  setConfiguration(config: RTCConfiguration): void {
+    if (this.closed) return;
+    try {
+      this.pc.setConfiguration(config);
+    } catch (err) {
+      console.warn("setConfiguration failed", err);
+    }
+  }
+
   /** Asks for new ICE candidates (after a network change); negotiation follows by itself. */
   restartIce(): void {
     if (this.closed) return;
+    // The credentials the connection was made with may have expired since.
+    this.setConfiguration(this.o.rtcConfig());
+    this.relayGathered = false;
+    this.gathered = 0;
+    this.gatheredNothing = false;
+    this.failedServers.clear();
     this.pc.restartIce();
     this.o.onIceRestart();
     clearTimeout(this.restartTimer);
@@ -192,8 +239,10 @@ export class PeerLink {
     }, RESTART_TIMEOUT_MS);
   }
 
+  /** The connection's state; `failed` as well when gathering found no candidate at all. */
   get connectionState(): RTCPeerConnectionState {
-    return this.pc.connectionState;
+    const state = this.pc.connectionState;
+    return this.gatheredNothing && state !== "connected" && state !== "closed" ? "failed" : state;
   }
 
   /** Closes the connection and drops every handler. Harmless to call again. */
@@ -203,7 +252,7 @@ export class PeerLink {
     clearTimeout(this.disconnectTimer);
     clearTimeout(this.restartTimer);
     const pc = this.pc;
-    pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
+    pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = pc.onicecandidateerror = null;
     pc.close();
     for (const t of this.remote.getTracks()) this.remote.removeTrack(t);
   }
@@ -222,6 +271,12 @@ export class PeerLink {
     if (d) this.o.send({ type: "description", to: this.o.peerId, link: this.generation, description: { type: d.type, sdp: d.sdp } });
   }
 
+  private noCandidates() {
+    if (this.gatheredNothing) return;
+    this.gatheredNothing = true;
+    this.onConnectionState();
+  }
+
   private onConnectionState() {
     const state = this.pc.connectionState;
     clearTimeout(this.disconnectTimer);
@@ -232,6 +287,6 @@ export class PeerLink {
         if (this.pc.connectionState === "disconnected") this.restartIce();
       }, DISCONNECTED_GRACE_MS);
     }
-    this.o.onConnectionState(state);
+    this.o.onConnectionState(this.connectionState);
   }
 }

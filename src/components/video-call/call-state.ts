@@ -86,3 +86,19 @@ export const REASON_TEXT: Record<string, string> = {
   "room-limit": "The server holds as many rooms as it may; try again later.",
   unavailable: "The server could not take the join just now; trying again.",
 };
+
+/** Why no network path was found, for the line of a failed connection. */
+export function noRouteText(relayOnly: boolean, relayConfigured: boolean, relayGathered: boolean): string {
+  if (relayGathered) return "No network path to the other person was found, even through the relay (TURN) server.";
+  if (relayConfigured) return "No network path to the other person was found: no relay (TURN) candidate could be gathered, so the TURN server is unreachable or refused the credentials.";
+  return relayOnly
+    ? "No network path was found: relaying only, but no relay (TURN) server is configured."
+    : "No network path to the other person was found, and no relay (TURN) server is configured to try.";
+}
+
+/** A STUN/TURN server error (icecandidateerror) as a sentence. */
+export function iceErrorText(url: string, code: number, text: string): string {
+  if (code === 401) return `The TURN server ${url} refused the credentials (401).`;
+  if (code === 701) return `The server ${url} could not be reached (701).`;
+  return `The server ${url} answered ${code}${text ? ` (${text})` : ""}.`;
+}

@@ -18,7 +18,9 @@ export type CallStateReason =
   /** The server could not take the join just now; the element tries again. */
   | "unavailable"
   /** The `ice-servers` value cannot be used. */
-  | "ice-servers";
+  | "ice-servers"
+  /** No network path to the other peer could be found (the line says whether a relay candidate was gathered). */
+  | "no-route";
 
 export interface CallStateDetail {
   state: CallState;
@@ -51,6 +53,15 @@ export interface RoomFullDetail {
   room: string;
   capacity: number;
 }
+export interface IceErrorDetail {
+  peer: string;
+  /** The STUN or TURN server's URL. */
+  url: string;
+  /** e.g. 401 (credentials refused), 701 (server unreachable). */
+  code: number;
+  /** A sentence a person can act on. */
+  message: string;
+}
 export interface ConfigErrorDetail {
   /** The attribute (or property) whose value cannot be used. */
   attribute: "ice-servers";
@@ -70,5 +81,6 @@ declare global {
     "connection-recovery": CustomEvent<RecoveryDetail>;
     "screen-share": CustomEvent<ScreenShareDetail>;
     "config-error": CustomEvent<ConfigErrorDetail>;
+    "ice-error": CustomEvent<IceErrorDetail>;
   }
 }

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { ServerMessage, ServerMessageOf } from "../../shared/protocol.ts";
+import type { IceConfig, ServerMessage, ServerMessageOf } from "../../shared/protocol.ts";
 import { CLOSE, isPolite } from "../../shared/wire.ts";
-import { PeerLink } from "../controllers/peer-link.ts";
+import { type IceServerError, PeerLink } from "../controllers/peer-link.ts";
 import { BACKOFF_MAX_MS, SignalingController, type SignalingStatus } from "../controllers/signaling-controller.ts";
 import type { CallStateReason, JoinedDetail, PeerLeftDetail, RecoveryDetail } from "./events.ts";
 import type { EndedState } from "./call-state.ts";
@@ -16,6 +16,8 @@ const UNREACHABLE_AFTER = 3;
 const RETURN_WAIT_MS = BACKOFF_MAX_MS + 4000;
 /** Retry delay after the server could not take a join (`unavailable`). */
 const REJOIN_DELAY_MS = 1000;
+/** Fresh TURN credentials are asked for when half their life is gone, but not more often than this. */
+const ICE_REFRESH_MIN_MS = 5000;
 
 export interface RoomSessionEvents {
   joined(detail: JoinedDetail): void;
@@ -27,12 +29,14 @@ export interface RoomSessionEvents {
   /** `peer`'s remote tracks changed. */
   tracks(peer: string, remote: MediaStream): void;
   recovery(detail: RecoveryDetail): void;
+  /** A STUN or TURN server could not be used for the link to `peer`. */
+  iceError(peer: string, error: IceServerError): void;
   /** Something the call state depends on changed. */
   changed(): void;
 }
 
 export interface RoomSessionOptions {
-  /** The RTCConfiguration for each new connection (read when it is made). */
+  /** The element's own ICE servers and policy (added to what the server gives). */
   rtcConfig(): RTCConfiguration;
   /** What a new connection sends. */
   outgoing(): MediaStream | null;
@@ -66,6 +70,9 @@ export class RoomSession implements ReactiveController {
   /** Peers that went missing from a resumed join, waiting to return. */
   private readonly unconfirmed = new Map<string, ReturnType<typeof setTimeout>>();
   private rejoin: ReturnType<typeof setTimeout> | undefined;
+  /** The ICE servers and policy the server gave, with when its TURN credentials expire. */
+  ice: IceConfig | null = null;
+  private iceRefresh: ReturnType<typeof setTimeout> | undefined;
   /** Inside stop(): the state is about to be set by whoever stopped, not derived. */
   private stopping = false;
 
@@ -118,6 +125,8 @@ export class RoomSession implements ReactiveController {
     this.signaling.close();
     this.stopping = false;
     clearTimeout(this.rejoin);
+    clearTimeout(this.iceRefresh);
+    this.ice = null;
     for (const timer of this.unconfirmed.values()) clearTimeout(timer);
     this.unconfirmed.clear();
     for (const link of this.links.values()) link.close();
@@ -137,8 +146,33 @@ export class RoomSession implements ReactiveController {
     return out;
   }
 
+  /** What a connection is made with now: the element's ICE servers, then the server's; relay-only if either says so. */
+  rtcConfig(): RTCConfiguration {
+    const own = this.options.rtcConfig();
+    const server = this.ice;
+    return {
+      iceServers: [...(own.iceServers ?? []), ...(server?.iceServers ?? [])],
+      iceTransportPolicy: own.iceTransportPolicy === "relay" || server?.iceTransportPolicy === "relay" ? "relay" : "all",
+    };
+  }
+
+  /** True when some link gathered a relay (TURN) candidate. */
+  get relayGathered(): boolean {
+    return [...this.links.values()].some((l) => l.relayGathered);
+  }
+
   hostDisconnected(): void {
     this.stop();
+  }
+
+  /** Takes the server's ICE servers, and asks for fresh ones before the credentials expire. */
+  private setIce(ice: IceConfig) {
+    this.ice = ice;
+    clearTimeout(this.iceRefresh);
+    if (ice.expires === undefined) return;
+    const delay = Math.max(ICE_REFRESH_MIN_MS, (ice.expires * 1000 - Date.now()) / 2);
+    // Not sent while away: the resumed join brings fresh ones anyway.
+    this.iceRefresh = setTimeout(() => this.seated && this.signaling.send({ type: "ice-refresh" }), delay);
   }
 
   private sendJoin() {
@@ -187,6 +221,8 @@ export class RoomSession implements ReactiveController {
       }
       case "error":
         return this.onError(m);
+      case "ice":
+        return this.setIce(m.ice);
       case "app":
       case "left":
       case "pong":
@@ -204,6 +240,7 @@ export class RoomSession implements ReactiveController {
     this.selfId = m.id;
     this.resume = m.resume;
     this.seated = true;
+    this.setIce(m.ice);
     this.pending = undefined;
     if (resumedHere) {
       // Peers the server no longer has: gone now if their connection is down, else soon
@@ -279,7 +316,7 @@ export class RoomSession implements ReactiveController {
       generation,
       waitForOffer,
       polite: isPolite(this.selfId ?? "", peer),
-      rtcConfig: this.options.rtcConfig(),
+      rtcConfig: () => this.rtcConfig(),
       stream: this.options.outgoing(),
       // Relays go out only while seated: anything not sent is sent again at the next resync.
       send: (msg) => this.seated && this.signaling.send(msg),
@@ -290,6 +327,7 @@ export class RoomSession implements ReactiveController {
         this.on.changed();
       },
       onIceRestart: () => this.on.recovery({ peer, action: "ice-restart" }),
+      onCandidateError: (error) => this.on.iceError(peer, error),
       onDead: () => {
         if (this.links.get(peer) !== link) return;
         // While signaling is away no new connection could be negotiated; the resync after

@@ -9,11 +9,12 @@ import { ScreenShareController } from "../controllers/screen-share-controller.ts
 import { iceServers, iceServersProblem, iceTransportPolicy, onOff } from "../shared/converters.ts";
 import { emit } from "../shared/events.ts";
 import type { MediaErrorReason, MediaFailure } from "../shared/media-error.ts";
-import { type CallState, callState, type EndedState, ERROR_STATES, REASON_TEXT, STATE_TEXT } from "./call-state.ts";
+import { type CallState, callState, type EndedState, ERROR_STATES, iceErrorText, noRouteText, REASON_TEXT, STATE_TEXT } from "./call-state.ts";
 import type {
   CallStateDetail,
   CallStateReason,
   ConfigErrorDetail,
+  IceErrorDetail,
   JoinedDetail,
   PeerDetail,
   PeerLeftDetail,
@@ -63,12 +64,14 @@ export type * from "./events.ts";
  * @fires connection-recovery - A connection to a peer is being recovered; detail `{ peer, action }` (`ice-restart` or `rebuild`).
  * @fires screen-share - Screen sharing started or stopped (also from the browser's own Stop control); detail `{ sharing }`.
  * @fires config-error - An attribute holds a value that cannot be used; detail `{ attribute, value, message }`.
+ * @fires ice-error - A STUN or TURN server could not be used (e.g. 401: credentials refused, 701: unreachable); detail `{ peer, url, code, message }`. Once per server and code in a call.
  *
  * @csspart videos - The grid of videos.
  * @csspart local-video - Your own preview (always muted).
  * @csspart remote-video - One per remote peer.
  * @csspart state - The state line.
- * @csspart notice - A second line for camera/microphone problems.
+ * @csspart notice - A second line for camera/microphone problems (and STUN/TURN problems).
+ * @csspart ice-notice - The line saying a STUN or TURN server could not be used (while not connected).
  * @csspart controls - The row of buttons.
  * @csspart button - Every button.
  * @csspart microphone - The microphone toggle.
@@ -109,6 +112,8 @@ export class VideoCall extends LitElement {
   @state() private accessor cameraOn = true;
   /** A sentence the state line adds (e.g. why a room name was refused). */
   @state() private accessor detail = "";
+  /** The last STUN/TURN server problem, as a sentence (shown until the call connects). */
+  @state() private accessor iceProblem = "";
 
   private readonly media = new LocalMediaController(this);
   private readonly screen = new ScreenShareController(this, () => void this.stopScreenShare());
@@ -135,6 +140,13 @@ export class VideoCall extends LitElement {
       ended: (state, reason, code, text) => this.end(state, reason, code, text),
       tracks: (peer, stream) => this.remote.set(peer, stream),
       recovery: (d) => emit<RecoveryDetail>(this, "connection-recovery", d),
+      iceError: (peer, { url, code, text }) => {
+        const key = `${url} ${code}`;
+        if (this.iceErrors.has(key)) return;
+        this.iceErrors.add(key);
+        this.iceProblem = iceErrorText(url, code, text);
+        emit<IceErrorDetail>(this, "ice-error", { peer, url, code, message: this.iceProblem });
+      },
       changed: () => this.refreshState(),
     },
   );
@@ -148,6 +160,8 @@ export class VideoCall extends LitElement {
   private closeCode: number | undefined;
   /** Bumped by every join and hang-up: a join still capturing when it changes gives up. */
   private generation = 0;
+  /** STUN/TURN errors already reported in this call (url and code). */
+  private readonly iceErrors = new Set<string>();
   /** Stable "Guest N" numbers, by peer id. */
   private readonly guests = new Map<string, number>();
 
@@ -301,6 +315,8 @@ export class VideoCall extends LitElement {
     this.screen.stop();
     this.remote.clear();
     this.guests.clear();
+    this.iceErrors.clear();
+    this.iceProblem = "";
     this.starting = false;
     this.sharingScreen = false;
     for (const v of this.renderRoot.querySelectorAll?.("video") ?? []) v.srcObject = null;
@@ -335,6 +351,7 @@ export class VideoCall extends LitElement {
   /** Why a call that goes on is where it is, when the state alone does not say. */
   private liveReason(state: CallState): CallStateReason | undefined {
     if (state === "failed" && this.session.unreachable) return "unreachable";
+    if (state === "failed" && this.session.linkStates.includes("failed")) return "no-route";
     if ((state === "reconnecting" || state === "connected") && this.session.status !== "open" && this.session.lastCloseCode === 1001) return "server-restart";
     return this.session.pending;
   }
@@ -357,10 +374,16 @@ export class VideoCall extends LitElement {
   private stateLine(): string {
     const state = this.state;
     const main = state === "failed" && this.ended ? "The call could not start." : STATE_TEXT[state];
-    const why = this.reason ? REASON_TEXT[this.reason] ?? "" : "";
+    const why = this.reason === "no-route" ? this.noRoute() : this.reason ? (REASON_TEXT[this.reason] ?? "") : "";
     if (state === "waiting") return [this.detail, main].filter(Boolean).join(" ");
     if (state === "connected") return this.session.status === "open" ? main : `${main} Reconnecting to the server; the call goes on.`;
     return [main, this.detail, why].filter(Boolean).join(" ");
+  }
+
+  private noRoute(): string {
+    const config = this.session.rtcConfig();
+    const relayConfigured = (config.iceServers ?? []).some((s) => [s.urls].flat().some((u) => /^turns?:/.test(u)));
+    return noRouteText(config.iceTransportPolicy === "relay", relayConfigured, this.session.relayGathered);
   }
 
   protected override updated(): void {
@@ -393,6 +416,7 @@ export class VideoCall extends LitElement {
       </div>
       <p class="state ${ERROR_STATES.has(this.state) ? "error" : ""}" part="state" role="status" aria-live="polite">${this.stateLine()}</p>
       ${this.media.failure ? html`<p class="notice" part="notice">${this.media.failure.message} ${this.withWhat()}</p>` : ""}
+      ${this.iceProblem && this.state !== "connected" ? html`<p class="notice ice" part="notice ice-notice">${this.iceProblem}</p>` : ""}
       <div class="controls" part="controls">
         <button part="button microphone" aria-pressed=${this.microphoneOn ? "false" : "true"} ?disabled=${!inCall || !this.media.has("audio")} @click=${() => this.toggleMicrophone()}>
           ${this.microphoneOn ? "Mute" : "Unmute"}

@@ -1,0 +1,162 @@
+/**
+ * Calls through a real coturn with the credentials the server hands out: relay-only calls
+ * connect relay to relay, die when the relay goes, fail with a readable 401 when the secret
+ * is wrong, and restart ICE through TURN after the first credentials have expired.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "../support/browser.ts";
+import { type Coturn, startCoturn } from "../support/coturn.ts";
+import { type ServerProcess, spawnServer } from "../support/server-process.ts";
+
+let browser: Browser;
+const running: { stop(): Promise<unknown> }[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  for (const r of running.reverse()) await r.stop();
+});
+
+async function turn(port?: number): Promise<Coturn> {
+  const c = await startCoturn(port ? { port } : {});
+  running.push(c);
+  return c;
+}
+
+async function server(coturn: Coturn, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const s = await spawnServer({ TURN_URLS: coturn.urls, TURN_SECRET: coturn.secret, ICE_TRANSPORT_POLICY: "relay", LOG_LEVEL: "error", ...env });
+  running.push(s);
+  return s;
+}
+
+/** A page of the room on the server's own site, recording the call's events and connections. */
+async function open(s: ServerProcess, room: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.addInitScript(() => {
+    const w = window as unknown as { __events: { type: string; detail: unknown }[]; __pcs: RTCPeerConnection[] };
+    w.__events = [];
+    w.__pcs = [];
+    for (const type of ["ice-error", "call-state", "connection-recovery"]) document.addEventListener(type, (e) => w.__events.push({ type, detail: (e as CustomEvent).detail }));
+    const Native = window.RTCPeerConnection;
+    window.RTCPeerConnection = class extends Native {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        w.__pcs.push(this);
+      }
+    } as typeof RTCPeerConnection;
+  });
+  await page.goto(`${s.url}/room/${room}`);
+  return page;
+}
+
+/** State, frames decoded, the selected pair's candidate types, the notice line and the TURN username in use. */
+const look = (page: Page) =>
+  page.evaluate(async () => {
+    const el = document.querySelector("video-call") as HTMLElement & { getStats(): Promise<Map<string, RTCStatsReport>> };
+    let frames = 0;
+    const pairs: string[] = [];
+    for (const report of (await el.getStats()).values()) {
+      const byId = new Map<string, RTCStats & Record<string, unknown>>();
+      report.forEach((s) => byId.set(s.id, s));
+      for (const s of byId.values()) {
+        if (s.type === "inbound-rtp" && s.kind === "video") frames += (s.framesDecoded as number) ?? 0;
+        if (s.type === "transport" && s.selectedCandidatePairId) {
+          const pair = byId.get(s.selectedCandidatePairId as string);
+          const local = pair && byId.get(pair.localCandidateId as string);
+          const remote = pair && byId.get(pair.remoteCandidateId as string);
+          pairs.push(`${local?.candidateType}/${remote?.candidateType}`);
+        }
+      }
+    }
+    const w = window as unknown as { __events: { type: string; detail: Record<string, unknown> }[]; __pcs: RTCPeerConnection[] };
+    const live = w.__pcs.filter((pc) => pc.connectionState !== "closed");
+    const usernames = live.flatMap((pc) => pc.getConfiguration().iceServers ?? []).map((s) => s.username).filter(Boolean) as string[];
+    return {
+      state: el.getAttribute("state"),
+      frames,
+      pairs,
+      line: el.shadowRoot!.querySelector("[part~=state]")!.textContent ?? "",
+      notice: el.shadowRoot!.querySelector("[part~=ice-notice]")?.textContent ?? "",
+      iceErrors: w.__events.filter((e) => e.type === "ice-error").map((e) => e.detail),
+      usernames,
+    };
+  });
+
+async function until(page: Page, ok: (l: Awaited<ReturnType<typeof look>>) => boolean, what: string, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const l = await look(page);
+    if (ok(l)) return l;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(l)}`);
+    await Bun.sleep(250);
+  }
+}
+
+const relayed = (l: Awaited<ReturnType<typeof look>>) => l.state === "connected" && l.frames > 10 && l.pairs.length === 1 && l.pairs[0] === "relay/relay";
+
+async function relayCall(s: ServerProcess, room: string) {
+  const a = await open(s, room);
+  await until(a, (l) => l.state === "waiting", "a waiting");
+  const b = await open(s, room);
+  await until(a, relayed, "a decoding through the relay");
+  await until(b, relayed, "b decoding through the relay");
+  return [a, b] as const;
+}
+
+test("relay-only calls go relay to relay through coturn, and stop when it goes away", async () => {
+  const coturn = await turn();
+  const s = await server(coturn);
+  const [a, b] = await relayCall(s, `relay-${Date.now().toString(36)}`);
+
+  await coturn.stop();
+  // Proof that the media went through the relay: with it gone, no more frames.
+  await until(a, (l) => l.state !== "connected", "a losing the call", 40_000);
+  const stalled = await look(a);
+  await Bun.sleep(2000);
+  expect((await look(a)).frames).toBe(stalled.frames);
+  // The element says why: the TURN server cannot be reached (the TCP one says so first).
+  const reported = await until(a, (l) => l.iceErrors.some((e) => e.code === 701), "a reporting the unreachable relay", 40_000);
+  expect(reported.state).not.toBe("connected");
+  expect(reported.iceErrors.every((e) => String(e.url).includes(`127.0.0.1:${coturn.port}`))).toBe(true);
+  expect(reported.notice).toContain("could not be reached (701)");
+  for (const p of [a, b]) await p.context().close();
+}, 120_000);
+
+test("a wrong TURN secret fails the relay-only call with the 401 shown", async () => {
+  const coturn = await turn();
+  const s = await server(coturn, { TURN_SECRET: "not-the-secret-coturn-has" });
+  const room = `wrong-${Date.now().toString(36)}`;
+  const a = await open(s, room);
+  await until(a, (l) => l.state === "waiting", "a waiting");
+  const b = await open(s, room);
+  const seen = await until(b, (l) => l.iceErrors.some((e) => e.code === 401) && l.state === "failed", "a 401 from coturn, and the call failed", 40_000);
+  expect(seen.notice).toContain("refused the credentials (401)");
+  // It says what is missing: no relay candidate at all.
+  expect(seen.line).toContain("no relay (TURN) candidate could be gathered");
+  expect(seen.frames).toBe(0);
+  for (const p of [a, b]) await p.context().close();
+}, 90_000);
+
+test("an ICE restart after the first credentials expired still goes through TURN", async () => {
+  const coturn = await turn();
+  const s = await server(coturn, { TURN_TTL_SECONDS: "10" });
+  const [a, b] = await relayCall(s, `expiry-${Date.now().toString(36)}`);
+  const first = (await look(a)).usernames[0]!;
+  const firstExpiry = Number(first.split(":")[0]);
+  // Past the first credentials' lifetime (their relays go on: coturn checks at allocation).
+  while (Date.now() / 1000 < firstExpiry + 1) await Bun.sleep(250);
+  // A new coturn on the same port: every allocation is gone, so each side must make new ones.
+  const port = coturn.port;
+  await coturn.stop();
+  const again = await turn(port);
+  expect(again.port).toBe(port);
+  const back = await until(a, (l) => relayed(l) && l.usernames.every((u) => Number(u.split(":")[0]) > firstExpiry), "a relayed again with fresh credentials", 60_000);
+  await until(b, relayed, "b relayed again", 30_000);
+  // Only fresh credentials are in use (the relays that survived the first ones' expiry were
+  // lost with the old coturn; their renewal's 401s are expected and harmless).
+  expect(back.usernames.length).toBeGreaterThan(0);
+  for (const p of [a, b]) await p.context().close();
+}, 150_000);
