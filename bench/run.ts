@@ -4,7 +4,7 @@
  * `--list` names them. Results are merged into bench/results.json (a part keeps the other
  * sections' last results) and docs/benchmarks.md is written from it.
  */
-import { browser } from "./browser/section.ts";
+import { browser, turn } from "./browser/section.ts";
 import { bundle } from "./bundle/section.ts";
 import { machine } from "./lib/machine.ts";
 import { renderReport, type Results } from "./lib/report.ts";
@@ -19,7 +19,7 @@ import { join } from "./server/join.ts";
 import { relay } from "./server/relay.ts";
 
 /** In the order they run and appear in the report. */
-const SECTIONS: Section[] = [relay, join, idle, churn, micro, flood, fuzz, browser, bundle];
+const SECTIONS: Section[] = [relay, join, idle, churn, micro, flood, fuzz, browser, turn, bundle];
 
 function option(name: string): string | undefined {
   const at = process.argv.findIndex((a) => a === name || a.startsWith(`${name}=`));

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a machine that has only Node and npm: Bun (from the
-# npm registry) and the packages; with --browser also Chromium, which the tests drive.
+# npm registry) and the packages; with --browser also what the tests drive (Chromium, coturn...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,15 +17,22 @@ fi
 bun install --frozen-lockfile
 
 if [ "${1:-}" = "--browser" ]; then
+  # What the tests drive for real: Chromium, coturn (TURN), nftables and iproute2 (network
+  # namespaces whose packets a test drops).
   chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
-  if [ ! -x "$chromium" ]; then
+  missing=()
+  [ -x "$chromium" ] || missing+=(chromium)
+  [ -x /usr/bin/turnserver ] || missing+=(coturn)
+  command -v nft >/dev/null || missing+=(nftables)
+  command -v ip >/dev/null || missing+=(iproute2)
+  if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-      echo "setup: installing Chromium (Debian package)"
+      echo "setup: installing ${missing[*]} (Debian packages)"
       export DEBIAN_FRONTEND=noninteractive
       apt-get update -qq
-      apt-get install -y -qq chromium >/dev/null
+      apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-      echo "setup: the tests need Chromium at $chromium. Install it (Debian: sudo apt-get install chromium) or set CHROMIUM_PATH." >&2
+      echo "setup: the tests need ${missing[*]}. Install them (Debian: sudo apt-get install ${missing[*]}), or set CHROMIUM_PATH for Chromium." >&2
       exit 1
     fi
   fi

@@ -75,7 +75,7 @@ export async function setupTimeBench(serverUrl: string, runs = 12) {
 }
 
 /** (c): two pages open the room; the second (the newcomer) measures joined → first remote frame. */
-async function twoPages(browser: Awaited<ReturnType<typeof launchBrowser>>, serverUrl: string, room: string): Promise<number> {
+export async function twoPages(browser: Awaited<ReturnType<typeof launchBrowser>>, serverUrl: string, room: string): Promise<number> {
   const first = await (await browser.newContext()).newPage();
   const second = await (await browser.newContext()).newPage();
   await second.addInitScript(() => {

@@ -72,7 +72,8 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
     return page(c, <RoomPage room={room} script={assets.url("video-call")} rule={rule} />);
   });
 
-  site.get("/loopback", (c) => page(c, <LoopbackPage script={assets.url("loopback-demo")} />));
+  const relay = config.ice.turnUrls.length > 0;
+  site.get("/loopback", (c) => page(c, <LoopbackPage script={assets.url("loopback-demo")} relay={relay} />));
 
   site.get("/rooms/:name/occupancy", async (c) => {
     const room = c.req.param("name");

@@ -160,3 +160,37 @@ test("an ICE restart after the first credentials expired still goes through TURN
   expect(back.usernames.length).toBeGreaterThan(0);
   for (const p of [a, b]) await p.context().close();
 }, 150_000);
+
+test("the loopback page's relay test says whether the relay works, and how fast", async () => {
+  const coturn = await turn();
+  const s = await server(coturn, { ICE_TRANSPORT_POLICY: "all" });
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${s.url}/loopback`);
+  const test = () =>
+    page.evaluate(async () => {
+      const el = document.querySelector("loopback-demo[relay-test]") as HTMLElement & { start(): Promise<void>; call(): Promise<void>; hangUp(): void };
+      const result = new Promise<unknown>((r) => el.addEventListener("relay-test", (e) => r((e as CustomEvent).detail), { once: true }));
+      await el.start();
+      await el.call();
+      const detail = await result;
+      const line = el.shadowRoot!.querySelector(".relay")?.textContent?.trim();
+      const pcs = await (el as unknown as { getStats(): Promise<Map<string, RTCStatsReport>> }).getStats();
+      const types: string[] = [];
+      pcs.get("pc2")?.forEach((st) => st.type === "local-candidate" && types.push(st.candidateType));
+      el.hangUp();
+      return { detail, line, types };
+    });
+  const ok = await test();
+  expect(ok.detail).toMatchObject({ ok: true, reason: null });
+  expect((ok.detail as { ms: number }).ms).toBeGreaterThan(0);
+  expect(ok.line).toContain("The relay (TURN) works");
+  expect(ok.types.length).toBeGreaterThan(0);
+  expect(ok.types.every((t) => t === "relay")).toBe(true);
+
+  await coturn.stop();
+  const down = await test();
+  expect(down.detail).toMatchObject({ ok: false, ms: null });
+  expect((down.detail as { reason: string }).reason).toContain("No relay candidate could be gathered");
+  expect(down.line).toContain("does not work");
+  await page.context().close();
+}, 60_000);

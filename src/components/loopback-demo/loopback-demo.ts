@@ -3,8 +3,10 @@ import { customElement, property, state } from "lit/decorators.js";
 import { LocalMediaController } from "../controllers/local-media-controller.ts";
 import { iceTransportPolicy } from "../shared/converters.ts";
 import { emit } from "../shared/events.ts";
+import { defaultSignalingUrl } from "../shared/signaling-url.ts";
 import type { MediaErrorReason, MediaFailure } from "../shared/media-error.ts";
 import { firstFrame } from "../shared/first-frame.ts";
+import { RELAY_TEST_TIMEOUT_MS, relayConfig, RelayWatch } from "./relay-check.ts";
 import { styles } from "./styles.ts";
 
 export type LoopbackState = "idle" | "starting" | "started" | "calling" | "connected" | "hung-up" | "error";
@@ -16,6 +18,15 @@ export interface FirstFrameDetail {
   /** Milliseconds from Call to the first remote frame on screen. */
   ms: number;
 }
+/** Outcome of a relay test: whether a path through the server's TURN relay works. */
+export interface RelayTestDetail {
+  ok: boolean;
+  /** Milliseconds from Call to the first frame through the relay, when it worked. */
+  ms: number | null;
+  /** Why not, as a sentence, when it did not. */
+  reason: string | null;
+}
+
 
 type Sides<T> = { pc1: T; pc2: T };
 
@@ -32,11 +43,16 @@ type Sides<T> = { pc1: T; pc2: T };
  * @attr autostart - Start the camera as soon as the element is on the page.
  * @attr ice-transport-policy - `relay` to allow only TURN-relayed candidates (with no TURN server
  *   configured, no pair can form: the state lines show ICE failing); default `all`.
+ * @attr relay-test - A network self-test: Call gets the signaling server's TURN settings and connects
+ *   the two sides relay-only through them, then says whether a relay path works and how fast
+ *   (`relay-test` event), within 10 seconds.
+ * @attr signaling-url - Where the relay test asks for TURN settings. Default: `/ws` on the origin this script was loaded from.
  * @attr state - (read only) Where the demo is: idle, starting, started, calling, connected, hung-up, error.
  * @attr media-error - (read only) Why camera/microphone could not be had at the last Start: permission-denied, no-device, device-in-use, constraints, insecure-context, unknown.
  *
  * @fires loopback-state - The demo's state changed; detail `{ state }`.
  * @fires first-frame - The remote video showed its first frame; detail `{ ms }` since Call.
+ * @fires relay-test - The relay test ended; detail `{ ok, ms, reason }`.
  * @fires media-error - The camera or microphone could not be had; detail `{ reason, message }`,
  *   reason one of permission-denied, no-device, device-in-use, constraints, insecure-context, unknown.
  *
@@ -66,6 +82,11 @@ export class LoopbackDemo extends LitElement {
   accessor iceTransportPolicy: RTCIceTransportPolicy = "all";
   /** Why the camera or microphone could not be had at the last Start, or null. */
   @property({ attribute: "media-error", reflect: true }) accessor mediaError: MediaErrorReason | null = null;
+  /** Call tests the relay: relay-only, through the server's TURN settings. */
+  @property({ attribute: "relay-test", type: Boolean }) accessor relayTest = false;
+  @property({ attribute: "signaling-url" }) accessor signalingUrl = "";
+  /** The last relay test's outcome, or null. */
+  @state() accessor relayResult: RelayTestDetail | null = null;
 
   @state() private accessor phase: LoopbackState = "idle";
   @state() private accessor setupMs: number | null = null;
@@ -122,16 +143,32 @@ export class LoopbackDemo extends LitElement {
   /** Connects pc1 to pc2 in this page and measures the time to the first remote frame. */
   async call(): Promise<void> {
     const stream = this.media.stream;
-    if (!stream || this.pc1) return;
+    // `abort` is set while a call is being set up (the relay test first asks the server).
+    if (!stream || this.pc1 || this.abort) return;
     this.setState("calling");
     this.setupMs = null;
     this.ice = { pc1: "new", pc2: "new" };
     this.connection = { pc1: "new", pc2: "new" };
+    this.relayResult = null;
     const abort = (this.abort = new AbortController());
-    const config: RTCConfiguration = { iceTransportPolicy: this.iceTransportPolicy };
+    const began = performance.now();
+    let config: RTCConfiguration = { iceTransportPolicy: this.iceTransportPolicy };
+    if (this.relayTest) {
+      try {
+        config = await relayConfig(this.signalingUrl || defaultSignalingUrl());
+      } catch (err) {
+        if (!abort.signal.aborted) this.endRelayTest(false, (err as Error).message);
+        return;
+      }
+      if (abort.signal.aborted) return;
+    }
     const pc1 = (this.pc1 = new RTCPeerConnection(config));
     const pc2 = (this.pc2 = new RTCPeerConnection(config));
-    const began = performance.now();
+    if (this.relayTest) {
+      const watch = new RelayWatch([pc1, pc2]);
+      const timer = setTimeout(() => this.endRelayTest(false, watch.reason()), RELAY_TEST_TIMEOUT_MS);
+      abort.signal.addEventListener("abort", () => clearTimeout(timer));
+    }
 
     // Candidates go straight across: in one page there is nothing to relay them.
     pc1.onicecandidate = (e) => void pc2.addIceCandidate(e.candidate ?? undefined).catch(() => {});
@@ -153,6 +190,7 @@ export class LoopbackDemo extends LitElement {
       (shown) => {
         this.setupMs = Math.round(shown - began);
         emit<FirstFrameDetail>(this, "first-frame", { ms: this.setupMs });
+        if (this.relayTest) this.endRelayTest(true, null);
       },
       () => {},
     );
@@ -168,6 +206,17 @@ export class LoopbackDemo extends LitElement {
     } catch {
       // A hang-up mid-negotiation closes the connections and rejects these: not an error.
       if (!abort.signal.aborted) this.setState("error");
+    }
+  }
+
+  /** Reports the relay test's outcome; a failed one also ends the call. */
+  private endRelayTest(ok: boolean, reason: string | null) {
+    if (this.relayResult) return;
+    this.relayResult = { ok, ms: ok ? this.setupMs : null, reason };
+    emit<RelayTestDetail>(this, "relay-test", this.relayResult);
+    if (!ok) {
+      this.release();
+      this.setState("error");
     }
   }
 
@@ -255,6 +304,13 @@ export class LoopbackDemo extends LitElement {
           <dt>Call to first frame</dt>
           <dd class="setup">${this.setupMs === null ? "–" : `${this.setupMs} ms`}</dd>
         </dl>
+        ${this.relayResult
+          ? html`<p class="relay ${this.relayResult.ok ? "" : "error"}">
+              ${this.relayResult.ok
+                ? `The relay (TURN) works: first picture through it in ${this.relayResult.ms} ms.`
+                : `The relay (TURN) does not work: ${this.relayResult.reason}`}
+            </p>`
+          : nothing}
       </div>
     `;
   }
@@ -267,5 +323,6 @@ declare global {
   interface GlobalEventHandlersEventMap {
     "loopback-state": CustomEvent<LoopbackStateDetail>;
     "first-frame": CustomEvent<FirstFrameDetail>;
+    "relay-test": CustomEvent<RelayTestDetail>;
   }
 }

@@ -8,6 +8,7 @@ import { OutgoingMedia } from "../controllers/outgoing-media.ts";
 import { ScreenShareController } from "../controllers/screen-share-controller.ts";
 import { iceServers, iceServersProblem, iceTransportPolicy, onOff } from "../shared/converters.ts";
 import { emit } from "../shared/events.ts";
+import { defaultSignalingUrl } from "../shared/signaling-url.ts";
 import type { MediaErrorReason, MediaFailure } from "../shared/media-error.ts";
 import { type CallState, callState, type EndedState, ERROR_STATES, iceErrorText, noRouteText, REASON_TEXT, STATE_TEXT } from "./call-state.ts";
 import type {
@@ -435,13 +436,6 @@ export class VideoCall extends LitElement {
       </div>
     `;
   }
-}
-
-/** `/ws` on the origin this module was loaded from: right for the site and for embeds. */
-function defaultSignalingUrl(): string {
-  const url = new URL("/ws", import.meta.url);
-  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-  return url.href;
 }
 
 function safeJson(value: unknown): string {
