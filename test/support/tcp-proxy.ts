@@ -95,10 +95,11 @@ export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", ho
           },
         }).catch(() => destroy(pair));
       },
-      data: (client, data) => write(client.data.upstream, data),
-      drain: (client) => flush(client.data.client),
-      close: (client) => destroy(client.data),
-      error: (client) => destroy(client.data),
+      // A connection refused at open has no pair.
+      data: (client, data) => client.data && write(client.data.upstream, data),
+      drain: (client) => client.data && flush(client.data.client),
+      close: (client) => client.data && destroy(client.data),
+      error: (client) => client.data && destroy(client.data),
     },
   });
 
