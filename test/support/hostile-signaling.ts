@@ -18,6 +18,7 @@ const BAD: unknown[] = [
   { type: "full", room: "r", capacity: "two" },
   { type: "error", code: "room-name" },
   { type: "created" },
+  { type: "created", room: "r", id: "me", capacity: 2, resume: "x".repeat(20), resumed: false, ice: { iceServers: "all of them", iceTransportPolicy: "all" } },
   "created",
   42,
 ];
@@ -36,7 +37,7 @@ Bun.serve({
       if (msg.type !== "join") return;
       for (const m of BAD) ws.send(JSON.stringify(m));
       ws.send("{not json");
-      ws.send(JSON.stringify({ type: "created", room: msg.room, id: "me", capacity: 2, resume: "hostile.me.1.signature0000", resumed: false }));
+      ws.send(JSON.stringify({ type: "created", room: msg.room, id: "me", capacity: 2, resume: "hostile.me.1.signature0000", resumed: false, ice: { iceServers: [], iceTransportPolicy: "all" } }));
     },
   },
 });

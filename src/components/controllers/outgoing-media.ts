@@ -29,10 +29,14 @@ export class OutgoingMedia {
     return this.screen.stream ?? this.media.stream;
   }
 
-  /** Sends the current picture on every link (a track swap; a renegotiation where none was sent). */
+  /** The microphone sent now, or none. */
+  sound(): MediaStreamTrack | null {
+    return this.media.stream?.getAudioTracks()[0] ?? null;
+  }
+
+  /** Sends the current sound and picture on every link (a track swap; a renegotiation where a kind was not sent). */
   async apply(links: Iterable<PeerLink>): Promise<void> {
-    const track = this.picture();
     const stream = this.stream();
-    await Promise.all([...links].map((link) => link.sendVideo(track, stream)));
+    await Promise.all([...links].map((link) => Promise.all([link.send("audio", this.sound(), stream), link.send("video", this.picture(), stream)])));
   }
 }

@@ -1,7 +1,9 @@
 import type { ClientMessage, ServerMessageOf } from "../../shared/protocol.ts";
+import { PeerChannel } from "./peer-channel.ts";
 
 type Description = ServerMessageOf<"description">["description"];
 type Candidate = ServerMessageOf<"candidate">["candidate"];
+type MediaKind = "audio" | "video";
 
 export interface PeerLinkOptions {
   peerId: string;
@@ -29,6 +31,10 @@ export interface PeerLinkOptions {
   onDead(): void;
   /** A STUN or TURN server could not be used (e.g. 401: credentials refused; 701: unreachable). */
   onCandidateError(error: IceServerError): void;
+  /** A message from the peer over the link's data channel. */
+  onPeerMessage(msg: unknown): void;
+  /** The data channel opened: time to tell the peer where this side is. */
+  onChannelOpen(): void;
 }
 
 export interface IceServerError {
@@ -56,6 +62,8 @@ export class PeerLink {
    * of its own, but belongs with that peer's sound).
    */
   readonly remote = new MediaStream();
+  /** What the two sides tell each other directly (media state, chat). */
+  readonly channel: PeerChannel;
   private makingOffer = false;
   private ignoreOffer = false;
   /** An answer is being applied: the state is about to be stable, so an offer now is no collision. */
@@ -73,13 +81,14 @@ export class PeerLink {
   gatheredNothing = false;
   /** STUN/TURN server URLs that reported an error since the last (re)start of ICE. */
   private readonly failedServers = new Set<string>();
-  /** The picture to send instead of the stream's own (a shared screen), once one was set. */
-  private video: { track: MediaStreamTrack | null; stream: MediaStream | null } | null = null;
+  /** What to send of each kind instead of the first stream's own (a shared screen, a camera allowed later), once set. */
+  private sending: Partial<Record<MediaKind, { track: MediaStreamTrack | null; stream: MediaStream | null }>> = {};
 
   constructor(private readonly o: PeerLinkOptions) {
     this.waiting = o.waitForOffer ?? false;
     this.generation = o.generation;
     const pc = (this.pc = new RTCPeerConnection(o.rtcConfig()));
+    this.channel = new PeerChannel(pc, (m) => o.onPeerMessage(m), () => o.onChannelOpen());
     const tracks = o.stream?.getTracks() ?? [];
     for (const track of tracks) pc.addTrack(track, o.stream!);
     // The offerer asks for the kinds it does not send; an answerer gets them from the offer.
@@ -149,7 +158,7 @@ export class PeerLink {
       for (const c of this.pending.splice(0)) await this.addCandidate(c);
       if (description.type === "offer") {
         // An offer may have brought the video transceiver this side had not had yet.
-        await this.applyVideo();
+        await this.applySending();
         await pc.setLocalDescription();
         this.sendDescription();
       }
@@ -171,30 +180,34 @@ export class PeerLink {
   }
 
   /**
-   * Sends `track` as this side's picture from now on (a shared screen, or the camera
-   * again; null for none). Where a video sender exists this is a track swap with no
-   * renegotiation; a side that only received video starts sending, which renegotiates.
+   * Sends `track` as this side's `kind` from now on (a shared screen, the camera again, a
+   * microphone allowed after a refusal; null for none). Where a sender of that kind exists
+   * this is a track swap with no renegotiation; a side that only received that kind starts
+   * sending, which renegotiates.
    */
-  async sendVideo(track: MediaStreamTrack | null, stream: MediaStream | null): Promise<void> {
-    this.video = { track, stream };
-    await this.applyVideo();
+  async send(kind: MediaKind, track: MediaStreamTrack | null, stream: MediaStream | null): Promise<void> {
+    this.sending[kind] = { track, stream };
+    await this.applySending();
   }
 
-  private async applyVideo() {
-    const video = this.video;
-    if (!video || this.closed) return;
-    const transceiver = this.pc.getTransceivers().find((t) => t.receiver.track.kind === "video" && t.currentDirection !== "stopped");
-    // None yet (waiting for the first offer): the offer's transceiver gets it.
-    if (!transceiver) return;
-    if (video.track && transceiver.direction === "recvonly") {
-      // This renegotiates anyway: group the new picture with our sound on the other side.
-      transceiver.direction = "sendrecv";
-      if (video.stream) transceiver.sender.setStreams(video.stream);
-    }
-    try {
-      await transceiver.sender.replaceTrack(video.track);
-    } catch (err) {
-      if (!this.closed) console.warn("replaceTrack failed", err);
+  private async applySending() {
+    for (const kind of ["audio", "video"] as const) {
+      const want = this.sending[kind];
+      if (!want || this.closed) continue;
+      const transceiver = this.pc.getTransceivers().find((t) => t.receiver.track.kind === kind && t.currentDirection !== "stopped");
+      // None yet (waiting for the first offer): the offer's transceiver gets it.
+      if (!transceiver) continue;
+      if (want.track && transceiver.direction === "recvonly") {
+        // This renegotiates anyway: group the new track with the rest on the other side.
+        transceiver.direction = "sendrecv";
+        if (want.stream) transceiver.sender.setStreams(want.stream);
+      }
+      if (transceiver.sender.track === want.track) continue;
+      try {
+        await transceiver.sender.replaceTrack(want.track);
+      } catch (err) {
+        if (!this.closed) console.warn("replaceTrack failed", err);
+      }
     }
   }
 
@@ -249,6 +262,7 @@ export class PeerLink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.channel.close();
     clearTimeout(this.disconnectTimer);
     clearTimeout(this.restartTimer);
     const pc = this.pc;

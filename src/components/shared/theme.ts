@@ -52,8 +52,13 @@ export const theme = css`
     color: var(--rc-button-text, #111);
     cursor: pointer;
   }
-  button[aria-pressed="true"] {
+  button[aria-pressed="true"],
+  button.active {
     background: var(--rc-pressed-background, #fde68a);
+  }
+  button:focus-visible {
+    outline: 3px solid var(--rc-focus, #2563eb);
+    outline-offset: 2px;
   }
   button.primary {
     background: var(--rc-accent, #2563eb);
@@ -70,5 +75,11 @@ export const theme = css`
   .state {
     margin: 0.5rem 0 0;
     min-height: 1.5em;
+  }
+  /* Readable in both colour schemes (the pages declare color-scheme: light dark). */
+  .error,
+  .notice,
+  .state.error {
+    color: var(--rc-danger-text, light-dark(#c62828, #ff8a80));
   }
 `;

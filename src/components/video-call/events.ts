@@ -36,6 +36,13 @@ export interface PeerLeftDetail {
   /** `left`, `closed`, `timeout` as the server said; `gone` when it was no longer in the room after a reconnect. */
   reason: "left" | "closed" | "timeout" | "gone";
 }
+export interface PeerMediaDetail {
+  peer: string;
+  /** The peer's microphone is on. */
+  microphone: boolean;
+  /** The peer's camera (or a shared screen) is on. */
+  camera: boolean;
+}
 export interface JoinedDetail {
   id: string;
   peers: string[];
@@ -82,5 +89,6 @@ declare global {
     "screen-share": CustomEvent<ScreenShareDetail>;
     "config-error": CustomEvent<ConfigErrorDetail>;
     "ice-error": CustomEvent<IceErrorDetail>;
+    "peer-media": CustomEvent<PeerMediaDetail>;
   }
 }

@@ -31,11 +31,21 @@ export interface RoomSessionEvents {
   recovery(detail: RecoveryDetail): void;
   /** A STUN or TURN server could not be used for the link to `peer`. */
   iceError(peer: string, error: IceServerError): void;
+  /** `peer` said something over its link's data channel. */
+  peerMessage(peer: string, msg: unknown): void;
+  /** The data channel to `peer` opened. */
+  channelOpen(peer: string): void;
   /** Something the call state depends on changed. */
   changed(): void;
 }
 
 export interface RoomSessionOptions {
+  /**
+   * Called once per call, when the first seat is taken and before any connection is made:
+   * the element captures camera and microphone here, so that a full room never lights the
+   * camera. Messages from the server wait until it resolves.
+   */
+  prepare(): Promise<void>;
   /** The element's own ICE servers and policy (added to what the server gives). */
   rtcConfig(): RTCConfiguration;
   /** What a new connection sends. */
@@ -75,6 +85,12 @@ export class RoomSession implements ReactiveController {
   private iceRefresh: ReturnType<typeof setTimeout> | undefined;
   /** Inside stop(): the state is about to be set by whoever stopped, not derived. */
   private stopping = false;
+  /** `prepare` ran (or is running) for this call. */
+  private prepared = false;
+  /** While `prepare` runs: the messages that came meanwhile, to be handled after it, in order. */
+  private backlog: ServerMessage[] | null = null;
+  /** Bumped by stop(): work of a call that was stopped meanwhile is dropped. */
+  private epoch = 0;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -137,6 +153,19 @@ export class RoomSession implements ReactiveController {
     this.resume = null;
     this.seated = false;
     this.pending = undefined;
+    this.prepared = false;
+    this.backlog = null;
+    this.epoch++;
+  }
+
+  /** Sends `msg` to `peer` over its link's data channel (when it opens, if it is not open yet). */
+  tell(peer: string, msg: unknown): void {
+    this.links.get(peer)?.channel.send(msg);
+  }
+
+  /** Sends `msg` to every peer over the data channels. */
+  tellAll(msg: unknown): void {
+    for (const link of this.links.values()) link.channel.send(msg);
   }
 
   /** Statistics of each peer connection, by remote peer id. */
@@ -181,6 +210,10 @@ export class RoomSession implements ReactiveController {
   }
 
   private onMessage(m: ServerMessage) {
+    if (this.backlog) {
+      this.backlog.push(m);
+      return;
+    }
     switch (m.type) {
       case "created":
         return this.onSeat(m, []);
@@ -250,13 +283,34 @@ export class RoomSession implements ReactiveController {
     for (const peer of peers) {
       this.confirm(peer);
       this.roster.add(peer);
-      const link = this.links.get(peer);
-      // The newcomer calls; links that survived a gap send again what may have been lost.
-      if (link) link.resync();
-      else this.open(peer, this.nextGeneration(peer), false);
     }
     this.on.joined({ id: m.id, peers, resumed: m.resumed });
     this.on.changed();
+    if (!this.prepared) {
+      // First seat of this call: let the element capture before any connection is made.
+      this.prepared = true;
+      this.backlog = [];
+      const epoch = this.epoch;
+      void this.options.prepare().then(() => {
+        if (epoch !== this.epoch) return;
+        const waiting = this.backlog ?? [];
+        this.backlog = null;
+        this.linkAll(peers);
+        for (const msg of waiting) this.onMessage(msg);
+      });
+      return;
+    }
+    this.linkAll(peers);
+  }
+
+  /** A link to each of `peers`: kept ones resend what a gap may have lost, new ones call. */
+  private linkAll(peers: string[]) {
+    for (const peer of peers) {
+      if (!this.roster.has(peer)) continue;
+      const link = this.links.get(peer);
+      if (link) link.resync();
+      else this.open(peer, this.nextGeneration(peer), false);
+    }
   }
 
   private onDescription(m: ServerMessageOf<"description">) {
@@ -328,6 +382,8 @@ export class RoomSession implements ReactiveController {
       },
       onIceRestart: () => this.on.recovery({ peer, action: "ice-restart" }),
       onCandidateError: (error) => this.on.iceError(peer, error),
+      onPeerMessage: (msg) => this.links.get(peer) === link && this.on.peerMessage(peer, msg),
+      onChannelOpen: () => this.links.get(peer) === link && this.on.channelOpen(peer),
       onDead: () => {
         if (this.links.get(peer) !== link) return;
         // While signaling is away no new connection could be negotiated; the resync after

@@ -5,9 +5,29 @@ import { theme } from "../shared/theme.ts";
 export const styles = [
   theme,
   css`
-    .notice,
-    .state.error {
-      color: var(--rc-danger, #c62828);
+    .tile {
+      overflow: hidden;
+      border-radius: var(--rc-radius, 10px);
+    }
+    .placeholder {
+      position: absolute;
+      inset: 0;
+      display: grid;
+      place-items: center;
+      font-size: 2.5rem;
+      font-weight: 600;
+      color: #e5e7eb;
+      background: var(--rc-video-background, #111);
+    }
+    figcaption .status::before {
+      content: " · ";
+    }
+    .notice {
+      margin: 0.5rem 0 0;
+    }
+    .notice button {
+      margin-left: 0.5rem;
+      padding: 0.2rem 0.6rem;
     }
     .unmute {
       position: absolute;

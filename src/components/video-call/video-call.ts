@@ -1,6 +1,5 @@
-import { LitElement, html } from "lit";
+import { LitElement, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { ref } from "lit/directives/ref.js";
 import { repeat } from "lit/directives/repeat.js";
 import { createRoomRule } from "../../shared/room-name.ts";
 import { LocalMediaController } from "../controllers/local-media-controller.ts";
@@ -18,13 +17,19 @@ import type {
   IceErrorDetail,
   JoinedDetail,
   PeerDetail,
+  PeerMediaDetail,
   PeerLeftDetail,
   RecoveryDetail,
   RoomFullDetail,
   ScreenShareDetail,
 } from "./events.ts";
+import { controls } from "./controls.ts";
+import { type MediaState, mediaStateMessage, readMediaState } from "./peer-media.ts";
+import { chime, setTitleCount } from "./presence.ts";
 import { RemoteMedia } from "./remote-media.ts";
 import { RoomSession } from "./room-session.ts";
+import { SeatWatch } from "./seat-watch.ts";
+import { localTile, remoteTile } from "./tiles.ts";
 import { styles } from "./styles.ts";
 
 export type { CallState } from "./call-state.ts";
@@ -37,8 +42,12 @@ export type * from "./events.ts";
  * (a `leave` to the server, every track stopped, every connection and the socket closed).
  * A hung-up element starts again with `join()`, with a new `room`, or when put back on the page.
  *
- * A missing or refused camera or microphone does not stop the call: it goes on with what
- * there is (microphone only, camera only, or receive-only), `media-error` says why.
+ * The camera and microphone are captured once a seat is taken (a full room never lights the
+ * camera). A missing or refused camera or microphone does not stop the call: it goes on with
+ * what there is (microphone only, camera only, or receive-only), `media-error` says why, and
+ * `retryMedia()` (or the Try again button) asks again. Every peer in the room has a tile,
+ * with a placeholder when no picture comes, and the peers tell each other (over the
+ * connection, not the server) when their microphone or camera is off.
  *
  * @example
  * <video-call room="team-standup"></video-call>
@@ -51,6 +60,8 @@ export type * from "./events.ts";
  * @attr ice-transport-policy - `relay` to use TURN only (to test it); default `all`.
  * @attr room-max-length - The server's longest room name, when it narrows the protocol's 64 (its pages set this).
  * @attr room-charset - The server's room-name characters as a character class body, e.g. `a-z0-9-`, when it narrows them.
+ * @attr title-count - Put the number of people in the call in front of the page's title, e.g. "(2) Room standup" (for a page of its own).
+ * @attr join-sound - Play a short chime when someone joins.
  * @attr state - (read only) Where the call is: idle, starting, connecting, waiting, connecting-peer, connected, reconnecting, failed, full, invalid-room, invalid-config, replaced, disconnected, hung-up.
  * @attr media-error - (read only) Why camera/microphone could not be had: permission-denied, no-device, device-in-use, constraints, insecure-context, unknown.
  * @attr sharing-screen - (read only) Present while a screen is shared instead of the camera.
@@ -65,11 +76,16 @@ export type * from "./events.ts";
  * @fires connection-recovery - A connection to a peer is being recovered; detail `{ peer, action }` (`ice-restart` or `rebuild`).
  * @fires screen-share - Screen sharing started or stopped (also from the browser's own Stop control); detail `{ sharing }`.
  * @fires config-error - An attribute holds a value that cannot be used; detail `{ attribute, value, message }`.
+ * @fires peer-media - A peer said its microphone or camera is on or off; detail `{ peer, microphone, camera }`.
  * @fires ice-error - A STUN or TURN server could not be used (e.g. 401: credentials refused, 701: unreachable); detail `{ peer, url, code, message }`. Once per server and code in a call.
  *
  * @csspart videos - The grid of videos.
+ * @csspart tile - Every video's tile (with `self-tile` or `remote-tile`).
+ * @csspart self-tile - Your own tile.
+ * @csspart remote-tile - One per peer in the room.
  * @csspart local-video - Your own preview (always muted).
- * @csspart remote-video - One per remote peer.
+ * @csspart remote-video - One per peer in the room.
+ * @csspart placeholder - What a tile shows when no picture comes (camera off or missing).
  * @csspart state - The state line.
  * @csspart notice - A second line for camera/microphone problems (and STUN/TURN problems).
  * @csspart ice-notice - The line saying a STUN or TURN server could not be used (while not connected).
@@ -79,11 +95,15 @@ export type * from "./events.ts";
  * @csspart camera - The camera toggle.
  * @csspart screen-share - The Share screen / Stop sharing toggle (absent where the browser cannot share a screen).
  * @csspart hang-up - The Hang Up (or Join again) button.
+ * @csspart join - The Join again (or Join now) button shown after a call.
+ * @csspart retry-media - Try camera and microphone again, after they could not be had.
  * @csspart unmute - The click-to-play button shown when autoplay is blocked.
  *
  * @cssprop --rc-accent - Background of main buttons.
  * @cssprop --rc-accent-text - Text of main buttons.
- * @cssprop --rc-danger - Hang Up button and errors.
+ * @cssprop --rc-danger - Hang Up button.
+ * @cssprop --rc-danger-text - Error and notice text (default: a red readable in light and dark schemes).
+ * @cssprop --rc-focus - The outline of the focused control.
  * @cssprop --rc-radius - Corner radius of videos and buttons.
  * @cssprop --rc-gap - Space between videos.
  * @cssprop --rc-video-background - Background of a video without a picture.
@@ -102,6 +122,10 @@ export class VideoCall extends LitElement {
   @property({ attribute: "ice-transport-policy", converter: iceTransportPolicy }) accessor iceTransportPolicy: RTCIceTransportPolicy = "all";
   @property({ attribute: "room-max-length", type: Number }) accessor roomMaxLength = 64;
   @property({ attribute: "room-charset" }) accessor roomCharset = "A-Za-z0-9_-";
+  /** Put the number of people in the call in front of the page's title, e.g. "(2) Room standup". */
+  @property({ attribute: "title-count", type: Boolean }) accessor titleCount = false;
+  /** A short chime when someone joins. */
+  @property({ attribute: "join-sound", type: Boolean }) accessor joinSound = false;
 
   /** Where the call is. */
   @property({ reflect: true }) accessor state: CallState = "idle";
@@ -115,14 +139,18 @@ export class VideoCall extends LitElement {
   @state() private accessor detail = "";
   /** The last STUN/TURN server problem, as a sentence (shown until the call connects). */
   @state() private accessor iceProblem = "";
+  /** What each peer says of its microphone and camera. */
+  @state() private accessor peerMedia = new Map<string, MediaState>();
 
   private readonly media = new LocalMediaController(this);
   private readonly screen = new ScreenShareController(this, () => void this.stopScreenShare());
   private readonly outgoing = new OutgoingMedia(this.media, this.screen);
   private readonly remote = new RemoteMedia(this, (peer) => emit<PeerDetail>(this, "autoplay-blocked", { peer }));
+  private readonly seats = new SeatWatch(this);
   private readonly session = new RoomSession(
     this,
     {
+      prepare: () => this.capture(),
       rtcConfig: () => ({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy }),
       outgoing: () => this.outgoing.stream(),
     },
@@ -130,14 +158,19 @@ export class VideoCall extends LitElement {
       joined: (d) => emit<JoinedDetail>(this, "joined", d),
       peerJoined: (peer) => {
         this.detail = "";
+        if (this.joinSound) chime();
         emit<PeerDetail>(this, "peer-joined", { peer });
       },
       peerLeft: (d) => {
         this.remote.delete(d.peer);
+        this.setPeerMedia(d.peer, null);
         this.detail = this.session.roster.size === 0 ? "The other person left." : "";
         emit<PeerLeftDetail>(this, "peer-left", d);
       },
-      full: (room, capacity) => emit<RoomFullDetail>(this, "room-full", { room, capacity }),
+      full: (room, capacity) => {
+        this.seats.watch(this.signalingUrl || defaultSignalingUrl(), room);
+        emit<RoomFullDetail>(this, "room-full", { room, capacity });
+      },
       ended: (state, reason, code, text) => this.end(state, reason, code, text),
       tracks: (peer, stream) => this.remote.set(peer, stream),
       recovery: (d) => emit<RecoveryDetail>(this, "connection-recovery", d),
@@ -148,6 +181,11 @@ export class VideoCall extends LitElement {
         this.iceProblem = iceErrorText(url, code, text);
         emit<IceErrorDetail>(this, "ice-error", { peer, url, code, message: this.iceProblem });
       },
+      peerMessage: (peer, msg) => {
+        const state = readMediaState(msg);
+        if (state) this.setPeerMedia(peer, state);
+      },
+      channelOpen: (peer) => this.session.tell(peer, mediaStateMessage(this.ownMedia())),
       changed: () => this.refreshState(),
     },
   );
@@ -159,12 +197,14 @@ export class VideoCall extends LitElement {
   private ended: EndedState | null = null;
   private reason: CallStateReason | undefined;
   private closeCode: number | undefined;
-  /** Bumped by every join and hang-up: a join still capturing when it changes gives up. */
+  /** Bumped by every join and hang-up: a capture still pending when it changes gives up. */
   private generation = 0;
   /** STUN/TURN errors already reported in this call (url and code). */
   private readonly iceErrors = new Set<string>();
   /** Stable "Guest N" numbers, by peer id. */
   private readonly guests = new Map<string, number>();
+  /** The control to focus after the next render: the one that replaced the button just pressed. */
+  private focusNext: "hang-up" | "microphone" | null = null;
 
   /** This peer's id in the room (server-assigned), or null. */
   get selfId(): string | null {
@@ -208,34 +248,23 @@ export class VideoCall extends LitElement {
     }
   }
 
-  /** Joins `room` (again): captures media, connects, calls everyone there. */
+  /**
+   * Joins `room` (again): takes a seat, then captures camera and microphone (a full room
+   * never lights the camera), then calls everyone there.
+   */
   async join(): Promise<void> {
-    const generation = ++this.generation;
+    this.generation++;
     this.release();
     this.idle = false;
     this.ended = null;
     this.reason = undefined;
     this.closeCode = undefined;
     this.detail = "";
+    this.mediaError = null;
     const problem = createRoomRule(this.roomMaxLength, this.roomCharset).problem(this.room);
     if (problem) return this.end("invalid-room", undefined, undefined, problem);
     const configProblem = iceServersProblem(this.iceServers);
     if (configProblem) return this.end("invalid-config", "ice-servers", undefined, configProblem);
-    this.starting = true;
-    this.refreshState();
-    this.mediaError = null;
-    if (this.audio || this.video) {
-      await this.media.start({ audio: this.audio, video: this.video });
-      if (generation !== this.generation) return;
-      if (this.media.failure) {
-        // Join all the same, with what there is: seeing and hearing the others beats an error page.
-        this.mediaError = this.media.failure.reason;
-        emit<MediaFailure>(this, "media-error", this.media.failure);
-      }
-    }
-    this.starting = false;
-    this.microphoneOn = this.media.has("audio");
-    this.cameraOn = this.media.has("video");
     this.session.start(this.room, this.signalingUrl || defaultSignalingUrl());
     this.refreshState();
   }
@@ -250,6 +279,7 @@ export class VideoCall extends LitElement {
   toggleMicrophone(on = !this.microphoneOn): boolean {
     this.media.setEnabled("audio", on);
     this.microphoneOn = on && this.media.has("audio");
+    this.tellMedia();
     return this.microphoneOn;
   }
 
@@ -257,6 +287,7 @@ export class VideoCall extends LitElement {
   toggleCamera(on = !this.cameraOn): boolean {
     this.media.setEnabled("video", on);
     this.cameraOn = on && this.media.has("video");
+    this.tellMedia();
     return this.cameraOn;
   }
 
@@ -279,6 +310,7 @@ export class VideoCall extends LitElement {
     const wasSharing = this.sharingScreen;
     this.sharingScreen = true;
     await this.outgoing.apply(this.session.links.values());
+    this.tellMedia();
     if (!wasSharing) emit<ScreenShareDetail>(this, "screen-share", { sharing: true });
     return true;
   }
@@ -293,11 +325,62 @@ export class VideoCall extends LitElement {
     this.sharingScreen = false;
     emit<ScreenShareDetail>(this, "screen-share", { sharing: false });
     await this.outgoing.apply(this.session.links.values());
+    this.tellMedia();
+  }
+
+  /**
+   * Asks for camera and microphone again (after they were refused, missing or busy) and
+   * sends what it gets to everyone in the call. Resolves whether both are there now.
+   */
+  async retryMedia(): Promise<boolean> {
+    if (this.idle || this.ended || this.starting) return false;
+    await this.capture();
+    await this.outgoing.apply(this.session.links.values());
+    this.tellMedia();
+    return this.media.failure === null;
   }
 
   /** Statistics of each peer connection, by remote peer id. */
   getStats(): Promise<Map<string, RTCStatsReport>> {
     return this.session.stats();
+  }
+
+  /** Captures what `audio` and `video` ask for; a missing kind is a `media-error`, not the end of the call. */
+  private async capture(): Promise<void> {
+    const generation = this.generation;
+    this.mediaError = null;
+    if (this.audio || this.video) {
+      this.starting = true;
+      this.refreshState();
+      await this.media.start({ audio: this.audio, video: this.video });
+      if (generation !== this.generation) return;
+      this.starting = false;
+      if (this.media.failure) {
+        // Join all the same, with what there is: seeing and hearing the others beats an error page.
+        this.mediaError = this.media.failure.reason;
+        emit<MediaFailure>(this, "media-error", this.media.failure);
+      }
+    }
+    this.microphoneOn = this.media.has("audio");
+    this.cameraOn = this.media.has("video");
+    this.refreshState();
+  }
+
+  /** What this side sends now, as the peers are told it. */
+  private ownMedia(): MediaState {
+    return { microphone: this.microphoneOn, camera: this.sharingScreen || this.cameraOn };
+  }
+
+  private tellMedia() {
+    this.session.tellAll(mediaStateMessage(this.ownMedia()));
+  }
+
+  private setPeerMedia(peer: string, state: MediaState | null) {
+    const next = new Map(this.peerMedia);
+    if (state) next.set(peer, state);
+    else next.delete(peer);
+    this.peerMedia = next;
+    if (state) emit<PeerMediaDetail>(this, "peer-media", { peer, ...state });
   }
 
   /** Ends the call in `state` (releasing everything) until something new starts it. */
@@ -315,11 +398,14 @@ export class VideoCall extends LitElement {
     this.media.stop();
     this.screen.stop();
     this.remote.clear();
+    this.seats.stop();
     this.guests.clear();
     this.iceErrors.clear();
     this.iceProblem = "";
+    this.peerMedia = new Map();
     this.starting = false;
     this.sharingScreen = false;
+    if (this.titleCount) setTitleCount(null);
     for (const v of this.renderRoot.querySelectorAll?.("video") ?? []) v.srcObject = null;
   }
 
@@ -339,6 +425,7 @@ export class VideoCall extends LitElement {
     });
     const reason = this.ended ? this.reason : this.liveReason(next);
     this.requestUpdate();
+    if (this.titleCount) setTitleCount(s.selfId !== null && !this.ended ? s.roster.size + 1 : null);
     if (this.state === next && this.reason === reason) return;
     this.state = next;
     this.reason = reason;
@@ -357,19 +444,9 @@ export class VideoCall extends LitElement {
     return this.session.pending;
   }
 
-  /** What this peer is in the call with, after a camera or microphone failed. */
-  private withWhat(): string {
-    const audio = this.media.has("audio");
-    const video = this.media.has("video");
-    if (audio && video) return "";
-    if (audio) return "You are in the call with your microphone only.";
-    if (video) return "You are in the call with your camera only.";
-    return "You are in the call without them: you can still see and hear the others.";
-  }
-
   private guest(peer: string): string {
     if (!this.guests.has(peer)) this.guests.set(peer, this.guests.size + 1);
-    return this.remote.streams.size > 1 || this.guests.size > 1 ? `Guest ${this.guests.get(peer)}` : "Guest";
+    return this.session.roster.size > 1 || this.guests.size > 1 ? `Guest ${this.guests.get(peer)}` : "Guest";
   }
 
   private stateLine(): string {
@@ -378,6 +455,7 @@ export class VideoCall extends LitElement {
     const why = this.reason === "no-route" ? this.noRoute() : this.reason ? (REASON_TEXT[this.reason] ?? "") : "";
     if (state === "waiting") return [this.detail, main].filter(Boolean).join(" ");
     if (state === "connected") return this.session.status === "open" ? main : `${main} Reconnecting to the server; the call goes on.`;
+    if (state === "full" && this.seats.free) return "A seat in this room is free now: join it.";
     return [main, this.detail, why].filter(Boolean).join(" ");
   }
 
@@ -391,51 +469,89 @@ export class VideoCall extends LitElement {
     const local = this.renderRoot.querySelector<HTMLVideoElement>("video.local");
     const preview = this.outgoing.preview();
     if (local && local.srcObject !== preview) local.srcObject = preview;
+    if (this.focusNext) {
+      this.renderRoot.querySelector<HTMLElement>(`[part~="${this.focusNext}"]`)?.focus();
+      this.focusNext = null;
+    }
   }
 
   override render() {
     const inCall = !this.idle && !this.ended;
+    const seated = inCall && this.session.selfId !== null && !this.starting;
+    const failure = this.media.failure;
+    const blocked = [...this.remote.blocked].map((peer) => this.guest(peer));
     return html`
-      <div class="videos" part="videos">
-        <figure class="tile">
-          <video class="local" part="local-video" muted playsinline autoplay></video>
-          <figcaption>You${this.sharingScreen ? ", sharing your screen" : ""}${this.microphoneOn ? "" : " (muted)"}</figcaption>
-        </figure>
-        ${repeat(
-          this.remote.streams.keys(),
-          (peer) => peer,
-          (peer) => html`
-            <figure class="tile">
-              <video part="remote-video" data-peer=${peer} playsinline autoplay ${ref(this.remote.ref(peer))}></video>
-              <figcaption>${this.guest(peer)}</figcaption>
-              ${this.remote.blocked.has(peer)
-                ? html`<button part="button unmute" class="unmute primary" @click=${() => this.remote.unblock(peer)}>Click to play sound</button>`
-                : ""}
-            </figure>
-          `,
-        )}
+      <div class="videos" part="videos" ?hidden=${!seated}>
+        ${seated
+          ? localTile({
+              sharing: this.sharingScreen,
+              microphone: !this.media.has("audio") ? "none" : this.microphoneOn ? "on" : "off",
+              camera: !this.media.has("video") ? "none" : this.cameraOn ? "on" : "off",
+            })
+          : nothing}
+        ${seated
+          ? repeat(
+              this.session.roster,
+              (peer) => peer,
+              (peer) => {
+                const said = this.peerMedia.get(peer);
+                const video = this.remote.streams.get(peer)?.getVideoTracks().some((t) => t.readyState === "live") ?? false;
+                return remoteTile({
+                  peer,
+                  name: this.guest(peer),
+                  ref: this.remote.ref(peer),
+                  picture: video && said?.camera !== false,
+                  microphone: said ? (said.microphone ? "on" : "off") : "unknown",
+                  camera: said ? (said.camera ? "on" : "off") : "unknown",
+                  blocked: this.remote.blocked.has(peer),
+                  onUnblock: () => this.remote.unblock(peer),
+                });
+              },
+            )
+          : nothing}
       </div>
       <p class="state ${ERROR_STATES.has(this.state) ? "error" : ""}" part="state" role="status" aria-live="polite">${this.stateLine()}</p>
-      ${this.media.failure ? html`<p class="notice" part="notice">${this.media.failure.message} ${this.withWhat()}</p>` : ""}
-      ${this.iceProblem && this.state !== "connected" ? html`<p class="notice ice" part="notice ice-notice">${this.iceProblem}</p>` : ""}
-      <div class="controls" part="controls">
-        <button part="button microphone" aria-pressed=${this.microphoneOn ? "false" : "true"} ?disabled=${!inCall || !this.media.has("audio")} @click=${() => this.toggleMicrophone()}>
-          ${this.microphoneOn ? "Mute" : "Unmute"}
-        </button>
-        <button part="button camera" aria-pressed=${this.cameraOn ? "false" : "true"} ?disabled=${!inCall || !this.media.has("video")} @click=${() => this.toggleCamera()}>
-          ${this.cameraOn ? "Camera off" : "Camera on"}
-        </button>
-        ${ScreenShareController.supported
-          ? html`<button part="button screen-share" aria-pressed=${this.sharingScreen ? "true" : "false"} ?disabled=${!inCall} @click=${() => (this.sharingScreen ? this.stopScreenShare() : this.shareScreen())}>
-              ${this.sharingScreen ? "Stop sharing" : "Share screen"}
-            </button>`
-          : ""}
-        ${inCall
-          ? html`<button part="button hang-up" class="danger" @click=${() => this.hangUp()}>Hang Up</button>`
-          : html`<button part="button hang-up" class="primary" ?disabled=${!this.room} @click=${() => this.join()}>Join again</button>`}
+      <div class="notices" role="status" aria-live="polite">
+        ${failure && inCall
+          ? html`<p class="notice" part="notice">
+              ${failure.message} ${withWhat(this.media.has("audio"), this.media.has("video"))}
+              <button part="button retry-media" @click=${() => void this.retryMedia()}>Try camera and microphone again</button>
+            </p>`
+          : nothing}
+        ${this.iceProblem && this.state !== "connected" ? html`<p class="notice ice" part="notice ice-notice">${this.iceProblem}</p>` : nothing}
+        ${blocked.length ? html`<p class="notice" part="notice">The browser will not play the sound of ${blocked.join(", ")} until you press "Click to play sound".</p>` : nothing}
       </div>
+      ${controls({
+        inCall,
+        idle: this.idle,
+        room: this.room,
+        seatFree: this.state === "full" && this.seats.free,
+        microphone: !this.media.has("audio") ? "none" : this.microphoneOn ? "on" : "off",
+        camera: !this.media.has("video") ? "none" : this.cameraOn ? "on" : "off",
+        sharing: this.sharingScreen,
+        canShare: ScreenShareController.supported,
+        onMicrophone: () => this.toggleMicrophone(),
+        onCamera: () => this.toggleCamera(),
+        onShare: () => void (this.sharingScreen ? this.stopScreenShare() : this.shareScreen()),
+        onHangUp: () => {
+          this.focusNext = "hang-up";
+          this.hangUp();
+        },
+        onJoin: () => {
+          this.focusNext = "hang-up";
+          void this.join();
+        },
+      })}
     `;
   }
+}
+
+/** What this peer is in the call with, after a camera or microphone failed. */
+function withWhat(audio: boolean, video: boolean): string {
+  if (audio && video) return "";
+  if (audio) return "You are in the call with your microphone only.";
+  if (video) return "You are in the call with your camera only.";
+  return "You are in the call without them: you can still see and hear the others.";
 }
 
 function safeJson(value: unknown): string {
