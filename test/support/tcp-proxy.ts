@@ -1,0 +1,122 @@
+/**
+ * A TCP proxy on a loopback port in front of a server, byte for byte, so that tests can cut
+ * every connection through it at once (no close frame, no FIN handshake: what a dropped
+ * network looks like to both ends) while the server itself stays up.
+ */
+import type { Socket } from "bun";
+
+export interface TcpProxy {
+  readonly port: number;
+  /** http://127.0.0.1:<port>, the proxy's own address. */
+  readonly url: string;
+  /** ws://127.0.0.1:<port>/ws: the signaling socket through the proxy. */
+  readonly wsUrl: string;
+  /** Connections through the proxy now. */
+  readonly open: number;
+  /** Destroys every current connection, both ways at once; returns how many there were. */
+  cutAll(): number;
+  /** Cuts everything and stops listening. Harmless twice. */
+  stop(): void;
+}
+
+/** One side's socket and what could not be written to it yet. */
+interface End {
+  socket: Socket<Pair> | null;
+  queue: Uint8Array[];
+}
+
+interface Pair {
+  client: End;
+  upstream: End;
+  closed: boolean;
+}
+
+/** Writes what fits now and keeps the rest for the next `drain`. */
+function write(end: End, data: Uint8Array) {
+  if (!end.socket || end.queue.length > 0) {
+    end.queue.push(new Uint8Array(data));
+    return;
+  }
+  const n = end.socket.write(data);
+  if (n < data.length) end.queue.push(data.slice(Math.max(0, n)));
+}
+
+function flush(end: End) {
+  while (end.socket && end.queue.length > 0) {
+    const data = end.queue[0]!;
+    const n = end.socket.write(data);
+    if (n < data.length) {
+      end.queue[0] = data.slice(Math.max(0, n));
+      return;
+    }
+    end.queue.shift();
+  }
+}
+
+export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", hostname = "127.0.0.1" } = {}): TcpProxy {
+  const pairs = new Set<Pair>();
+
+  const destroy = (pair: Pair) => {
+    if (pair.closed) return;
+    pair.closed = true;
+    pairs.delete(pair);
+    // terminate(): no FIN handshake, nothing more is sent: the connection is gone.
+    pair.client.socket?.terminate();
+    pair.upstream.socket?.terminate();
+  };
+
+  const listener = Bun.listen<Pair>({
+    hostname,
+    port: 0,
+    socket: {
+      open(client) {
+        const pair: Pair = { client: { socket: client, queue: [] }, upstream: { socket: null, queue: [] }, closed: false };
+        client.data = pair;
+        pairs.add(pair);
+        Bun.connect<Pair>({
+          hostname: targetHost,
+          port: targetPort,
+          data: pair,
+          socket: {
+            open(upstream) {
+              if (pair.closed) return void upstream.terminate();
+              pair.upstream.socket = upstream;
+              flush(pair.upstream);
+            },
+            data: (_s, data) => write(pair.client, data),
+            drain: () => flush(pair.upstream),
+            close: () => destroy(pair),
+            error: () => destroy(pair),
+            connectError: () => destroy(pair),
+          },
+        }).catch(() => destroy(pair));
+      },
+      data: (client, data) => write(client.data.upstream, data),
+      drain: (client) => flush(client.data.client),
+      close: (client) => destroy(client.data),
+      error: (client) => destroy(client.data),
+    },
+  });
+
+  const cutAll = () => {
+    const all = [...pairs];
+    for (const p of all) destroy(p);
+    return all.length;
+  };
+  let stopped = false;
+  return {
+    port: listener.port,
+    url: `http://${hostname}:${listener.port}`,
+    wsUrl: `ws://${hostname}:${listener.port}/ws`,
+    get open() {
+      return pairs.size;
+    },
+    cutAll,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      cutAll();
+      listener.stop(true);
+    },
+  };
+}
