@@ -1,0 +1,88 @@
+/**
+ * What a page of a recovery run records about its own call, from the outside of the element:
+ * every remote frame presented on screen (requestVideoFrameCallback, by the tile's peer),
+ * state changes and connection-recovery events, all stamped on the wall clock (ms since the
+ * epoch) so that they compare with the fault times the bench process takes.
+ */
+import type { Page } from "playwright-core";
+
+export interface Recorded {
+  frames: { peer: string; t: number }[];
+  states: { state: string; t: number }[];
+  recoveries: { peer: string; action: string; t: number }[];
+}
+
+/** Frames kept per page: a minute's worth at 30 fps, ample for one run. */
+const KEEP_FRAMES = 2000;
+
+/** Runs in the page before its scripts (addInitScript). */
+function record(keep: number) {
+  const rec: Recorded = { frames: [], states: [], recoveries: [] };
+  (window as unknown as { __record: Recorded }).__record = rec;
+  const now = () => performance.timeOrigin + performance.now();
+  document.addEventListener("call-state", (e) => rec.states.push({ state: (e as CustomEvent).detail.state, t: now() }));
+  document.addEventListener("connection-recovery", (e) => {
+    const d = (e as CustomEvent).detail;
+    rec.recoveries.push({ peer: d.peer, action: d.action, t: now() });
+  });
+  // Every remote video gets a frame callback loop of its own, once, whatever it shows later.
+  const watched = new WeakSet<HTMLVideoElement>();
+  const watch = (video: HTMLVideoElement) => {
+    if (watched.has(video)) return;
+    watched.add(video);
+    const onFrame = (_now: number, frame: VideoFrameCallbackMetadata) => {
+      rec.frames.push({ peer: video.dataset.peer ?? "", t: performance.timeOrigin + frame.presentationTime });
+      if (rec.frames.length > keep) rec.frames.splice(0, rec.frames.length - keep);
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  };
+  setInterval(() => {
+    const videos = document.querySelector("video-call")?.shadowRoot?.querySelectorAll<HTMLVideoElement>("video[part~='remote-video']");
+    videos?.forEach(watch);
+  }, 50);
+}
+
+export const installRecorder = (page: Page) => page.addInitScript(record, KEEP_FRAMES);
+
+export const recorded = (page: Page): Promise<Recorded> => page.evaluate(() => (window as unknown as { __record: Recorded }).__record);
+
+/** Frames in a row, none further apart than MAX_GAP_MS, that count as a moving picture again. */
+export const STEADY_FRAMES = 5;
+export const MAX_GAP_MS = 250;
+
+/**
+ * When the picture moved again after `since`: the first of STEADY_FRAMES presented frames in
+ * a row (from a peer other than `notFrom`), none further apart than MAX_GAP_MS; or null. A
+ * single frame followed by a freeze does not count.
+ */
+export const movingAgainAt = (page: Page, since: number, notFrom = "") =>
+  page.evaluate(
+    ([since, notFrom, steady, gap]) => {
+      const frames = (window as unknown as { __record: Recorded }).__record.frames.filter((f) => f.t > since && f.peer !== notFrom);
+      for (let i = 0; i + steady <= frames.length; i++) {
+        let ok = true;
+        for (let j = i + 1; j < i + steady && ok; j++) ok = frames[j]!.t - frames[j - 1]!.t <= gap;
+        if (ok) return frames[i]!.t;
+      }
+      return null;
+    },
+    [since, notFrom, STEADY_FRAMES, MAX_GAP_MS] as const,
+  );
+
+/** Frames presented in [from, to). */
+export const framesBetween = (r: Recorded, from: number, to: number) => r.frames.filter((f) => f.t >= from && f.t < to);
+
+/** The longest time between consecutive presented frames that overlaps [from, to], in ms. */
+export function longestGap(r: Recorded, from: number, to: number): number {
+  let longest = 0;
+  for (let i = 1; i < r.frames.length; i++) {
+    const a = r.frames[i - 1]!.t;
+    const b = r.frames[i]!.t;
+    if (b >= from && a <= to) longest = Math.max(longest, b - a);
+  }
+  // Nothing presented since the last frame before `to`: that is a gap too.
+  const last = r.frames.filter((f) => f.t <= to).at(-1)?.t;
+  if (last !== undefined && !r.frames.some((f) => f.t > to)) longest = Math.max(longest, to - Math.max(last, from));
+  return longest;
+}
