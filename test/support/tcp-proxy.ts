@@ -13,8 +13,13 @@ export interface TcpProxy {
   readonly wsUrl: string;
   /** Connections through the proxy now. */
   readonly open: number;
-  /** Destroys every current connection, both ways at once; returns how many there were. */
-  cutAll(): number;
+  /**
+   * Destroys every current connection, both ways at once; returns how many there were.
+   * For `refuseMs` after it, new connections are destroyed as they come (a network that is down).
+   */
+  cutAll(refuseMs?: number): number;
+  /** Connections destroyed on arrival so far (see `cutAll`). */
+  readonly refused: number;
   /** Cuts everything and stops listening. Harmless twice. */
   stop(): void;
 }
@@ -55,6 +60,8 @@ function flush(end: End) {
 
 export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", hostname = "127.0.0.1" } = {}): TcpProxy {
   const pairs = new Set<Pair>();
+  let refuseUntil = 0;
+  let refused = 0;
 
   const destroy = (pair: Pair) => {
     if (pair.closed) return;
@@ -70,6 +77,10 @@ export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", ho
     port: 0,
     socket: {
       open(client) {
+        if (performance.now() < refuseUntil) {
+          refused++;
+          return void client.terminate();
+        }
         const pair: Pair = { client: { socket: client, queue: [] }, upstream: { socket: null, queue: [] }, closed: false };
         client.data = pair;
         pairs.add(pair);
@@ -91,14 +102,16 @@ export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", ho
           },
         }).catch(() => destroy(pair));
       },
-      data: (client, data) => write(client.data.upstream, data),
-      drain: (client) => flush(client.data.client),
-      close: (client) => destroy(client.data),
-      error: (client) => destroy(client.data),
+      // A refused connection has no pair.
+      data: (client, data) => client.data && write(client.data.upstream, data),
+      drain: (client) => client.data && flush(client.data.client),
+      close: (client) => client.data && destroy(client.data),
+      error: (client) => client.data && destroy(client.data),
     },
   });
 
-  const cutAll = () => {
+  const cutAll = (refuseMs = 0) => {
+    refuseUntil = performance.now() + refuseMs;
     const all = [...pairs];
     for (const p of all) destroy(p);
     return all.length;
@@ -110,6 +123,9 @@ export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", ho
     wsUrl: `ws://${hostname}:${listener.port}/ws`,
     get open() {
       return pairs.size;
+    },
+    get refused() {
+      return refused;
     },
     cutAll,
     stop() {
