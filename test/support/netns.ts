@@ -19,6 +19,8 @@ const FAULT_TABLE = "roomcall_fault";
 
 export interface Netns {
   readonly name: string;
+  /** The host's end of the veth pair (deleting it deletes both ends). */
+  readonly hostInterface: string;
   /** The host's end of the veth: where the namespace reaches the host (the server listens here). */
   readonly hostAddress: string;
   /** The namespace's own address. */
@@ -165,6 +167,7 @@ export async function createNetns(): Promise<Netns> {
 
   return {
     name,
+    hostInterface: `rc${index}h`,
     hostAddress,
     address,
     async launchBrowser(extraArgs = []) {
