@@ -8,14 +8,15 @@ import type { Browser, Page } from "playwright-core";
 import { launchBrowser, secureOrigins } from "../../test/support/browser.ts";
 import { createNetns, type Netns } from "../../test/support/netns.ts";
 import { spawnServer } from "../../test/support/server-process.ts";
-import { framesBetween, movingAgainAt, recorded } from "./page-record.ts";
-import { sideReport } from "./side-report.ts";
+import { bothSidesRecovered } from "./both-sides.ts";
+import { framesBetween, recorded } from "./page-record.ts";
 import { openTwoPageCall, waitFor } from "./two-page-call.ts";
 
 export interface BreakRun {
   ok: boolean;
   error?: string;
-  /** Restore → a moving picture again at both sides (see `movingAgainAt`). */
+  /** Restore → frames decoded again at both sides, and → a moving picture at both (see both-sides.ts). */
+  decodedMs?: number | null;
   recoveredMs?: number;
   /** The slower side: a (outside) or b (in the namespace). */
   slower?: "a" | "b";
@@ -26,8 +27,6 @@ export interface BreakRun {
   /** b's selected candidate pair before the fault, local → remote. */
   pair?: string;
 }
-
-const RECOVER_WITHIN_MS = 30_000;
 
 /** b's selected candidate pair, as addresses. */
 const selectedPair = (p: Page) =>
@@ -64,23 +63,15 @@ async function oneRun(hostBrowser: Browser, nsBrowser: Browser, ns: Netns, url: 
     if (framesBetween(ra, cut + 1000, restored).length + framesBetween(rb, cut + 1000, restored).length > 0) {
       throw new Error("frames kept coming while the path was down");
     }
-    const [at, bt] = await waitFor(
-      async () => {
-        const both = [await movingAgainAt(call.a, restored), await movingAgainAt(call.b, restored)];
-        return both.every((t) => t !== null) ? (both as number[]) : null;
-      },
-      "moving picture at both sides after the restore",
-      RECOVER_WITHIN_MS,
-    ).catch(async (err) => {
-      // Times relative to the start of the outage.
-      throw new Error(`${err.message} (restored at +${restored - cut} ms). a: ${await sideReport(call.a, cut)}. b: ${await sideReport(call.b, cut)}`);
-    });
+    const sides = await bothSidesRecovered(call, restored, { reportFrom: cut });
+    if (sides.problem) return { ok: false, decodedMs: sides.decodedMs, error: `${sides.problem} (times from the start of the outage; restored at +${restored - cut} ms)` };
     const [ea, eb] = [await recorded(call.a), await recorded(call.b)];
     const recoveries = [...ea.recoveries, ...eb.recoveries].filter((r) => r.t >= cut);
     return {
       ok: true,
-      recoveredMs: Math.max(at!, bt!) - restored,
-      slower: at! >= bt! ? "a" : "b",
+      decodedMs: sides.decodedMs,
+      recoveredMs: sides.movingMs!,
+      slower: sides.slower!,
       iceRestarts: recoveries.filter((r) => r.action === "ice-restart").length,
       rebuilds: recoveries.filter((r) => r.action === "rebuild").length,
       leftConnected: [...ea.states, ...eb.states].some((s) => s.t >= cut && s.state !== "connected"),
@@ -107,7 +98,7 @@ export async function mediaBreakRuns(runs: number, downs: number[], log: (...xs:
         for (let i = 0; i < runs; i++) {
           for (const downMs of downs) {
             const run = await oneRun(hostBrowser, nsBrowser, ns, server.url, server.port, downMs, i).catch((err): BreakRun => ({ ok: false, error: String(err?.message ?? err) }));
-            log(`recovery: media down ${downMs} ms, ${i + 1}/${runs}`, run.ok ? `${run.recoveredMs} ms, ice restarts ${run.iceRestarts}, rebuilds ${run.rebuilds}` : `FAILED: ${run.error}`);
+            log(`recovery: media down ${downMs} ms, ${i + 1}/${runs}`, run.ok ? `decoded ${run.decodedMs} ms, moving ${run.recoveredMs} ms, ice restarts ${run.iceRestarts}, rebuilds ${run.rebuilds}` : `FAILED: ${run.error}`);
             out[String(downMs)]!.push(run);
           }
         }

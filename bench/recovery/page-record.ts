@@ -1,23 +1,27 @@
 /**
  * What a page of a recovery run records about its own call, from the outside of the element:
- * every remote frame presented on screen (requestVideoFrameCallback, by the tile's peer),
- * state changes and connection-recovery events, all stamped on the wall clock (ms since the
- * epoch) so that they compare with the fault times the bench process takes.
+ * every remote frame presented on screen (requestVideoFrameCallback, by the tile's peer), the
+ * frames each link has decoded (inbound-rtp framesDecoded from the element's getStats(),
+ * every DECODED_EVERY_MS), state changes and connection-recovery events, all stamped on the
+ * wall clock (ms since the epoch) so that they compare with the fault times the bench takes.
  */
 import type { Page } from "playwright-core";
 
 export interface Recorded {
   frames: { peer: string; t: number }[];
+  /** Video frames decoded so far, by peer, at time t. */
+  decoded: { t: number; byPeer: Record<string, number> }[];
   states: { state: string; t: number }[];
   recoveries: { peer: string; action: string; t: number }[];
 }
 
-/** Frames kept per page: a minute's worth at 30 fps, ample for one run. */
+/** Frames kept per page: a minute's worth at 30 fps, ample for one run (and as many decoded samples). */
 const KEEP_FRAMES = 2000;
+export const DECODED_EVERY_MS = 100;
 
 /** Runs in the page before its scripts (addInitScript). */
-function record(keep: number) {
-  const rec: Recorded = { frames: [], states: [], recoveries: [] };
+function record([keep, decodedEvery]: readonly [number, number]) {
+  const rec: Recorded = { frames: [], decoded: [], states: [], recoveries: [] };
   (window as unknown as { __record: Recorded }).__record = rec;
   const now = () => performance.timeOrigin + performance.now();
   document.addEventListener("call-state", (e) => rec.states.push({ state: (e as CustomEvent).detail.state, t: now() }));
@@ -41,9 +45,48 @@ function record(keep: number) {
     const videos = document.querySelector("video-call")?.shadowRoot?.querySelectorAll<HTMLVideoElement>("video[part~='remote-video']");
     videos?.forEach(watch);
   }, 50);
+  let asking = false;
+  setInterval(async () => {
+    const el = document.querySelector("video-call") as unknown as { getStats?(): Promise<Map<string, RTCStatsReport>> } | null;
+    if (asking || !el?.getStats) return;
+    asking = true;
+    // The stats are of the moment they are asked for.
+    const t = now();
+    try {
+      const byPeer: Record<string, number> = {};
+      for (const [peer, report] of await el.getStats()) {
+        report.forEach((s) => {
+          if (s.type === "inbound-rtp" && s.kind === "video") byPeer[peer] = (byPeer[peer] ?? 0) + (s.framesDecoded ?? 0);
+        });
+      }
+      rec.decoded.push({ t, byPeer });
+      if (rec.decoded.length > keep) rec.decoded.splice(0, rec.decoded.length - keep);
+    } finally {
+      asking = false;
+    }
+  }, decodedEvery);
 }
 
-export const installRecorder = (page: Page) => page.addInitScript(record, KEEP_FRAMES);
+export const installRecorder = (page: Page) => page.addInitScript(record, [KEEP_FRAMES, DECODED_EVERY_MS] as const);
+
+/**
+ * When frames were decoded again after `since`: the first sample at which a link (to a peer
+ * other than `notFrom`) had decoded more than at the sample before; or null.
+ */
+export const decodingAgainAt = (page: Page, since: number, notFrom = "") =>
+  page.evaluate(
+    ([since, notFrom]) => {
+      const samples = (window as unknown as { __record: Recorded }).__record.decoded;
+      for (let i = 1; i < samples.length; i++) {
+        if (samples[i]!.t <= since) continue;
+        for (const [peer, n] of Object.entries(samples[i]!.byPeer)) {
+          if (peer !== notFrom && n > (samples[i - 1]!.byPeer[peer] ?? 0)) return samples[i]!.t;
+        }
+      }
+      return null;
+    },
+    [since, notFrom] as const,
+  );
 
 export const recorded = (page: Page): Promise<Recorded> => page.evaluate(() => (window as unknown as { __record: Recorded }).__record);
 

@@ -6,21 +6,19 @@
 import type { Browser } from "playwright-core";
 import { launchBrowser } from "../../test/support/browser.ts";
 import { type ServerProcess, spawnServer } from "../../test/support/server-process.ts";
-import { movingAgainAt } from "./page-record.ts";
-import { sideReport } from "./side-report.ts";
-import { openTwoPageCall, selfIdOf, waitFor } from "./two-page-call.ts";
+import { bothSidesRecovered } from "./both-sides.ts";
+import { openTwoPageCall, selfIdOf } from "./two-page-call.ts";
 
 export interface ReloadRun {
   ok: boolean;
   error?: string;
-  /** Reload → both sides show the other's moving picture. */
+  /** Reload → both sides decode the other's video, and → both show the other's moving picture. */
+  decodedMs?: number | null;
   recoveredMs?: number;
   slower?: "a" | "b";
   /** Remote videos at a afterwards (1 unless the old b's tile stayed). */
   tilesAtA?: number;
 }
-
-const RECOVER_WITHIN_MS = 30_000;
 
 async function oneRun(browser: Browser, server: ServerProcess, i: number): Promise<ReloadRun> {
   const call = await openTwoPageCall({ a: browser, b: browser, urlA: server.url, urlB: server.url, room: `reload-${Date.now().toString(36)}-${i}` });
@@ -28,20 +26,11 @@ async function oneRun(browser: Browser, server: ServerProcess, i: number): Promi
     const oldB = (await selfIdOf(call.b)) ?? "";
     const reloaded = Date.now();
     await call.b.reload();
-    const [at, bt] = await waitFor(
-      async () => {
-        // a must see the new b, not the old one's last frames.
-        const both = [await movingAgainAt(call.a, reloaded, oldB), await movingAgainAt(call.b, reloaded)];
-        return both.every((t) => t !== null) ? (both as number[]) : null;
-      },
-      "moving picture at both sides after the reload",
-      RECOVER_WITHIN_MS,
-      100,
-    ).catch(async (err) => {
-      throw new Error(`${err.message}. a: ${await sideReport(call.a, reloaded)}. b: ${await sideReport(call.b, reloaded)}`);
-    });
+    // a must see the new b, not the old one's last frames.
+    const sides = await bothSidesRecovered(call, reloaded, { notFromA: oldB });
+    if (sides.problem) return { ok: false, decodedMs: sides.decodedMs, error: `${sides.problem} (times from the reload)` };
     const tilesAtA = await call.a.evaluate(() => document.querySelector("video-call")!.shadowRoot!.querySelectorAll("video[part~='remote-video']").length);
-    return { ok: true, recoveredMs: Math.max(at!, bt!) - reloaded, slower: at! >= bt! ? "a" : "b", tilesAtA };
+    return { ok: true, decodedMs: sides.decodedMs, recoveredMs: sides.movingMs!, slower: sides.slower!, tilesAtA };
   } finally {
     await call.close();
   }
@@ -55,7 +44,7 @@ export async function pageReloadRuns(runs: number, log: (...xs: unknown[]) => vo
     try {
       for (let i = 0; i < runs; i++) {
         const run = await oneRun(browser, server, i).catch((err): ReloadRun => ({ ok: false, error: String(err?.message ?? err) }));
-        log(`recovery: page reload ${i + 1}/${runs}`, run.ok ? `${run.recoveredMs} ms` : `FAILED: ${run.error}`);
+        log(`recovery: page reload ${i + 1}/${runs}`, run.ok ? `decoded ${run.decodedMs} ms, moving ${run.recoveredMs} ms` : `FAILED: ${run.error}`);
         out.push(run);
       }
     } finally {

@@ -6,10 +6,11 @@
 import type { Section } from "../lib/section.ts";
 import { percentile } from "../lib/stats.ts";
 import { fmt, int } from "../lib/table.ts";
+import { RECOVER_WITHIN_MS } from "./both-sides.ts";
 import { type BreakRun, mediaBreakRuns } from "./media-break.ts";
-import { MAX_GAP_MS, STEADY_FRAMES } from "./page-record.ts";
+import { DECODED_EVERY_MS, MAX_GAP_MS, STEADY_FRAMES } from "./page-record.ts";
 import { pageReloadRuns, type ReloadRun } from "./page-reload.ts";
-import { type RestartRun, serverRestartRuns } from "./server-restart.ts";
+import { BACK_WITHIN_MS, type RestartRun, serverRestartRuns } from "./server-restart.ts";
 
 const RUNS = 10;
 /** Shorter than Chromium's ~6 s to `disconnected` (no ICE restart), and long enough for one. */
@@ -22,11 +23,10 @@ export interface RecoveryResult {
   reload: ReloadRun[];
 }
 
-/** | figure | runs ok | median | p90 | max | over the runs that finished. */
-function row(figure: string, runs: { ok: boolean }[], values: number[], digits = 0): string {
-  const s = [...values].sort((a, b) => a - b);
-  const ok = runs.filter((r) => r.ok).length;
-  return `| ${figure} | ${ok} of ${runs.length} | ${fmt(percentile(s, 50), digits)} | ${fmt(percentile(s, 90), digits)} | ${fmt(s.at(-1) ?? NaN, digits)} |`;
+/** | figure | runs | median | p90 | max |, over the runs that have the figure. */
+function row(figure: string, runs: unknown[], values: (number | null | undefined)[], digits = 0): string {
+  const s = values.filter((v): v is number => typeof v === "number").sort((a, b) => a - b);
+  return `| ${figure} | ${s.length} of ${runs.length} | ${fmt(percentile(s, 50), digits)} | ${fmt(percentile(s, 90), digits)} | ${fmt(s.at(-1) ?? NaN, digits)} |`;
 }
 
 const okOnes = <T extends { ok: boolean }>(runs: T[]) => runs.filter((r) => r.ok);
@@ -48,23 +48,30 @@ export const recovery: Section<RecoveryResult> = {
     const lines = [
       "## Recovery (headless Chromium, a real two-page call)",
       "",
-      `Each run is a fresh call between two pages in a new room, fake camera and microphone, through the real server (a process of its own for each kind of fault; (a) restarts it in every run); ${r.runs} runs of each fault. Times are wall clock, from the fault (or the end of it) until the picture moves again: the first of ${STEADY_FRAMES} remote frames presented in a row (requestVideoFrameCallback on the remote \`<video>\`), none more than ${MAX_GAP_MS} ms apart, so that one frame followed by a freeze does not count. Every wait is bounded (30 s); a run that does not recover within it is a failed run, listed below the table with what its pages showed. Median, p90 and max are over the runs that finished.`,
+      `Each run is a fresh call between two pages in a new room, fake camera and microphone, through the real server (a process of its own for each kind of fault; (a) restarts it in every run); ${r.runs} runs of each fault. Times are wall clock, from the fault (or the end of it) until frames are decoded again (inbound-rtp \`framesDecoded\` of the element's \`getStats()\` growing, sampled every ${DECODED_EVERY_MS} ms, so up to that much late) and until the picture moves again: the first of ${STEADY_FRAMES} remote frames presented in a row (requestVideoFrameCallback on the remote \`<video>\`), none more than ${MAX_GAP_MS} ms apart, so that one frame followed by a freeze does not count. Every wait is bounded (${seconds(RECOVER_WITHIN_MS)} for each of those; ${seconds(BACK_WITHIN_MS)} to be back in the room after a restart); a run in which a side did not get there is a failed run, listed below the table with what its pages showed. "Runs" says how many runs have the figure; median, p90 and max are over those.`,
       "",
       "- (a) **Server restart**: SIGTERM to the server (every socket closed with 1001), then a new process on the same port with the same `RESUME_SECRET`. The call is peer to peer, so the picture should not stop. \"Back in the room\": both pages `connected` and the server's `/rooms/<room>/occupancy` fragment says 2 of 2. Frames not presented are counted at the receivers from requestVideoFrameCallback: each receiver's presented frames per second in the 2 s before the fault, times the time until both are back, less the frames it presented meanwhile (never below 0), both receivers added.",
       `- (b) **Media path down**: page b runs in a Chromium inside a network namespace of its own (veth to the host); nftables there drops all its UDP and TCP except the signaling server's port for ${OUTAGES_MS.map(seconds).join(" or ")}, then the rules are deleted. Timed from the restore, the slower of the two sides.`,
-      "- (c) **Page reload**: page b reloads mid-call and comes back as a new peer. Timed from the reload until a shows the new b's picture and b shows a's.",
+      "- (c) **Page reload**: page b reloads mid-call and comes back as a new peer. Timed from the reload until a decodes (and shows) the new b's video and b a's.",
       "",
-      "| fault: figure | runs ok | median | p90 | max |",
+      "| fault: figure | runs | median | p90 | max |",
       "|---|---|---|---|---|",
-      row("(a) server restart: fault → both back in the room (ms)", r.restart, restart.map((x) => x.backMs!)),
-      row("(a) … from the new server's first answer (ms)", r.restart, restart.map((x) => x.backAfterUpMs!)),
-      row("(a) … the restart itself: SIGTERM → the new process answers /healthz (ms)", r.restart, restart.map((x) => x.restartMs!)),
-      row("(a) … of it, SIGTERM → the old process exited (ms)", r.restart, restart.map((x) => x.stopMs ?? NaN)),
-      row("(a) frames not presented at the receivers while signaling was down", r.restart, restart.map((x) => x.missingFrames!)),
-      row("(a) longest gap between presented frames meanwhile (ms)", r.restart, restart.map((x) => x.longestGapMs!)),
-      row("(a) … for comparison, in the 2 s before the fault (ms)", r.restart, restart.map((x) => x.longestGapBeforeMs!)),
-      ...OUTAGES_MS.map((d) => row(`(b) media path down ${seconds(d)}: restore → moving picture at both sides (ms)`, r.breaks[String(d)] ?? [], okOnes(r.breaks[String(d)] ?? []).map((x) => x.recoveredMs!))),
-      row("(c) page reload: reload → both show the other's moving picture (ms)", r.reload, reload.map((x) => x.recoveredMs!)),
+      row("(a) server restart: fault → both back in the room (ms)", r.restart, r.restart.map((x) => x.backMs)),
+      row("(a) … from the new server's first answer (ms)", r.restart, r.restart.map((x) => x.backAfterUpMs)),
+      row("(a) … the restart itself: SIGTERM → the new process answers /healthz (ms)", r.restart, r.restart.map((x) => x.restartMs)),
+      row("(a) … of it, SIGTERM → the old process exited (ms)", r.restart, r.restart.map((x) => x.stopMs)),
+      row("(a) frames not presented at the receivers while signaling was down", r.restart, r.restart.map((x) => x.missingFrames)),
+      row("(a) longest gap between presented frames meanwhile (ms)", r.restart, r.restart.map((x) => x.longestGapMs)),
+      row("(a) … for comparison, in the 2 s before the fault (ms)", r.restart, r.restart.map((x) => x.longestGapBeforeMs)),
+      ...OUTAGES_MS.flatMap((d) => {
+        const runs = r.breaks[String(d)] ?? [];
+        return [
+          row(`(b) media path down ${seconds(d)}: restore → frames decoded at both sides (ms)`, runs, runs.map((x) => x.decodedMs)),
+          row(`(b) media path down ${seconds(d)}: restore → moving picture at both sides (ms)`, runs, runs.map((x) => x.recoveredMs)),
+        ];
+      }),
+      row("(c) page reload: reload → both decode the other's video (ms)", r.reload, r.reload.map((x) => x.decodedMs)),
+      row("(c) page reload: reload → both show the other's moving picture (ms)", r.reload, r.reload.map((x) => x.recoveredMs)),
       "",
     ];
     const fps = restart.map((x) => x.fps!).sort((a, b) => a - b);

@@ -33,7 +33,7 @@ export interface RestartRun {
 }
 
 const RATE_WINDOW_MS = 2000;
-const BACK_WITHIN_MS = 30_000;
+export const BACK_WITHIN_MS = 30_000;
 const SECRET = "recovery-bench-resume-secret-0123456789";
 
 /** What one receiver missed in [down, back): frames short of its earlier rate, and its longest gap. */
