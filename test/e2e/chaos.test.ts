@@ -123,7 +123,8 @@ test(
       if (Date.now() > deadline) throw new Error("a and b never connected before the chaos began");
     }
 
-    let third: { context: BrowserContext; page: Page } | null = null;
+    // In an object, so that the type checker sees the assignments made in the loop below.
+    const third: { now: { context: BrowserContext; page: Page } | null } = { now: null };
     start = Date.now();
     const at = (t: number) => Bun.sleep(Math.max(0, start + t - Date.now()));
 
@@ -145,20 +146,20 @@ test(
       for (const stay of schedule.stays) {
         await at(stay.join);
         thirdCount++;
-        third = await open(`c#${thirdCount}`);
+        const c = (third.now = await open(`c#${thirdCount}`));
         note(`c#${thirdCount} opened the room`);
         if (stay.leave === null) continue;
         await at(stay.leave);
-        if (stay.how === "hang-up") await bounded(callMethod(third.page, "hangUp"), 5000, "c.hangUp()").catch(() => {});
-        await third.context.close();
-        third = null;
+        if (stay.how === "hang-up") await bounded(callMethod(c.page, "hangUp"), 5000, "c.hangUp()").catch(() => {});
+        await c.context.close();
+        third.now = null;
         note(`c#${thirdCount} left (${stay.how})`);
       }
     })();
     await Promise.all([cutting, sharing, coming]);
 
     // The plan ends with all three in the room.
-    const pages = { a: a.page, b: b.page, c: (third as { page: Page } | null)!.page };
+    const pages = { a: a.page, b: b.page, c: third.now!.page };
 
     await at(CHAOS_MS);
     note("chaos over");
@@ -180,8 +181,8 @@ test(
     const occupancy = await (await fetch(`${server.url}/rooms/${ROOM}/occupancy`)).text();
     const problems = [...callProblems(looks), ...seen.errors];
     if (proxy.open !== 3) problems.push(`signaling: ${proxy.open} sockets open through the proxy, not 3`);
-    const events = problems.length > 0 ? await Promise.all(Object.values(pages).map((p) => eventsOf(p))) : [];
     if (!occupancy.includes('data-count="3"')) problems.push(`server: occupancy is not 3: ${occupancy}`);
+    const events = problems.length > 0 ? await Promise.all(Object.values(pages).map((p) => eventsOf(p))) : [];
     console.log(
       [
         `chaos seed ${SEED}: ${schedule.cuts.length} cuts, ${proxy.refused} connections refused, ${schedule.shares.length} share toggles, ${thirdCount} stays of c; ${seen.socketFailures.length} failed socket connects logged (expected with cuts)`,
