@@ -19,7 +19,7 @@ export function renderReport(sections: Section[], r: Results): string {
   const out = [
     "# Benchmarks",
     "",
-    "Run with `bun run bench` (every section; a few minutes) or a part, e.g. `bun run bench -- --only relay,idle` (`--only signaling` or `--only browser` for a group; `--rounds 5` to repeat more). A part updates its own sections here and keeps the others.",
+    "Run with `bun run bench` (every section; a few minutes) or a part, e.g. `bun run bench -- --only relay,idle` (`--only signaling` or `--only browser` for a group, `--only recovery` for the recovery runs alone; `--rounds 5` to repeat more). A part updates its own sections here and keeps the others.",
     "",
     "Every figure that has a baseline is shown against it as a ratio, the baseline measured in the same run: these machines are shared and noisy. Each measurement is repeated (3 rounds unless said otherwise), the baseline and ours alternating which goes first; a figure is the median of the rounds, with the lowest and highest in small print, and the ratio is of the medians, with the range of the per-round ratios. Load generators are processes of their own, on loopback; the server is a process of its own too, started fresh for each run. The raw samples are in `bench/results.json`.",
     "",

@@ -1,7 +1,7 @@
 /**
  * The test proxy itself: signaling passes through it unchanged, large frames included, and
  * `cutAll()` drops every connection the way a network does (1006 at the client, the seat
- * held for a resume at the server).
+ * held for a resume at the server), and may keep refusing new ones for a while.
  */
 import { afterAll, expect, test } from "bun:test";
 import { startTcpProxy } from "../support/tcp-proxy.ts";
@@ -33,6 +33,12 @@ test("relays both ways, big frames too, and cutAll() drops every connection at o
   expect((await a.closed()).code).toBe(1006);
   expect((await b.closed()).code).toBe(1006);
   expect(proxy.open).toBe(0);
+
+  // While down, new connections are refused; afterwards they go through again.
+  proxy.cutAll(300);
+  await expect(Client.connect(proxy.wsUrl)).rejects.toThrow();
+  expect(proxy.refused).toBe(1);
+  await Bun.sleep(350);
 
   // The seat waited: the same peer resumes through the proxy with its token.
   const again = await Client.connect(proxy.wsUrl);

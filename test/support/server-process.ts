@@ -22,9 +22,14 @@ export function freePort(): number {
   return port;
 }
 
-/** Starts `bun src/server/main.ts` on a free port and waits until it answers /healthz. */
+/**
+ * Starts `bun src/server/main.ts` on a free port (or `env.PORT`) and waits until it answers
+ * /healthz. With `env.HOST` set to one address (say a veth's), `url` is on that address; with
+ * 0.0.0.0 or none, on 127.0.0.1.
+ */
 export async function spawnServer(env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = Number(env.PORT ?? freePort());
+  const host = !env.HOST || env.HOST === "0.0.0.0" ? "127.0.0.1" : env.HOST;
   const proc = Bun.spawn(["bun", "src/server/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: "info", NODE_ENV: "production", ...env, PORT: String(port) },
@@ -46,7 +51,7 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Ser
       logs.push(...lines.filter(Boolean));
     }
   })();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${host}:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited (${proc.exitCode}): ${logs.join("\n")}`);
@@ -61,7 +66,7 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Ser
     proc,
     port,
     url,
-    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    wsUrl: `ws://${host}:${port}/ws`,
     logs,
     async stop() {
       proc.kill("SIGTERM");

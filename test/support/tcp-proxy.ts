@@ -13,10 +13,15 @@ export interface TcpProxy {
   readonly wsUrl: string;
   /** Connections through the proxy now. */
   readonly open: number;
-  /** Destroys every current connection, both ways at once; returns how many there were. */
-  cutAll(): number;
-  /** While on, new connections are cut as soon as they open (the network stays down). */
-  refuse(on: boolean): void;
+  /**
+   * Destroys every current connection, both ways at once; returns how many there were.
+   * For `refuseMs` after it, new connections are destroyed as they come (a network that is down).
+   */
+  cutAll(refuseMs?: number): number;
+  /** Connections destroyed on arrival so far (see `cutAll`). */
+  readonly refused: number;
+  /** Ends a refusal begun by `cutAll(refuseMs)` now: the network is back. */
+  allow(): void;
   /** Cuts everything and stops listening. Harmless twice. */
   stop(): void;
 }
@@ -57,7 +62,8 @@ function flush(end: End) {
 
 export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", hostname = "127.0.0.1" } = {}): TcpProxy {
   const pairs = new Set<Pair>();
-  let refusing = false;
+  let refuseUntil = 0;
+  let refused = 0;
 
   const destroy = (pair: Pair) => {
     if (pair.closed) return;
@@ -73,7 +79,10 @@ export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", ho
     port: 0,
     socket: {
       open(client) {
-        if (refusing) return void client.terminate();
+        if (performance.now() < refuseUntil) {
+          refused++;
+          return void client.terminate();
+        }
         const pair: Pair = { client: { socket: client, queue: [] }, upstream: { socket: null, queue: [] }, closed: false };
         client.data = pair;
         pairs.add(pair);
@@ -95,7 +104,7 @@ export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", ho
           },
         }).catch(() => destroy(pair));
       },
-      // A connection refused at open has no pair.
+      // A refused connection has no pair.
       data: (client, data) => client.data && write(client.data.upstream, data),
       drain: (client) => client.data && flush(client.data.client),
       close: (client) => client.data && destroy(client.data),
@@ -103,7 +112,8 @@ export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", ho
     },
   });
 
-  const cutAll = () => {
+  const cutAll = (refuseMs = 0) => {
+    refuseUntil = performance.now() + refuseMs;
     const all = [...pairs];
     for (const p of all) destroy(p);
     return all.length;
@@ -116,9 +126,12 @@ export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", ho
     get open() {
       return pairs.size;
     },
+    get refused() {
+      return refused;
+    },
     cutAll,
-    refuse(on) {
-      refusing = on;
+    allow() {
+      refuseUntil = 0;
     },
     stop() {
       if (stopped) return;

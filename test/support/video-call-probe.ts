@@ -1,0 +1,141 @@
+/**
+ * How end-to-end tests see a <video-call> from outside: the one place that knows its
+ * selectors and API (state attribute, `selfId`, `peers`, `getStats()`, remote tiles, events),
+ * so a change to the element is adapted here. The probe also keeps every RTCPeerConnection
+ * the page creates, to tell each link's signaling state and find connections left open, and
+ * the element's events, as evidence of how a call got where it is.
+ */
+import type { Page } from "playwright-core";
+
+/** What the element exposes, as the tests read it. */
+export const VIDEO_CALL = {
+  tag: "video-call",
+  /** Inside the shadow root: one per remote peer. */
+  remoteVideo: "video[part~='remote-video']",
+  /** The attribute of a remote video that names its peer. */
+  peerAttribute: "data-peer",
+  /** Events kept as evidence, with their detail. */
+  events: ["joined", "peer-joined", "peer-left", "connection-recovery", "room-full", "call-state"],
+} as const;
+
+export interface Tile {
+  peer: string | null;
+  /** readyState of each audio track the tile plays. */
+  audio: string[];
+  /** readyState of each video track the tile plays. */
+  video: string[];
+  videoWidth: number;
+  videoHeight: number;
+}
+
+export interface LinkCounters {
+  videoFramesDecoded: number;
+  audioPacketsReceived: number;
+}
+
+export interface OpenConnection {
+  /** The peer whose link this is, or null when it belongs to none of the element's links. */
+  peer: string | null;
+  signalingState: string;
+  connectionState: string;
+}
+
+export interface CallSnapshot {
+  state: string | null;
+  selfId: string | null;
+  peers: string[];
+  tiles: Tile[];
+  /** The element's getStats(), by peer. */
+  links: Record<string, LinkCounters>;
+  /** Every RTCPeerConnection of the page not closed. */
+  connections: OpenConnection[];
+}
+
+interface ProbeState {
+  connections: RTCPeerConnection[];
+  /** The connections whose getStats() was called, in order, while `asking`. */
+  asked: RTCPeerConnection[];
+  asking: boolean;
+  events: string[];
+}
+
+/**
+ * Runs in the page before its scripts: keeps every RTCPeerConnection, notes which of them
+ * getStats() is called on (so the element's getStats() tells which connection is which
+ * peer's link), and keeps the element's events with the time since the page started.
+ */
+function probe(events: readonly string[]) {
+  const state: ProbeState = { connections: [], asked: [], asking: false, events: [] };
+  (window as unknown as { __probe: ProbeState }).__probe = state;
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      state.connections.push(this);
+    }
+    override getStats(...args: [MediaStreamTrack?]): Promise<RTCStatsReport> {
+      if (state.asking) state.asked.push(this);
+      return super.getStats(...args);
+    }
+  } as typeof RTCPeerConnection;
+  const t0 = performance.now();
+  for (const type of events) {
+    document.addEventListener(type, (e) => {
+      const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+      state.events.push(`+${seconds} s ${type} ${JSON.stringify((e as CustomEvent).detail)}`);
+    });
+  }
+}
+
+export const installProbe = (page: Page) => page.addInitScript(probe, VIDEO_CALL.events);
+
+/** The element's events so far, with the time since the page started. */
+export const eventsOf = (page: Page) => page.evaluate(() => (window as unknown as { __probe: ProbeState }).__probe.events);
+
+export function snapshot(page: Page): Promise<CallSnapshot> {
+  return page.evaluate(async (call) => {
+    const el = document.querySelector(call.tag) as
+      | (HTMLElement & { selfId: string | null; peers: string[]; getStats(): Promise<Map<string, RTCStatsReport>> })
+      | null;
+    if (!el) return { state: null, selfId: null, peers: [], tiles: [], links: {}, connections: [] };
+    const probe = (window as unknown as { __probe: ProbeState }).__probe;
+    // The element asks each link's connection for its stats, one per entry of the map it returns.
+    probe.asked = [];
+    probe.asking = true;
+    const stats = await el.getStats().finally(() => (probe.asking = false));
+    const peers = [...stats.keys()];
+    const owner = new Map<RTCPeerConnection, string>();
+    if (probe.asked.length === peers.length) probe.asked.forEach((pc, i) => owner.set(pc, peers[i]!));
+    const links: Record<string, { videoFramesDecoded: number; audioPacketsReceived: number }> = {};
+    for (const [peer, r] of stats) {
+      const c = { videoFramesDecoded: 0, audioPacketsReceived: 0 };
+      r.forEach((s) => {
+        if (s.type === "inbound-rtp" && s.kind === "video") c.videoFramesDecoded += s.framesDecoded ?? 0;
+        if (s.type === "inbound-rtp" && s.kind === "audio") c.audioPacketsReceived += s.packetsReceived ?? 0;
+      });
+      links[peer] = c;
+    }
+    const connections = probe.connections
+      .filter((pc) => pc.signalingState !== "closed")
+      .map((pc) => ({ peer: owner.get(pc) ?? null, signalingState: pc.signalingState, connectionState: pc.connectionState }));
+    const tiles = [...el.shadowRoot!.querySelectorAll<HTMLVideoElement>(call.remoteVideo)].map((v) => ({
+      peer: v.getAttribute(call.peerAttribute),
+      audio: ((v.srcObject as MediaStream | null)?.getAudioTracks() ?? []).map((t) => t.readyState),
+      video: ((v.srcObject as MediaStream | null)?.getVideoTracks() ?? []).map((t) => t.readyState),
+      videoWidth: v.videoWidth,
+      videoHeight: v.videoHeight,
+    }));
+    return { state: el.getAttribute("state"), selfId: el.selfId, peers: [...el.peers], tiles, links, connections };
+  }, VIDEO_CALL);
+}
+
+/** Calls one of the element's methods in the page and resolves with what it returned. */
+export function callMethod<T>(page: Page, method: "shareScreen" | "stopScreenShare" | "hangUp" | "join"): Promise<T> {
+  return page.evaluate(
+    async ([tag, m]) => {
+      const el = document.querySelector(tag) as unknown as Record<string, () => unknown>;
+      return (await el[m]!()) as T;
+    },
+    [VIDEO_CALL.tag, method] as const,
+  );
+}
