@@ -68,7 +68,7 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
   site.get("/room/:name", (c) => {
     const room = c.req.param("name");
     const reason = checkRoom(room);
-    if (reason) return page(c, <BadRoomPage value={room} reason={reason} rule={rule} />, 400);
+    if (reason) return page(c, <BadRoomPage value={room} reason={reason} rule={rule} script={assets.url("room-join")} />, 400);
     return page(c, <RoomPage room={room} script={assets.url("video-call")} rule={rule} />);
   });
 

@@ -225,7 +225,9 @@ describe("<loopback-demo>", () => {
     expect(el.mediaError).to.equal("permission-denied");
     expect(el.getAttribute("media-error")).to.equal("permission-denied");
     await el.updateComplete;
-    expect(q(el, "[part~='status'] .error").textContent).to.equal(MEDIA_ERROR_TEXT["permission-denied"]);
+    // The verdict says what went wrong, in the live region.
+    expect(q(el, "[part~='verdict']").textContent).to.equal(MEDIA_ERROR_TEXT["permission-denied"]);
+    expect(q(el, "[part~='verdict']").classList.contains("error")).to.equal(true);
     expect(q(el, ".state").textContent).to.equal("State: error");
     expect(enabled(el)).to.deep.equal([true, false, false]);
 
@@ -234,6 +236,7 @@ describe("<loopback-demo>", () => {
     expect(el.state).to.equal("started");
     await el.updateComplete;
     expect(q(el, ".error")).to.equal(null);
+    expect(q(el, "[part~='verdict']").textContent).to.contain("Press Call");
     await el.hangUp();
   });
 

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { LocalMediaController } from "../controllers/local-media-controller.ts";
+import { MicLevelController } from "../controllers/mic-level-controller.ts";
 import { iceTransportPolicy } from "../shared/converters.ts";
 import { emit } from "../shared/events.ts";
 import { defaultSignalingUrl } from "../shared/signaling-url.ts";
@@ -60,8 +61,10 @@ type Sides<T> = { pc1: T; pc2: T };
  * @csspart local-video - The local preview (muted).
  * @csspart remote-video - The video received by `pc2` (muted: its sound is this page's own microphone).
  * @csspart controls - The row of buttons.
- * @csspart button - Each button.
- * @csspart status - The state lines.
+ * @csspart button - Each button (also `start`, `call`, `hang-up`).
+ * @csspart verdict - The outcome in plain words (a live region: announced as it changes).
+ * @csspart level - The microphone level meter (while the camera and microphone are on).
+ * @csspart status - The connection details, in a disclosure (not announced).
  *
  * @cssprop --rc-accent - Background of Start and Call.
  * @cssprop --rc-accent-text - Text colour of Start and Call.
@@ -95,6 +98,9 @@ export class LoopbackDemo extends LitElement {
   @state() private accessor connection: Sides<RTCPeerConnectionState> = { pc1: "new", pc2: "new" };
 
   private readonly media = new LocalMediaController(this);
+  private readonly level = new MicLevelController(this);
+  /** The button to focus after the next render: the one that follows the button just pressed. */
+  private focusNext: string | null = null;
   private pc1: RTCPeerConnection | null = null;
   private pc2: RTCPeerConnection | null = null;
   private abort: AbortController | null = null;
@@ -137,7 +143,10 @@ export class LoopbackDemo extends LitElement {
     if (!stream) return this.setState("error");
     this.setState("started");
     await this.updateComplete;
-    if (this.media.stream === stream) this.local.srcObject = stream;
+    if (this.media.stream === stream) {
+      this.local.srcObject = stream;
+      this.level.watch(stream);
+    }
   }
 
   /** Connects pc1 to pc2 in this page and measures the time to the first remote frame. */
@@ -249,6 +258,7 @@ export class LoopbackDemo extends LitElement {
     }
     this.pc1 = this.pc2 = null;
     this.media.stop();
+    this.level.stop();
     for (const v of this.renderRoot?.querySelectorAll("video") ?? []) v.srcObject = null;
     // close() fires no state events: show the end ourselves.
     if (hadCall) {
@@ -272,46 +282,73 @@ export class LoopbackDemo extends LitElement {
 
   protected override updated(): void {
     if (this.getAttribute("state") !== this.phase) this.setAttribute("state", this.phase);
+    // Focus moves on only once its button is enabled (Call after Start has finished).
+    const next = this.focusNext && this.renderRoot.querySelector<HTMLButtonElement>(`[part~="${this.focusNext}"]`);
+    if (next && !next.disabled) {
+      next.focus();
+      this.focusNext = null;
+    }
+  }
+
+  /** The outcome so far, in plain words: what the live region announces. */
+  private verdict(): string {
+    const r = this.relayResult;
+    if (r) return r.ok ? `The relay (TURN) works: first picture through it in ${r.ms} ms.` : `The relay (TURN) does not work: ${r.reason}`;
+    switch (this.phase) {
+      case "idle":
+        return this.relayTest ? "Press Start, then Call, to check the relay." : "Press Start to turn on your camera and microphone.";
+      case "starting":
+        return "Starting your camera and microphone…";
+      case "started":
+        return "Your camera and microphone are on. Press Call to test a call.";
+      case "calling":
+        return "Calling…";
+      case "connected":
+        return this.setupMs === null ? "Connected. Waiting for the picture…" : `Your camera, microphone and browser work: first picture in ${this.setupMs} ms.`;
+      case "hung-up":
+        return "The test is over; your camera and microphone are off.";
+      case "error":
+        return this.failure ? this.failure.message : "The call in this page failed: this browser could not connect to itself.";
+    }
   }
 
   override render() {
     const s = this.phase;
     const live = s === "started" || s === "calling" || s === "connected";
+    const focus = (next: string) => (this.focusNext = next);
     return html`
+      <p class="verdict ${s === "error" || this.relayResult?.ok === false ? "error" : ""}" part="verdict" role="status" aria-live="polite">${this.verdict()}</p>
+      <label class="level" ?hidden=${!live}>
+        Microphone level
+        <meter part="level" min="0" max="1" low="0.05" .value=${this.level.level}></meter>
+      </label>
       <div class="videos" part="videos">
         <figure class="tile">
-          <video class="local" part="local-video" muted playsinline autoplay></video>
-          <figcaption>Local (pc1 sends)</figcaption>
+          <video class="local" part="local-video" muted playsinline autoplay aria-label="Your camera"></video>
+          <figcaption>Your camera</figcaption>
         </figure>
         <figure class="tile">
-          <video class="remote" part="remote-video" muted playsinline autoplay></video>
-          <figcaption>Remote (pc2 receives)</figcaption>
+          <video class="remote" part="remote-video" muted playsinline autoplay aria-label="The same picture, after a call in this page"></video>
+          <figcaption>After the call</figcaption>
         </figure>
       </div>
       <div class="controls" part="controls">
-        <button part="button" class="primary" ?disabled=${live || s === "starting"} @click=${() => this.start()}>Start</button>
-        <button part="button" class="primary" ?disabled=${s !== "started"} @click=${() => this.call()}>Call</button>
-        <button part="button" class="danger" ?disabled=${!live && s !== "starting"} @click=${() => this.hangUp()}>Hang Up</button>
+        <button part="button start" class="primary" ?disabled=${live || s === "starting"} @click=${() => (focus("call"), this.start())}>Start</button>
+        <button part="button call" class="primary" ?disabled=${s !== "started"} @click=${() => (focus("hang-up"), this.call())}>Call</button>
+        <button part="button hang-up" class="danger" ?disabled=${!live && s !== "starting"} @click=${() => (focus("start"), this.hangUp())}>Hang Up</button>
       </div>
-      <div part="status" role="status">
+      <details part="status">
+        <summary>Connection details</summary>
         <p class="state">State: ${s}</p>
-        ${this.failure ? html`<p class="error">${this.failure.message}</p>` : nothing}
         <dl>
-          <dt>pc1 ICE / connection</dt>
+          <dt>Sending side (pc1): ICE / connection</dt>
           <dd class="pc1">${this.ice.pc1} / ${this.connection.pc1}</dd>
-          <dt>pc2 ICE / connection</dt>
+          <dt>Receiving side (pc2): ICE / connection</dt>
           <dd class="pc2">${this.ice.pc2} / ${this.connection.pc2}</dd>
           <dt>Call to first frame</dt>
           <dd class="setup">${this.setupMs === null ? "–" : `${this.setupMs} ms`}</dd>
         </dl>
-        ${this.relayResult
-          ? html`<p class="relay ${this.relayResult.ok ? "" : "error"}">
-              ${this.relayResult.ok
-                ? `The relay (TURN) works: first picture through it in ${this.relayResult.ms} ms.`
-                : `The relay (TURN) does not work: ${this.relayResult.reason}`}
-            </p>`
-          : nothing}
-      </div>
+      </details>
     `;
   }
 }

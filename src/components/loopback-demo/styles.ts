@@ -15,8 +15,21 @@ export const styles = [
       margin: 0;
       font-family: ui-monospace, monospace;
     }
-    .error {
-      color: var(--rc-danger, #c62828);
+    .verdict {
+      margin: 0 0 0.5rem;
+      font-weight: 600;
+    }
+    .level {
+      display: flex;
+      align-items: center;
+      gap: 0.5rem;
+      margin-bottom: 0.5rem;
+    }
+    meter {
+      width: 12rem;
+    }
+    details {
+      margin-top: 0.75rem;
     }
   `,
 ];

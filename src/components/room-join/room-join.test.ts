@@ -32,14 +32,12 @@ describe("<room-join>", () => {
   it("validates with the protocol's schema, inline, and fires room-input", async () => {
     const el = await fixture<RoomJoin>(html`<room-join></room-join>`);
     const button = part(el, "button") as HTMLButtonElement;
-    expect(button.disabled).to.equal(true);
     setTimeout(() => void type(el, "bad name!"));
     const bad = await oneEvent(el, "room-input");
     await el.updateComplete;
     expect(bad.detail).to.deep.equal({ room: "bad name!", valid: false, error: "Room name may only hold letters, digits, '-' and '_'." });
     expect(part(el, "error").textContent).to.contain("letters, digits");
     expect(part(el, "input").getAttribute("aria-invalid")).to.equal("true");
-    expect(button.disabled).to.equal(true);
     await type(el, "x".repeat(65));
     expect(part(el, "error").textContent).to.contain("longer than 64");
     setTimeout(() => void type(el, "good_name-1"));
@@ -47,7 +45,25 @@ describe("<room-join>", () => {
     await el.updateComplete;
     expect(good.detail.valid).to.equal(true);
     expect(part(el, "error").textContent).to.equal("");
+    // Never disabled: Tab reaches it and Enter works; what is wrong is said on submit.
     expect(button.disabled).to.equal(false);
+  });
+
+  it("keeps Join reachable while the field is empty, and says why on submit", async () => {
+    const el = await fixture<RoomJoin>(html`<room-join action="/nowhere"></room-join>`);
+    const button = part(el, "button") as HTMLButtonElement;
+    expect(button.disabled).to.equal(false);
+    button.focus();
+    expect(el.shadowRoot!.activeElement).to.equal(button);
+    const submit = new SubmitEvent("submit", { cancelable: true });
+    (part(el, "form") as HTMLFormElement).dispatchEvent(submit);
+    expect(submit.defaultPrevented).to.equal(true);
+    await el.updateComplete;
+    expect(part(el, "error").textContent).to.equal("Enter a room name.");
+    // The field gets the focus, and names its error.
+    expect(el.shadowRoot!.activeElement).to.equal(part(el, "input"));
+    expect(part(el, "input").getAttribute("aria-describedby")).to.equal("error");
+    expect(part(el, "error").getAttribute("role")).to.equal("alert");
   });
 
   it("submits as a plain GET form to the room, after a room-submit", async () => {
@@ -132,6 +148,23 @@ describe("<room-join>", () => {
     await type(el, room + "x");
     await type(el, room);
     await waitFor("1 of 2 here.");
+    expect(part(el, "button").getAttribute("aria-disabled")).to.equal("false");
+    // Full: Join says so, and a submit is refused with the reason.
+    const ws2 = new WebSocket(origin.replace(/^http/, "ws") + "/ws");
+    await new Promise((r) => ws2.addEventListener("open", r, { once: true }));
+    ws2.send(JSON.stringify({ type: "join", room }));
+    await new Promise((r) => ws2.addEventListener("message", r, { once: true }));
+    await type(el, room + "x");
+    await type(el, room);
+    await waitFor("Full: 2 of 2 here.");
+    await el.updateComplete;
+    expect(part(el, "button").getAttribute("aria-disabled")).to.equal("true");
+    const submit = new SubmitEvent("submit", { cancelable: true });
+    (part(el, "form") as HTMLFormElement).dispatchEvent(submit);
+    expect(submit.defaultPrevented).to.equal(true);
+    await el.updateComplete;
+    expect(part(el, "error").textContent).to.contain("This room is full right now");
     ws.close();
+    ws2.close();
   });
 });

@@ -32,6 +32,7 @@ const OCCUPANCY_DELAY_MS = 250;
  * @attr action - Where the form goes (GET, field `room`). Default `/join`.
  * @attr base-url - Origin of the server that serves occupancy fragments. Default: this page's.
  * @attr value - The room name in the field.
+ * @attr error - A message to show at the field from the start (e.g. why the server refused the name); the field then has the focus.
  * @attr room-max-length - The server's longest room name, when it narrows the protocol's 64 (its pages set this).
  * @attr room-charset - The server's room-name characters as a character class body, e.g. `a-z0-9-`, when it narrows them.
  *
@@ -63,10 +64,12 @@ export class RoomJoin extends LitElement {
   @property({ attribute: "room-max-length", type: Number }) accessor roomMaxLength = ROOM_NAME_MAX;
   @property({ attribute: "room-charset" }) accessor roomCharset = ROOM_NAME_CHARSET;
 
-  /** The inline message, or null while the name is valid (or untouched). */
-  @state() accessor error: string | null = null;
+  /** The inline message, or null while the name is valid (or untouched). A page may set it (a server's refusal). */
+  @property() accessor error: string | null = null;
   /** The last occupancy fragment's text, e.g. "1 of 2 here". */
   @state() accessor occupancy = "";
+  /** The last occupancy fragment said the room is full. */
+  @state() accessor full = false;
 
   private timer: ReturnType<typeof setTimeout> | undefined;
   private pending: AbortController | undefined;
@@ -75,6 +78,11 @@ export class RoomJoin extends LitElement {
     super.disconnectedCallback();
     clearTimeout(this.timer);
     this.pending?.abort();
+  }
+
+  protected override firstUpdated(): void {
+    // Sent back with a refusal: the person fixes the name right where it is.
+    if (this.error) this.renderRoot.querySelector("input")?.focus();
   }
 
   /** The room-name rule of the server this element submits to. */
@@ -101,9 +109,9 @@ export class RoomJoin extends LitElement {
             @input=${this.onInput}
           />
         </label>
-        <button part="button" ?disabled=${invalid || this.value === ""}>Join</button>
+        <button part="button" aria-disabled=${this.full ? "true" : "false"} aria-describedby="occupancy">Join</button>
         <p part="error" id="error" class="error" role="alert">${this.error ?? ""}</p>
-        <output part="occupancy" aria-live="polite">${this.occupancy}</output>
+        <output part="occupancy" id="occupancy" aria-live="polite">${this.occupancy}</output>
       </form>
     `;
   }
@@ -122,6 +130,7 @@ export class RoomJoin extends LitElement {
     clearTimeout(this.timer);
     this.pending?.abort();
     this.occupancy = "";
+    this.full = false;
     if (this.value !== "" && this.error === null) {
       this.timer = setTimeout(() => void this.fetchOccupancy(this.value), OCCUPANCY_DELAY_MS);
     }
@@ -135,20 +144,27 @@ export class RoomJoin extends LitElement {
       const base = this.baseUrl || location.origin;
       const res = await fetch(new URL(`/rooms/${encodeURIComponent(room)}/occupancy`, base), { signal: ctrl.signal });
       // The fragment is a small piece of server HTML; only its text is shown.
-      const text = new DOMParser().parseFromString(await res.text(), "text/html").body.textContent?.trim() ?? "";
+      const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+      const text = doc.body.textContent?.trim() ?? "";
       if (ctrl.signal.aborted || room !== this.value) return;
       // A 400 says why this server will not take the name (it may narrow the protocol's rule).
       if (res.status === 400) this.error = text;
-      else if (res.ok) this.occupancy = text;
+      else if (res.ok) {
+        this.occupancy = text;
+        const out = doc.querySelector("output[data-count][data-capacity]");
+        this.full = !!out && Number(out.getAttribute("data-count")) >= Number(out.getAttribute("data-capacity"));
+      }
     } catch {
       // Occupancy is a hint; the join itself still works without it.
     }
   }
 
   private onSubmit(e: SubmitEvent) {
-    this.error = this.value === "" ? "Enter a room name." : this.rule.problem(this.value);
+    // The button stays enabled (reachable by Tab and Enter); what is wrong is said here.
+    this.error = this.value === "" ? "Enter a room name." : this.full ? "This room is full right now: try again later, or pick another name." : this.rule.problem(this.value);
     if (this.error !== null) {
       e.preventDefault();
+      this.renderRoot.querySelector("input")?.focus();
       return;
     }
     const go = this.dispatchEvent(

@@ -36,19 +36,25 @@ export const styles = css`
     color: var(--rc-accent-text, #fff);
     cursor: pointer;
   }
-  button:disabled {
-    opacity: 0.5;
+  button[aria-disabled="true"] {
+    opacity: 0.6;
     cursor: not-allowed;
   }
+  button:focus-visible,
+  input:focus-visible {
+    outline: 3px solid var(--rc-focus, #2563eb);
+    outline-offset: 2px;
+  }
   .error {
-    color: var(--rc-danger, #c62828);
+    /* Readable in both colour schemes (the pages declare color-scheme: light dark). */
+    color: var(--rc-danger-text, light-dark(#c62828, #ff8a80));
     min-height: 1.25em;
     flex-basis: 100%;
     margin: 0;
   }
   output {
     flex-basis: 100%;
-    color: var(--rc-muted, #5f6672);
+    color: var(--rc-muted, light-dark(#5f6672, #a9b0bb));
     min-height: 1.25em;
   }
 `;

@@ -1,14 +1,15 @@
 import type { RoomRule } from "../../shared/room-name.ts";
-import { JoinForm, Layout } from "./layout.tsx";
+import { JoinForm, Layout, ruleAttributes } from "./layout.tsx";
 
-/** A 400 for a bad room name, saying why, with the form to try again. */
-export function BadRoomPage({ value, reason, rule }: { value: string; reason: string; rule: RoomRule }) {
+/** A 400 for a bad room name: the home page's form again, its field focused and tied to why. */
+export function BadRoomPage({ value, reason, rule, script }: { value: string; reason: string; rule: RoomRule; script: string }) {
   return (
-    <Layout title="Not a valid room name">
+    <Layout title="Not a valid room name" scripts={[script]}>
       <h1>Not a valid room name</h1>
-      <p class="error">{reason}</p>
       <p>Room names are {rule.description}.</p>
-      <JoinForm rule={rule} value={value} />
+      <room-join {...ruleAttributes(rule)} value={value} error={reason}>
+        <JoinForm rule={rule} value={value} error={reason} />
+      </room-join>
     </Layout>
   );
 }

@@ -10,7 +10,7 @@ export function HomePage({ script, capacity, rule, error, value }: { script: str
           Pick a room name and share the link. The first person in the room waits; up to {capacity} people can join it and
           see and hear each other. Nothing to install: it runs in the browser.
         </p>
-        <room-join {...ruleAttributes(rule)}>
+        <room-join {...ruleAttributes(rule)} {...(error ? { value: value ?? "", error } : {})}>
           <JoinForm rule={rule} value={value} error={error} />
         </room-join>
       </section>

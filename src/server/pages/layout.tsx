@@ -50,10 +50,24 @@ export function JoinForm({ rule, value = "", error }: { rule: RoomRule; value?: 
     <form action="/join" method="get" class="join-fallback">
       <label>
         Room name
-        <input name="room" value={value} required maxlength={rule.maxLength} pattern={rule.pattern} autocomplete="off" />
+        <input
+          name="room"
+          value={value}
+          required
+          maxlength={rule.maxLength}
+          pattern={rule.pattern}
+          autocomplete="off"
+          aria-invalid={error ? "true" : undefined}
+          aria-describedby={error ? "join-error" : undefined}
+          autofocus={error ? true : undefined}
+        />
       </label>
       <button>Join</button>
-      {error ? <p class="error">{error}</p> : null}
+      {error ? (
+        <p class="error" id="join-error">
+          {error}
+        </p>
+      ) : null}
     </form>
   );
 }
