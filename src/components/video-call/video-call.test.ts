@@ -455,12 +455,95 @@ describe("<video-call>", () => {
       await a.updateComplete;
       const button = part(a, "unmute") as HTMLButtonElement;
       expect(button.textContent).to.contain("Click to play");
+      // Said in a live region too, not only shown.
+      const said = [...a.shadowRoot!.querySelectorAll("[role=status] [part~=notice]")].map((n) => n.textContent).join(" ");
+      expect(said).to.contain("will not play the sound");
       HTMLMediaElement.prototype.play = nativePlay;
       button.click();
       await until(() => !part(a, "unmute"), "unmute button gone");
       await decodingFrom(a, 1);
     } finally {
       HTMLMediaElement.prototype.play = nativePlay;
+    }
+  });
+
+  it("a peer without camera or microphone still has a tile, and says so", async () => {
+    const room = uniqueRoom("bare");
+    const a = await callIn(room);
+    await until(() => a.state === "waiting", "a waiting");
+    const b = await callIn(room, URL_PAIR, { audio: "off", video: "off" });
+    await until(() => b.state === "connected" || b.state === "connecting-peer", "b in the room");
+    await until(() => remoteVideos(a).length === 1, "a tile for b at a", 20_000);
+    const tile = part(a, "remote-tile");
+    expect(tile.dataset.peer).to.equal(b.selfId);
+    await until(() => tile.querySelector("figcaption")!.textContent!.includes("microphone off"), "b's microphone said off");
+    expect(tile.querySelector("figcaption")!.textContent).to.contain("camera off");
+    expect(tile.querySelector("[part~=placeholder]")).to.exist;
+  });
+
+  it("mute and camera-off reach the other side over the link: its tile and a peer-media event say so", async () => {
+    const room = uniqueRoom("told");
+    const a = await callIn(room);
+    const b = await callIn(room);
+    await decodingFrom(b, 1);
+    const tile = () => part(b, "remote-tile");
+    const caption = () => tile().querySelector("figcaption")!.textContent!;
+    await until(() => !caption().includes("off") && !tile().querySelector("[part~=placeholder]"), "a's tile showing its picture");
+    const muted = oneEvent(b, "peer-media");
+    a.toggleMicrophone(false);
+    expect((await muted).detail).to.deep.equal({ peer: a.selfId, microphone: false, camera: true });
+    await until(() => caption().includes("microphone off"), "a said muted");
+    const dark = oneEvent(b, "peer-media");
+    a.toggleCamera(false);
+    expect((await dark).detail).to.deep.equal({ peer: a.selfId, microphone: false, camera: false });
+    await until(() => caption().includes("camera off") && tile().querySelector("[part~=placeholder]"), "a's placeholder instead of black");
+    a.toggleMicrophone(true);
+    a.toggleCamera(true);
+    await until(() => !caption().includes("off") && !tile().querySelector("[part~=placeholder]"), "a back on");
+  });
+
+  it("a full room never lights the camera, shows no tile, and offers to join once a seat frees", async () => {
+    const room = uniqueRoom("seatfree");
+    const a = await callIn(room);
+    const b = await callIn(room);
+    await decodingFrom(a, 1);
+    const captures = opened.tracks.length;
+    const c = await callIn(room);
+    await until(() => c.state === "full", "c full");
+    await c.updateComplete;
+    expect(opened.tracks.length).to.equal(captures);
+    expect(c.localStream).to.equal(null);
+    expect(part(c, "local-video")).to.equal(null);
+    expect(part(c, "videos").hidden).to.equal(true);
+    expect(part(c, "join").textContent!.trim()).to.equal("Join again");
+    b.hangUp();
+    await until(() => part(c, "join")?.textContent!.trim() === "Join now", "c offered a free seat", 15_000);
+    expect(part(c, "state").textContent).to.contain("A seat in this room is free now");
+    part(c, "join").click();
+    await decodingFrom(c, 1);
+  });
+
+  it("join-sound chimes when someone joins", async () => {
+    const Native = window.AudioContext;
+    let chimes = 0;
+    window.AudioContext = class extends Native {
+      override createOscillator() {
+        chimes++;
+        return super.createOscillator();
+      }
+    } as typeof AudioContext;
+    try {
+      const room = uniqueRoom("chime");
+      const a = await callIn(room, URL_PAIR, { "join-sound": "" });
+      const quiet = await callIn(uniqueRoom("no-chime"));
+      await until(() => a.state === "waiting" && quiet.state === "waiting", "both waiting");
+      expect(chimes).to.equal(0);
+      const joined = oneEvent(a, "peer-joined");
+      await callIn(room);
+      await joined;
+      expect(chimes).to.be.greaterThan(0);
+    } finally {
+      window.AudioContext = Native;
     }
   });
 
