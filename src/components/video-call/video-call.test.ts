@@ -547,6 +547,27 @@ describe("<video-call>", () => {
     }
   });
 
+  it("an app message cannot make it rebuild a connection: that is the protocol's link generation", async () => {
+    const room = uniqueRoom("imitate");
+    const a = await callIn(room);
+    await until(() => a.state === "waiting", "a waiting");
+    // Another client in the room, speaking the protocol by hand.
+    const ws = new NativeWS(URL_PAIR);
+    await new Promise((r) => ws.addEventListener("open", r, { once: true }));
+    ws.send(JSON.stringify({ type: "join", room }));
+    await until(() => a.peers.length === 1, "a sees the other client");
+    const pcs = opened.pcs.length;
+    // The payload an older client used to ask for a rebuild, and a stale generation's offer.
+    ws.send(JSON.stringify({ type: "app", to: a.selfId, payload: "reset-link" }));
+    ws.send(JSON.stringify({ type: "description", to: a.selfId, link: 0, description: { type: "answer", sdp: "v=0" } }));
+    // The server keeps one sender's frames in order: once a hears of the leave, it has had both.
+    const left = oneEvent(a, "peer-left");
+    ws.send(JSON.stringify({ type: "leave" }));
+    await left;
+    expect(opened.pcs.length).to.equal(pcs);
+    ws.close();
+  });
+
   it("a server that narrows room names gets a clear invalid-room state", async () => {
     const el = await callIn("Upper-Case", URL_TRIO);
     await until(() => el.state === "invalid-room", "invalid-room from the server");

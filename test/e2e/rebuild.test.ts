@@ -1,0 +1,95 @@
+/**
+ * Both sides decide to rebuild their connection at the same moment: the media path breaks
+ * (page b runs in a network namespace whose packets are dropped), each side's ICE restart
+ * times out, and while both rebuild the signaling server is paused (SIGSTOP), so that each
+ * side's offer of the new link generation is sent before it sees the other's. When the
+ * server goes on and the path is back, the two offers of one generation collide; perfect
+ * negotiation settles them, and the call comes back on one new connection a side.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser, secureOrigins } from "../support/browser.ts";
+import { createNetns, type Netns } from "../support/netns.ts";
+import { type ServerProcess, spawnServer } from "../support/server-process.ts";
+import { type CallSnapshot, eventsOf, installProbe, snapshot } from "../support/video-call-probe.ts";
+
+let ns: Netns;
+let server: ServerProcess;
+let outside: Browser;
+let inside: Browser;
+
+beforeAll(async () => {
+  ns = await createNetns();
+  server = await spawnServer({ HOST: ns.hostAddress, LOG_LEVEL: "error" });
+  const flag = secureOrigins(server.url);
+  outside = await launchBrowser([flag]);
+  inside = await ns.launchBrowser([flag]);
+});
+afterAll(async () => {
+  if (server?.proc.exitCode === null) process.kill(server.proc.pid, "SIGCONT");
+  await outside?.close();
+  await inside?.close();
+  await server?.stop();
+  await ns?.remove();
+});
+
+async function until(page: Page, ok: (s: CallSnapshot) => boolean, what: string, ms = 30_000): Promise<CallSnapshot> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const s = await snapshot(page);
+    if (ok(s)) return s;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(s)} ${JSON.stringify(await eventsOf(page))}`);
+    await Bun.sleep(200);
+  }
+}
+
+const recoveries = async (page: Page, action: string) => (await eventsOf(page)).filter((e) => e.includes("connection-recovery") && e.includes(`"${action}"`)).length;
+
+async function waitForBoth(pages: Page[], action: string, ms: number) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const counts = await Promise.all(pages.map((p) => recoveries(p, action)));
+    if (counts.every((n) => n > 0)) return;
+    if (Date.now() > deadline) throw new Error(`not every page did ${action}: ${counts}`);
+    await Bun.sleep(100);
+  }
+}
+
+const decoding = (s: CallSnapshot) =>
+  s.state === "connected" && s.connections.length === 1 && s.connections[0]!.signalingState === "stable" && Object.values(s.links).every((l) => l.videoFramesDecoded > 0);
+
+test("two rebuilds at the same moment settle on one new connection a side", async () => {
+  const room = `rebuild-${Date.now().toString(36)}`;
+  const a = await (await outside.newContext()).newPage();
+  const b = await (await inside.newContext()).newPage();
+  for (const p of [a, b]) await installProbe(p);
+  await a.goto(`${server.url}/room/${room}`);
+  await until(a, (s) => s.state === "waiting", "a waiting");
+  await b.goto(`${server.url}/room/${room}`);
+  await until(a, decoding, "a decoding");
+  await until(b, decoding, "b decoding");
+
+  await ns.breakMedia(server.port);
+  let paused = false;
+  try {
+    // Each side restarts ICE (signaling still up)...
+    await waitForBoth([a, b], "ice-restart", 40_000);
+    // ...then, with the server paused, each gives up on ICE and rebuilds without hearing of the other.
+    process.kill(server.proc.pid, "SIGSTOP");
+    paused = true;
+    await waitForBoth([a, b], "rebuild", 25_000);
+  } finally {
+    await ns.restoreMedia();
+    if (paused) process.kill(server.proc.pid, "SIGCONT");
+  }
+
+  const [atA, atB] = [await until(a, decoding, "a decoding again", 40_000), await until(b, decoding, "b decoding again", 40_000)];
+  // One connection a side: the rebuilt one (the first is closed), stable, with frames flowing.
+  for (const s of [atA, atB]) {
+    expect(s.connections.length).toBe(1);
+    expect(s.tiles.length).toBe(1);
+  }
+  const before = atA.links[atB.selfId!]!.videoFramesDecoded;
+  await until(a, (s) => (s.links[atB.selfId!]?.videoFramesDecoded ?? 0) > before + 10, "frames flowing at a");
+  for (const p of [a, b]) expect(await recoveries(p, "rebuild")).toBeGreaterThan(0);
+}, 150_000);
