@@ -15,6 +15,7 @@ import {
 import { createAddressLimits } from "./address-limits.ts";
 import type { Config } from "./config.ts";
 import { Connection } from "./connection.ts";
+import { FRAME_LIMITS, FrameScan } from "./frame-scan.ts";
 import { randomId } from "./random-id.ts";
 import type { Logger } from "./logger.ts";
 import { OpenSockets } from "./open-sockets.ts";
@@ -52,6 +53,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
   const addresses = createAddressLimits(config.maxConnectionsPerAddress);
   const tokens = createResumeTokens(config.resumeSecret);
   const roomRule = createRoomRule(config.roomName.maxLength, config.roomName.charset);
+  const scan = new FrameScan(FRAME_LIMITS);
   let shuttingDown = false;
 
   const send = (ws: Socket, msg: ServerMessage) => {
@@ -163,6 +165,8 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     if (typeof raw !== "string") {
       return fail(ws, "binary-unsupported", "Binary frames are not part of this protocol; send JSON text frames.");
     }
+    const problem = scan.check(raw);
+    if (problem !== null) return fail(ws, "bad-message", problem);
     let value: unknown;
     try {
       value = JSON.parse(raw);

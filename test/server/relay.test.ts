@@ -63,6 +63,35 @@ describe("relay", () => {
     b.client.close();
   });
 
+  test("a repeated key is refused: its earlier copies never reach the room unchecked", async () => {
+    const { a, b } = await pair(server.wsUrl, "relay-dup");
+    const deep = "[".repeat(5000) + "]".repeat(5000);
+    const smuggled: [string, string][] = [
+      // JSON.parse keeps the last copy, which is valid; the relay would forward them all.
+      // (This one's first copy is refused for its depth before the repeat is reached.)
+      [`{"type":"app","payload":${deep},"payload":1}`, "deeper than 32"],
+      [`{"type":"candidate","candidate":{"candidate":"${"c".repeat(20_000)}","candidate":""}}`, "appears twice"],
+      [`{"type":"description","description":{"type":"evil","type":"offer","sdp":"v=0"}}`, "appears twice"],
+      [`{"type":"app","to":"not a peer id!","to":"${b.id}","payload":1}`, "appears twice"],
+      [`{"type":"candidate","candidate":{"candidate":"","sdpMLineIndex":-5,"sdpMLineIndex":0}}`, "appears twice"],
+      // The same key spelt with an escape, and a repeat deep inside a payload.
+      [`{"type":"app","payload":1,"p\\u0061yload":2}`, "appears twice"],
+      [`{"type":"app","payload":{"a":[{"x":1,"y":2,"x":3}]}}`, "appears twice"],
+    ];
+    for (const [frame, why] of smuggled) {
+      a.client.send(frame);
+      const err = await a.client.next("error");
+      expect(err.code).toBe("bad-message");
+      expect(err.message).toContain(why);
+    }
+    await b.client.expectQuiet();
+    // Keys that only look alike, and the same key in different objects, are fine.
+    a.client.send(`{"type":"app","payload":{"a":{"k":1},"b":{"k":2},"K":3,"k ":4,"k":5}}`);
+    expect((await b.client.next("app")).payload).toEqual({ a: { k: 1 }, b: { k: 2 }, K: 3, "k ": 4, k: 5 });
+    a.client.close();
+    b.client.close();
+  });
+
   test("nothing crosses rooms: 1,000 busy rooms", async () => {
     const ROOMS = 1000;
     const ROUNDS = 3;
