@@ -1,6 +1,8 @@
 /**
  * Per client address: how many sockets it holds (capped), and whether it is banned for a
- * while after flooding. Addresses leave the maps as soon as nothing is counted for them.
+ * while after flooding. Addresses leave the maps as soon as nothing is counted for them;
+ * expired bans in `sweep`, which the heartbeat runs, so that an address that never comes
+ * back is not kept for good.
  */
 export interface AddressLimits {
   /** Counts a new socket for `address`, or says why it may not have one. */
@@ -9,6 +11,10 @@ export interface AddressLimits {
   release(address: string): void;
   /** Refuses new sockets from `address` for `seconds`. */
   ban(address: string, seconds: number): void;
+  /** Forgets expired bans. */
+  sweep(): void;
+  /** Addresses counted and bans held now. */
+  size(): { addresses: number; bans: number };
 }
 
 export function createAddressLimits(maxPerAddress: number, now: () => number = () => performance.now()): AddressLimits {
@@ -34,5 +40,10 @@ export function createAddressLimits(maxPerAddress: number, now: () => number = (
     ban(address, seconds) {
       if (seconds > 0) bannedUntil.set(address, now() + seconds * 1000);
     },
+    sweep() {
+      const t = now();
+      for (const [address, until] of bannedUntil) if (t >= until) bannedUntil.delete(address);
+    },
+    size: () => ({ addresses: counts.size, bans: bannedUntil.size }),
   };
 }

@@ -188,8 +188,10 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
   /**
    * Heartbeat: every third of the timeout, ping each socket; drop those from which nothing
    * (message or pong) arrived for a whole timeout. A live client answers at least twice.
+   * Expired flood bans go at the same time.
    */
   const sweep = () => {
+    addresses.sweep();
     const now = performance.now();
     const limit = config.heartbeatSeconds * 1000;
     for (const ws of sockets.snapshot()) {
