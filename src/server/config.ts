@@ -27,6 +27,14 @@ const EnvSchema = z.object({
   /** Token bucket per connection: sustained messages per second, and the burst on top. */
   RATE_LIMIT_PER_SECOND: int(1, 1_000_000).default(50),
   RATE_LIMIT_BURST: int(1, 1_000_000).default(200),
+  /**
+   * Budgets of work per connection and per address, in bytes of frame text (a JSON value
+   * or key counts 16 more): what the server may spend parsing for one client.
+   */
+  RATE_LIMIT_BYTES_PER_SECOND: int(1024, 1_000_000_000).default(256 * 1024),
+  RATE_LIMIT_BYTES_BURST: int(1024, 1_000_000_000).default(1024 * 1024),
+  ADDRESS_RATE_LIMIT_BYTES_PER_SECOND: int(1024, 1_000_000_000).default(1024 * 1024),
+  ADDRESS_RATE_LIMIT_BYTES_BURST: int(1024, 1_000_000_000).default(4 * 1024 * 1024),
   /** A peer silent this long (pings unanswered) is dropped; its room is told. */
   HEARTBEAT_SECONDS: int(1, 960).default(30),
   /** Origins allowed to open the signaling socket, besides the server's own and localhost. */
@@ -53,6 +61,9 @@ export interface Config {
   roomName: { maxLength: number; charset: string };
   maxMessageBytes: number;
   rateLimit: { perSecond: number; burst: number };
+  /** Bytes of work per connection and per address (a JSON value or key counts 16 more). */
+  byteLimit: { perSecond: number; burst: number };
+  addressByteLimit: { perSecond: number; burst: number };
   heartbeatSeconds: number;
   allowedOrigins: string[];
   maxConnectionsPerAddress: number;
@@ -89,6 +100,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     roomName: { maxLength: e.ROOM_NAME_MAX_LENGTH, charset: e.ROOM_NAME_CHARSET },
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     rateLimit: { perSecond: e.RATE_LIMIT_PER_SECOND, burst: e.RATE_LIMIT_BURST },
+    byteLimit: { perSecond: e.RATE_LIMIT_BYTES_PER_SECOND, burst: e.RATE_LIMIT_BYTES_BURST },
+    addressByteLimit: { perSecond: e.ADDRESS_RATE_LIMIT_BYTES_PER_SECOND, burst: e.ADDRESS_RATE_LIMIT_BYTES_BURST },
     heartbeatSeconds: e.HEARTBEAT_SECONDS,
     allowedOrigins: e.ALLOWED_ORIGINS,
     maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,

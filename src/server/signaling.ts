@@ -30,6 +30,10 @@ type Socket = ServerWebSocket<Connection>;
 const BACKPRESSURE_LIMIT = 1024 * 1024;
 /** Peer ids: 72 random bits. */
 const PEER_ID_BYTES = 9;
+/** What a JSON value or key adds to a frame's cost: parsing one costs about as much as 16 bytes of text. */
+const VALUE_BYTES = 16;
+/** A dropped frame counts one strike per this many bytes (or part of them). */
+const STRIKE_BYTES = 4096;
 /** What Bun reports when a socket ended without a close frame. */
 const CLOSE_ABNORMAL = 1006;
 
@@ -50,7 +54,8 @@ export interface Signaling {
 
 export function createSignaling(config: Config, rooms: Rooms, log: Logger): Signaling {
   const sockets = new OpenSockets<Socket>();
-  const addresses = createAddressLimits(config.maxConnectionsPerAddress);
+  const addresses = createAddressLimits(config.maxConnectionsPerAddress, config.addressByteLimit);
+  const limits = { messages: config.rateLimit, bytes: config.byteLimit };
   const tokens = createResumeTokens(config.resumeSecret);
   const roomRule = createRoomRule(config.roomName.maxLength, config.roomName.charset);
   const scan = new FrameScan(FRAME_LIMITS);
@@ -140,19 +145,24 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     }
   };
 
-  /** Drops a message over the rate limit; a socket that keeps at it is closed. */
-  const throttle = (ws: Socket) => {
+  const tooMany = `Too many messages: at most ${config.rateLimit.perSecond} a second (bursts of ${config.rateLimit.burst}). This one was dropped.`;
+  const tooMuch = `Too much data on this connection: at most ${config.byteLimit.perSecond} bytes a second (bursts of ${config.byteLimit.burst}; a JSON value or key counts ${VALUE_BYTES} more). This one was dropped.`;
+  const tooMuchHere = `Too much data from your address: at most ${config.addressByteLimit.perSecond} bytes a second over all its connections (bursts of ${config.addressByteLimit.burst}; a JSON value or key counts ${VALUE_BYTES} more). This one was dropped.`;
+
+  /** Drops a message over a rate limit; a socket that keeps at it is closed. */
+  const throttle = (ws: Socket, why: string, raw: string | Buffer) => {
     const c = ws.data;
-    if (!c.takeStrike(performance.now())) {
-      log.info("flood-closed", { room: c.room ?? undefined, peer: c.id ?? undefined, address: c.address });
+    // One strike per started 4 KiB: receiving a large frame costs the server even when it is dropped.
+    if (!c.takeStrike(performance.now(), Math.max(1, Math.ceil((typeof raw === "string" ? raw.length : raw.byteLength) / STRIKE_BYTES)))) {
+      log.info("flood-closed", { room: c.room ?? undefined, peer: c.id ?? undefined, address: c.address.name });
       // Reconnecting would buy a fresh burst: keep the address out for a while.
-      addresses.ban(c.address, config.floodBanSeconds);
+      addresses.ban(c.address.name, config.floodBanSeconds);
       ws.close(CLOSE.policyViolation, "Message rate limit exceeded");
       return;
     }
     if (!c.throttled) {
       c.throttled = true;
-      fail(ws, "rate-limited", `Too many messages: at most ${config.rateLimit.perSecond} a second (bursts of ${config.rateLimit.burst}). This one was dropped.`);
+      fail(ws, "rate-limited", why);
     }
   };
 
@@ -160,12 +170,17 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     const c = ws.data;
     const now = performance.now();
     c.lastSeen = now;
-    if (!c.takeMessage(now)) return throttle(ws);
+    if (!c.takeMessage(now)) return throttle(ws, tooMany, raw);
+    if (!c.mayWork(now)) return throttle(ws, tooMuch, raw);
+    if (!c.address.mayWork(now)) return throttle(ws, tooMuchHere, raw);
     c.throttled = false;
     if (typeof raw !== "string") {
+      c.spend(raw.byteLength);
       return fail(ws, "binary-unsupported", "Binary frames are not part of this protocol; send JSON text frames.");
     }
     const problem = scan.check(raw);
+    // What parsing and checking cost grows with the text and with the values in it.
+    c.spend(raw.length + VALUE_BYTES * scan.items);
     if (problem !== null) return fail(ws, "bad-message", problem);
     let value: unknown;
     try {
@@ -251,9 +266,9 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
       },
     },
 
-    admit(address) {
-      const verdict = addresses.take(address);
-      return verdict === "ok" ? new Connection(address, config.rateLimit) : verdict;
+    admit(name) {
+      const address = addresses.take(name);
+      return typeof address === "string" ? address : new Connection(address, limits);
     },
 
     abandon(c) {

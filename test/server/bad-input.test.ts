@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import type { ErrorCode } from "../../src/shared/protocol.ts";
 import { Client, joined, pair, startTestServer, useServer } from "./harness.ts";
+import { rawConnect } from "./raw-socket.ts";
 
 describe("bad input gets a clear error and the socket stays usable", () => {
   const server = useServer({ RESUME_GRACE_SECONDS: "1" });
@@ -175,6 +176,46 @@ describe("rate limit", () => {
     expect(a.client.closeEvent).toBeNull();
     a.client.close();
     b.client.close();
+  });
+});
+
+describe("byte budgets", () => {
+  const server = useServer({
+    RATE_LIMIT_BYTES_PER_SECOND: "1024",
+    RATE_LIMIT_BYTES_BURST: "20000",
+    ADDRESS_RATE_LIMIT_BYTES_PER_SECOND: "1024",
+    ADDRESS_RATE_LIMIT_BYTES_BURST: "30000",
+  });
+  // 10,080 bytes of work: 10,000 of text, and 5 values and keys at 16 each.
+  const frame = JSON.stringify({ type: "app", payload: "x".repeat(10_000 - 27) });
+
+  test("a connection, and an address over all its connections, may only spend so much; other addresses go on", async () => {
+    expect(frame.length).toBe(10_000);
+    const a = await Client.connect(server.wsUrl);
+    // Within the budgets a frame is handled (here: refused for not being in a room)...
+    for (let i = 0; i < 2; i++) {
+      a.send(frame);
+      expect((await a.next("error")).code).toBe("not-joined");
+    }
+    // ...past the connection's, it is dropped.
+    a.send(frame);
+    expect(await a.next("error")).toMatchObject({ code: "rate-limited", message: expect.stringContaining("on this connection") });
+    // Another socket of the same address has a budget of its own, but shares the address's.
+    const b = await Client.connect(server.wsUrl);
+    b.send(frame);
+    expect((await b.next("error")).code).toBe("not-joined");
+    b.send(frame);
+    expect(await b.next("error")).toMatchObject({ code: "rate-limited", message: expect.stringContaining("from your address") });
+    // Small frames wait out the debt too: nothing is handled until the budget is above zero.
+    b.send({ type: "ping" });
+    await b.expectQuiet(100);
+    // Another address is not held back.
+    const other = await rawConnect(server.port, { localAddress: "127.0.0.2" });
+    other.sendText(frame);
+    await other.until((d) => d.includes('"not-joined"'));
+    other.destroy();
+    a.close();
+    b.close();
   });
 });
 
