@@ -5,6 +5,9 @@
 import * as z from "zod";
 import { isNarrowerCharset } from "./room-rule.ts";
 
+/** The most MAX_MESSAGE_BYTES may be. */
+export const MAX_FRAME_CEILING = 256 * 1024;
+
 /** Room capacity is bounded: a mesh call of more than 16 is beyond what browsers carry. */
 export const MAX_ROOM_CAPACITY = 16;
 
@@ -22,8 +25,12 @@ const EnvSchema = z.object({
   ROOM_NAME_CHARSET: z.string().default("A-Za-z0-9_-"),
   /** Peers per room; 2 is a one-to-one call. */
   ROOM_CAPACITY: int(2, MAX_ROOM_CAPACITY).default(2),
-  /** Largest accepted frame; bigger ones close the socket with 1009. */
-  MAX_MESSAGE_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
+  /**
+   * Largest accepted frame; bigger ones close the socket with 1009. At most 256 KiB: room
+   * for the largest SDP with escapes, while one frame's parse and its copies in the
+   * room-mates' send queues stay small.
+   */
+  MAX_MESSAGE_BYTES: int(1024, MAX_FRAME_CEILING).default(64 * 1024),
   /** Token bucket per connection: sustained messages per second, and the burst on top. */
   RATE_LIMIT_PER_SECOND: int(1, 1_000_000).default(50),
   RATE_LIMIT_BURST: int(1, 1_000_000).default(200),
