@@ -33,6 +33,8 @@ export class Connection {
   slot = -1;
   /** Set once Bun has opened the socket. */
   ws: ServerWebSocket<Connection> | null = null;
+  /** While the seat of a dropped socket is held for a resume: what ends the hold. */
+  private hold: (() => void) | null = null;
   /** Messages that may still be accepted under the rate limit, and when that was counted. */
   private tokens: number;
   private tokensAt: number;
@@ -52,6 +54,18 @@ export class Connection {
     this.tokens = this.strikes = limits.messages.burst;
     this.bytes = limits.bytes.burst;
     this.tokensAt = this.strikesAt = this.bytesAt = this.lastSeen = now;
+  }
+
+  /** Holds this closed connection's seat for a resume; `end` runs once, when the hold ends. */
+  holdSeat(end: () => void): void {
+    this.hold = end;
+  }
+
+  /** Ends the hold of the seat, if there is one: it ran out, or the seat was taken over. */
+  endHold(): void {
+    const end = this.hold;
+    this.hold = null;
+    end?.();
   }
 
   /** Takes one message from the rate limit; false when it is over. */

@@ -25,5 +25,7 @@ export class Seat {
     c.id = null;
     c.seat = null;
     if (!c.closed) c.ws?.close(CLOSE.replaced, "Replaced by a resumed connection");
+    // A seat held for a dropped socket: the hold ends now, not when its grace runs out.
+    else c.endHold();
   }
 }

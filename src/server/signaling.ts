@@ -250,18 +250,22 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
         const c = ws.data;
         c.closed = true;
         sockets.delete(ws);
-        addresses.release(c.address);
         // On shutdown the rooms go with the process; peers resume on the next one.
-        if (shuttingDown || c.seat === null) return;
-        if (code === CLOSE_ABNORMAL && !c.timedOut && config.resumeGraceSeconds > 0) {
+        if (!shuttingDown && c.seat !== null && code === CLOSE_ABNORMAL && !c.timedOut && config.resumeGraceSeconds > 0) {
           // Dropped without a close frame: maybe a network change. The seat waits a little
-          // for a resume, and the others' media keeps flowing meanwhile.
+          // for a resume, and the others' media keeps flowing meanwhile. Until it is given
+          // up or taken over, it keeps its place in the address's count.
           const seat = c.seat;
-          setTimeout(() => {
+          const expiry = setTimeout(() => c.endHold(), config.resumeGraceSeconds * 1000);
+          c.holdSeat(() => {
+            clearTimeout(expiry);
+            addresses.release(c.address);
             if (c.seat === seat) leaveRoom(c, "closed").catch(logInternal);
-          }, config.resumeGraceSeconds * 1000);
+          });
           return;
         }
+        addresses.release(c.address);
+        if (shuttingDown || c.seat === null) return;
         leaveRoom(c, c.timedOut ? "timeout" : "closed").catch(logInternal);
       },
     },
