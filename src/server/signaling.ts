@@ -246,12 +246,16 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
       pong(ws) {
         ws.data.lastSeen = performance.now();
       },
-      close(ws, code) {
+      close(ws, code, reason) {
         const c = ws.data;
         c.closed = true;
         sockets.delete(ws);
+        // Bun reports 1006 both for a socket that just vanished and for one it failed for
+        // a protocol error (1002, 1007, 1009), having sent a close frame; only the latter
+        // comes with a reason. A client that broke the protocol is not waited for.
+        const vanished = code === CLOSE_ABNORMAL && reason === "" && !c.timedOut;
         // On shutdown the rooms go with the process; peers resume on the next one.
-        if (!shuttingDown && c.seat !== null && code === CLOSE_ABNORMAL && !c.timedOut && config.resumeGraceSeconds > 0) {
+        if (!shuttingDown && c.seat !== null && vanished && config.resumeGraceSeconds > 0) {
           // Dropped without a close frame: maybe a network change. The seat waits a little
           // for a resume, and the others' media keeps flowing meanwhile. Until it is given
           // up or taken over, it keeps its place in the address's count.

@@ -14,6 +14,8 @@ export interface RawSocket {
   readonly head: string;
   /** Everything received after the handshake, as latin1. */
   readonly data: () => string;
+  /** The code of the close frame the server sent, if it sent one. */
+  closeCode(): number | null;
   /** Resolves once `check(data())` holds; rejects after `timeoutMs`. */
   until(check: (data: string) => boolean, timeoutMs?: number): Promise<void>;
   readonly closed: Promise<void>;
@@ -42,6 +44,21 @@ function frameOf(opcode: number, payload: Uint8Array, masked: boolean): Buffer {
   const body = Buffer.alloc(len);
   for (let i = 0; i < len; i++) body[i] = payload[i]! ^ mask[i % 4]!;
   return Buffer.concat([head, mask, body]);
+}
+
+/** Walks the server's (unmasked) frames for a close frame's code. */
+function closeCodeIn(bytes: Buffer): number | null {
+  let at = 0;
+  while (at + 2 <= bytes.length) {
+    const opcode = bytes[at]! & 0x0f;
+    let len = bytes[at + 1]! & 0x7f;
+    let head = 2;
+    if (len === 126) [len, head] = [bytes.readUInt16BE(at + 2), 4];
+    else if (len === 127) [len, head] = [Number(bytes.readBigUInt64BE(at + 2)), 10];
+    if (opcode === 0x8) return len >= 2 ? bytes.readUInt16BE(at + head) : 1005;
+    at += head + len;
+  }
+  return null;
 }
 
 export function rawConnect(port: number, options: RawOptions | string = {}): Promise<RawSocket> {
@@ -80,6 +97,7 @@ export function rawConnect(port: number, options: RawOptions | string = {}): Pro
         },
         head,
         data: () => buf,
+        closeCode: () => closeCodeIn(Buffer.from(buf, "latin1")),
         until(check, timeoutMs = 5000) {
           return new Promise<void>((done, fail) => {
             const test = () => {

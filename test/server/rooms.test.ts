@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Client, joined, pair, startTestServer, useServer } from "./harness.ts";
-import { rawConnect } from "./raw-socket.ts";
+import { type RawSocket, rawConnect } from "./raw-socket.ts";
 
 describe("rooms", () => {
   const server = useServer();
@@ -144,6 +144,30 @@ describe("dropped sockets and resuming", () => {
     }
     a.client.close();
   });
+});
+
+describe("protocol errors", () => {
+  const server = useServer({ RESUME_GRACE_SECONDS: "10", MAX_MESSAGE_BYTES: "1024" });
+
+  const cases: [string, number, (raw: RawSocket) => void][] = [
+    ["an unmasked frame", 1002, (raw) => raw.sendFrame(0x1, Buffer.from('{"type":"ping"}'), { masked: false })],
+    ["invalid UTF-8", 1007, (raw) => raw.sendFrame(0x1, Buffer.from([0x22, 0xff, 0xfe, 0x22]))],
+    ["a frame above the size limit", 1009, (raw) => raw.sendText("x".repeat(2000))],
+  ];
+  for (const [name, code, offend] of cases) {
+    test(`${name} closes the socket with ${code} and frees its seat at once`, async () => {
+      const a = await joined(server.wsUrl, `protocol-${name.length}`);
+      const raw = await rawConnect(server.port);
+      raw.sendText(JSON.stringify({ type: "join", room: `protocol-${name.length}` }));
+      const pj = await a.client.next("peer-joined");
+      offend(raw);
+      // Not held for the 10 s grace: the socket did not just vanish, the server failed it.
+      expect(await a.client.next("peer-left", 1000)).toEqual({ type: "peer-left", peer: pj.peer, reason: "closed" });
+      await raw.closed;
+      expect(raw.closeCode()).toBe(code);
+      a.client.close();
+    });
+  }
 });
 
 describe("held seats count against their address", () => {
