@@ -243,6 +243,14 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
           fail(ws, "internal", "The server could not handle this message.");
         }
       },
+      ping(ws, data) {
+        // Bun answers with a pong by itself; the ping still takes its place in the rate limit.
+        const c = ws.data;
+        const now = performance.now();
+        c.lastSeen = now;
+        if (!c.takeMessage(now)) return throttle(ws, tooMany, data);
+        c.throttled = false;
+      },
       pong(ws) {
         ws.data.lastSeen = performance.now();
       },

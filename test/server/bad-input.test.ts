@@ -157,6 +157,26 @@ describe("rate limit", () => {
     for (const x of [flood.b, calm.a, calm.b]) x.client.close();
   }, 30_000);
 
+  test("WebSocket ping frames count too: a client that floods them is closed with 1008", async () => {
+    const raw = await rawConnect(server.port);
+    for (let i = 0; i < 1000; i++) raw.sendFrame(0x9, Buffer.from("p"));
+    await raw.until(() => raw.closeCode() !== null, 3000);
+    expect(raw.closeCode()).toBe(1008);
+    expect(raw.data()).toContain('"rate-limited"');
+    raw.destroy();
+    // The address was banned for a second: wait it out for the tests after this one.
+    const deadline = Date.now() + 3000;
+    for (;;) {
+      const c = await Client.connect(server.wsUrl).catch(() => null);
+      if (c) {
+        c.close();
+        break;
+      }
+      if (Date.now() > deadline) throw new Error("still banned after 3 s");
+      await Bun.sleep(100);
+    }
+  });
+
   test("a client briefly over the limit is told but not closed", async () => {
     const { a, b } = await pair(server.wsUrl, "bursty");
     for (let i = 0; i < 60; i++) a.client.send({ type: "app", payload: i });
