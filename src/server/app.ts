@@ -46,7 +46,9 @@ export function createApp({ config, rooms, log, assets }: AppDeps): App {
     const connection = signaling.admit(address);
     if (connection === "too-many") return c.text("Too many connections from this address.", 429);
     if (connection === "banned") return c.text("This address flooded the server and must wait before connecting again.", 429);
-    if (!c.env.upgrade(c.req.raw, { data: connection })) {
+    // The protocol defines no subprotocol, so none is agreed to, whatever the client asks
+    // for: Bun would echo the first one asked, and sends none for an empty value.
+    if (!c.env.upgrade(c.req.raw, { data: connection, headers: { "Sec-WebSocket-Protocol": "" } })) {
       signaling.abandon(connection);
       return c.text("WebSocket upgrade failed.", 400);
     }

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { Client, useServer } from "./harness.ts";
+import { rawConnect } from "./raw-socket.ts";
 
 describe("HTTP", () => {
   const server = useServer({ ALLOWED_ORIGINS: "https://embedder.example", MAX_CONNECTIONS_PER_ADDRESS: "3" });
@@ -40,6 +41,13 @@ describe("HTTP", () => {
       c.close();
       await c.closed();
     }
+  });
+
+  test("no subprotocol is agreed to, whatever the client asks for", async () => {
+    const raw = await rawConnect(server.port, { headers: ["Sec-WebSocket-Protocol: chat, superchat"] });
+    expect(raw.head).toStartWith("HTTP/1.1 101");
+    expect(raw.head.toLowerCase()).not.toContain("sec-websocket-protocol");
+    raw.destroy();
   });
 
   test("connections per address are capped", async () => {
