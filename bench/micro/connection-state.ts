@@ -33,7 +33,7 @@ function perSocket(make: () => (i: number) => unknown): number {
   return (heapAfterGc() - before) / N;
 }
 
-const LIMITS = { messages: { perSecond: 50, burst: 200 }, bytes: { perSecond: 262_144, burst: 1_048_576 } };
+const LIMITS = { messages: { perSecond: 50, burst: 200 }, bytes: { perSecond: 262_144, burst: 1_048_576 }, queuePerSender: 262_144, queueFromRoom: 262_144 };
 /** Shared by the address's sockets: not counted per socket. */
 const ADDRESS = new Address("127.0.0.1", { perSecond: 1_048_576, burst: 4_194_304 }, 0);
 const roomOf = (i: number) => `idle-0-${i >> 1}`;

@@ -48,7 +48,7 @@ const parsed = JSON.parse(frame);
 const valid = ClientMessage.parse(parsed);
 const scan = new FrameScan(FRAME_LIMITS);
 const unlimited = { perSecond: 1e15, burst: 1e15 };
-const connection = new Connection(new Address("127.0.0.1", unlimited, performance.now()), { messages: unlimited, bytes: unlimited });
+const connection = new Connection(new Address("127.0.0.1", unlimited, performance.now()), { messages: unlimited, bytes: unlimited, queuePerSender: 1e15, queueFromRoom: 1e15 });
 
 /** A check written by hand for the same rule the schema gives a description. */
 function checkDescription(v: any): boolean {

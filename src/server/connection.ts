@@ -1,13 +1,18 @@
 /** One signaling socket's state, kept in Bun's `ws.data`. */
 import type { ServerWebSocket } from "bun";
 import type { Address } from "./address-limits.ts";
+import { Backlog } from "./backlog.ts";
 import type { Seat } from "./seat.ts";
 import { type Rate, refill } from "./token-bucket.ts";
 
-/** The rate limits of one connection: messages, and bytes of work (docs/security.md). */
+/** The limits of one connection (docs/security.md). */
 export interface ConnectionLimits {
+  /** Rate limit of messages, and budget of bytes of work. */
   messages: Rate;
   bytes: Rate;
+  /** Bytes one room-mate may have waiting in this socket's send queue, and all of them together. */
+  queuePerSender: number;
+  queueFromRoom: number;
 }
 
 /**
@@ -35,6 +40,8 @@ export class Connection {
   ws: ServerWebSocket<Connection> | null = null;
   /** While the seat of a dropped socket is held for a resume: what ends the hold. */
   private hold: (() => void) | null = null;
+  /** Room-mates' frames waiting in the send queue, while there are any. */
+  private backlog: Backlog | null = null;
   /** Messages that may still be accepted under the rate limit, and when that was counted. */
   private tokens: number;
   private tokensAt: number;
@@ -54,6 +61,34 @@ export class Connection {
     this.tokens = this.strikes = limits.messages.burst;
     this.bytes = limits.bytes.burst;
     this.tokensAt = this.strikesAt = this.bytesAt = this.lastSeen = now;
+  }
+
+  /**
+   * Sends a frame: one relayed from room-mate `from`, or the server's own without it.
+   * False, and not sent, when `from` already has its share of this socket's queue waiting
+   * (or the room-mates together have theirs): the queue of a peer that reads stays below
+   * the limit at which Bun would close it, whatever a room-mate sends.
+   */
+  deliver(frame: string, from?: string): boolean {
+    const ws = this.ws;
+    if (ws === null || this.closed) return true;
+    let backlog = this.backlog;
+    if (backlog !== null) {
+      const buffered = ws.getBufferedAmount();
+      if (buffered === 0) backlog = this.backlog = null;
+      else backlog.settle(buffered);
+    }
+    if (backlog !== null && from !== undefined) {
+      const own = backlog.of(from);
+      if ((own > 0 && own + frame.length > this.limits.queuePerSender) || backlog.queued + frame.length > this.limits.queueFromRoom) return false;
+    }
+    // -1: queued behind others (backpressure); only then is there anything to keep track of.
+    if (ws.send(frame) === -1 && from !== undefined) {
+      backlog ??= this.backlog = new Backlog();
+      backlog.add(from, wireBytes(frame));
+      backlog.settle(ws.getBufferedAmount());
+    }
+    return true;
   }
 
   /** Holds this closed connection's seat for a resume; `end` runs once, when the hold ends. */
@@ -106,4 +141,10 @@ export class Connection {
     this[level] = ok ? tokens - count : tokens;
     return ok;
   }
+}
+
+/** Bytes a text frame takes in the send queue: its UTF-8 and the frame header. */
+function wireBytes(frame: string): number {
+  const bytes = Buffer.byteLength(frame);
+  return bytes + (bytes < 126 ? 2 : bytes < 65536 ? 4 : 10);
 }

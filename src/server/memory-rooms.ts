@@ -1,5 +1,5 @@
 /** The embedded, single-process implementation of Rooms. */
-import type { JoinOutcome, Member, Rooms } from "./rooms.ts";
+import type { JoinOutcome, Member, RelayOutcome, Rooms } from "./rooms.ts";
 import type { LeaveReason, ServerMessage } from "../shared/protocol.ts";
 
 export interface MemoryRoomsOptions {
@@ -57,17 +57,17 @@ export function createMemoryRooms({ capacity, maxRooms }: MemoryRoomsOptions): R
       broadcast(members, member.id, encode({ type: "peer-left", peer: member.id, reason }));
     },
 
-    relay(room, from, to, frame) {
+    relay(room, from, to, frame): RelayOutcome {
       const members = rooms.get(room);
-      if (!members) return false;
+      if (!members) return "no-such-peer";
       if (to === undefined) {
-        broadcast(members, from, frame);
-        return true;
+        let outcome: RelayOutcome = "sent";
+        for (const m of members) if (m.id !== from && !m.deliver(frame, from)) outcome = "peer-busy";
+        return outcome;
       }
       const target = to === from ? undefined : find(members, to);
-      if (!target) return false;
-      target.deliver(frame);
-      return true;
+      if (!target) return "no-such-peer";
+      return target.deliver(frame, from) ? "sent" : "peer-busy";
     },
 
     async occupancy(room) {

@@ -7,10 +7,16 @@ import type { LeaveReason } from "../shared/protocol.ts";
 /** One connection as the rooms see it: an id and a way to hand it an encoded frame. */
 export interface Member {
   readonly id: string;
-  deliver(frame: string): void;
+  /**
+   * Hands it a frame relayed from peer `from`, or the server's own without it. False when
+   * it was not taken: `from` has too much waiting for this member already.
+   */
+  deliver(frame: string, from?: string): boolean;
   /** Another connection took this seat over (a resumed peer): close this one. */
   evict(): void;
 }
+
+export type RelayOutcome = "sent" | "no-such-peer" | "peer-busy";
 
 export type JoinOutcome =
   | { kind: "created" }
@@ -34,9 +40,10 @@ export interface Rooms {
   leave(room: string, member: Member, reason: LeaveReason): Promise<void>;
   /**
    * Hands `frame` to peer `to` of `room`, or to every peer but `from` when `to` is absent.
-   * Returns false when `to` is not in the room.
+   * `no-such-peer` when `to` is not in the room; `peer-busy` when a recipient did not take
+   * it (the others did).
    */
-  relay(room: string, from: string, to: string | undefined, frame: string): boolean;
+  relay(room: string, from: string, to: string | undefined, frame: string): RelayOutcome;
   /** Number of peers in a room now (0 for no such room). */
   occupancy(room: string): Promise<number>;
   /** Number of rooms held now. */

@@ -12,9 +12,8 @@ export class Seat {
     private readonly connection: Connection,
   ) {}
 
-  deliver(frame: string): void {
-    const c = this.connection;
-    if (!c.closed) c.ws?.send(frame);
+  deliver(frame: string, from?: string): boolean {
+    return this.connection.deliver(frame, from);
   }
 
   /** Another connection took this seat over (a resumed peer): close this one. */

@@ -26,8 +26,13 @@ import { Seat } from "./seat.ts";
 
 type Socket = ServerWebSocket<Connection>;
 
-/** Bytes a slow reader may have queued before its socket is closed instead of growing. */
-const BACKPRESSURE_LIMIT = 1024 * 1024;
+/** What one room-mate may have waiting in a peer's send queue: more of its frames are dropped. */
+const SENDER_QUEUE_BYTES = 256 * 1024;
+/**
+ * A slow reader's send queue may hold this much besides its room-mates' shares before its
+ * socket is closed instead of growing: the server's own messages to it.
+ */
+const BACKPRESSURE_HEADROOM = 1024 * 1024;
 /** Peer ids: 72 random bits. */
 const PEER_ID_BYTES = 9;
 /** What a JSON value or key adds to a frame's cost: parsing one costs about as much as 16 bytes of text. */
@@ -55,7 +60,12 @@ export interface Signaling {
 export function createSignaling(config: Config, rooms: Rooms, log: Logger): Signaling {
   const sockets = new OpenSockets<Socket>();
   const addresses = createAddressLimits(config.maxConnectionsPerAddress, config.addressByteLimit);
-  const limits = { messages: config.rateLimit, bytes: config.byteLimit };
+  const limits = {
+    messages: config.rateLimit,
+    bytes: config.byteLimit,
+    queuePerSender: SENDER_QUEUE_BYTES,
+    queueFromRoom: (config.roomCapacity - 1) * SENDER_QUEUE_BYTES,
+  };
   const tokens = createResumeTokens(config.resumeSecret);
   const roomRule = createRoomRule(config.roomName.maxLength, config.roomName.charset);
   const scan = new FrameScan(FRAME_LIMITS);
@@ -133,9 +143,9 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
         // came, with our `from` put in front (one of the sender's own was refused). Encoding
         // it again would cost more than the rest of the relay's JavaScript together.
         const frame = `{"from":${JSON.stringify(c.id)},${raw.slice(raw.indexOf("{") + 1)}`;
-        if (!rooms.relay(c.room, c.id, msg.to, frame)) {
-          return fail(ws, "no-such-peer", `No peer "${msg.to}" in this room.`);
-        }
+        const outcome = rooms.relay(c.room, c.id, msg.to, frame);
+        if (outcome === "no-such-peer") return fail(ws, "no-such-peer", `No peer "${msg.to}" in this room.`);
+        if (outcome === "peer-busy") return fail(ws, "peer-busy", busy(msg.to));
         return;
       }
       default: {
@@ -228,7 +238,9 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
       // Liveness is ours (see `sweep`): Bun's idle timer only ticks in 4-second steps.
       idleTimeout: 0,
       sendPings: false,
-      backpressureLimit: BACKPRESSURE_LIMIT,
+      // Relays stop at the room-mates' shares, so only a socket that stops reading altogether
+      // fills the rest with the server's own messages.
+      backpressureLimit: limits.queueFromRoom + BACKPRESSURE_HEADROOM,
       closeOnBackpressureLimit: true,
       open(ws) {
         ws.data.ws = ws;
@@ -299,6 +311,11 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
 
     connectionCount: () => sockets.size,
   };
+}
+
+function busy(to: string | undefined): string {
+  const who = to === undefined ? "A peer of this room" : `Peer "${to}"`;
+  return `${who} has not yet read enough of what you sent it before; this frame did not reach it. Send it again later.`;
 }
 
 /** Turns a schema failure into an error code and one short sentence. */

@@ -169,6 +169,7 @@ export const ERROR_CODES = [
   "room-limit",
   "room-name",
   "internal",
+  "peer-busy",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 export const ErrorMessage = z.object({

@@ -19,6 +19,9 @@ export interface RawSocket {
   /** Resolves once `check(data())` holds; rejects after `timeoutMs`. */
   until(check: (data: string) => boolean, timeoutMs?: number): Promise<void>;
   readonly closed: Promise<void>;
+  /** Stops reading from the socket (what the server sends waits in its queue), and starts again. */
+  pause(): void;
+  resume(): void;
   /** Drops the TCP connection without a close frame. */
   destroy(): void;
 }
@@ -115,6 +118,8 @@ export function rawConnect(port: number, options: RawOptions | string = {}): Pro
           });
         },
         closed,
+        pause: () => s.pause(),
+        resume: () => s.resume(),
         destroy: () => s.destroy(),
       });
     });

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { Client, joined, pair, startTestServer, useServer } from "./harness.ts";
+import { rawConnect } from "./raw-socket.ts";
 
 const offer = { type: "offer", sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n" } as const;
 const candidate = { candidate: "candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host", sdpMid: "0", sdpMLineIndex: 0, usernameFragment: "abcd" };
@@ -134,6 +135,51 @@ describe("relay", () => {
       await big.shutdown();
     }
   }, 60_000);
+});
+
+describe("send queues", () => {
+  // Byte budgets out of the way: the burst is under the message rate limit and reaches the relay.
+  const unlimited = "1000000000";
+  const server = useServer({
+    ROOM_CAPACITY: "3",
+    RATE_LIMIT_BYTES_PER_SECOND: unlimited,
+    RATE_LIMIT_BYTES_BURST: unlimited,
+    ADDRESS_RATE_LIMIT_BYTES_PER_SECOND: unlimited,
+    ADDRESS_RATE_LIMIT_BYTES_BURST: unlimited,
+  });
+
+  test("a room-mate's burst cannot get a peer that reads disconnected: its excess is dropped, with an error to it", async () => {
+    const victim = await rawConnect(server.port);
+    victim.sendText(JSON.stringify({ type: "join", room: "queues" }));
+    await victim.until((d) => d.includes('"created"'));
+    const victimId = JSON.parse(victim.data().slice(victim.data().indexOf("{"))).id as string;
+    const attacker = await joined(server.wsUrl, "queues");
+    const friend = await joined(server.wsUrl, "queues");
+    // The victim stops reading for a moment (a busy page, a slow link)...
+    victim.pause();
+    const FRAMES = 190;
+    const big = "x".repeat(60_000);
+    for (let i = 0; i < FRAMES; i++) attacker.client.send({ type: "app", to: victimId, payload: big });
+    // ...while the attacker's burst comes in; the friend's message waits behind it.
+    await attacker.client.next("peer-joined");
+    const busy = await attacker.client.next("error", 10_000);
+    expect(busy.code).toBe("peer-busy");
+    friend.client.send({ type: "app", to: victimId, payload: "from a friend" });
+    await Bun.sleep(200);
+    victim.resume();
+    // The victim reads on: it is still connected, and gets what was queued for it, the friend's message too.
+    await victim.until((d) => d.includes('"from a friend"'), 10_000);
+    victim.sendText('{"type":"ping"}');
+    await victim.until((d) => d.includes('{"type":"pong"}'), 5000);
+    const delivered = victim.data().split(`"from":"${attacker.id}"`).length - 1;
+    const dropped = attacker.client.received.filter((m) => m.type === "error" && m.code === "peer-busy").length;
+    expect(delivered + dropped).toBe(FRAMES);
+    expect(delivered).toBeGreaterThan(0);
+    expect(friend.client.received.filter((m) => m.type === "error")).toEqual([]);
+    victim.destroy();
+    attacker.client.close();
+    friend.client.close();
+  }, 30_000);
 });
 
 describe("every server message kind matches the protocol schema", () => {
