@@ -57,7 +57,7 @@ export function createApp({ config, rooms, log, assets }: AppDeps): App {
   });
 
   app.route("/", createSite({ config, rooms, assets }));
-  app.notFound(notFoundPage);
+  app.notFound(notFoundPage(assets));
   app.onError((err, c) => {
     log.error("http-error", { path: c.req.path, message: String(err) });
     return c.text("Something went wrong on the server.", 500);

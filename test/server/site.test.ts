@@ -100,10 +100,25 @@ describe("site", () => {
     expect((await get("/assets/nope.js")).status).toBe(404);
   });
 
-  test("static files", async () => {
-    const css = await get("/site.css");
+  test("the stylesheet is content-hashed like the bundle: every page links its hashed URL, cached for good", async () => {
+    const hrefs = new Set<string>();
+    for (const path of ["/", "/room/abc", "/loopback", "/room/bad%20name", "/nowhere"]) {
+      const body = await (await get(path)).text();
+      const href = body.match(/<link rel="stylesheet" href="([^"]+)"/)?.[1];
+      expect(href).toMatch(/^\/assets\/site-[A-Z0-9]+\.css$/);
+      hrefs.add(href!);
+    }
+    expect(hrefs.size).toBe(1);
+    const css = await get([...hrefs][0]!);
     expect(css.status).toBe(200);
     expect(css.headers.get("content-type")).toContain("text/css");
+    expect(css.headers.get("cache-control")).toContain("immutable");
+    expect(await css.text()).toContain(".site-header");
+    // No unhashed copy that a browser might keep for an hour.
+    expect((await get("/site.css")).status).toBe(404);
+  });
+
+  test("static files", async () => {
     expect((await get("/favicon.svg")).headers.get("content-type")).toContain("image/svg+xml");
   });
 
