@@ -5,7 +5,7 @@ import type { Assets } from "./assets.ts";
 import type { Config } from "./config.ts";
 import type { Connection } from "./connection.ts";
 import type { Logger } from "./logger.ts";
-import { isOriginAllowed } from "./origin.ts";
+import { isOriginAllowed, pinnedHost } from "./origin.ts";
 import type { Rooms } from "./rooms.ts";
 import { createSignaling, type Signaling } from "./signaling.ts";
 import { createSite, notFoundPage } from "./site.tsx";
@@ -29,13 +29,24 @@ export function createApp({ config, rooms, log, assets }: AppDeps): App {
   const signaling = createSignaling(config, rooms, log);
   const app = new Hono<AppEnv>();
 
+  // With a pinned public origin, only requests for its host name are answered: a page on
+  // another name that resolves here (DNS rebinding) gets nothing. The health check stays
+  // open to monitoring on the machine itself.
+  const host = pinnedHost(config.publicOrigin);
+  if (host !== null) {
+    app.use("*", async (c, next) => {
+      if (c.req.path === "/healthz" || c.req.header("host")?.toLowerCase() === host) return next();
+      return c.text(`This server answers for ${host} only.`, 421);
+    });
+  }
+
   app.get("/healthz", (c) =>
     c.json({ ok: true, connections: signaling.connectionCount(), rooms: rooms.roomCount() }),
   );
 
   app.get("/ws", (c) => {
     const origin = c.req.header("origin");
-    if (!isOriginAllowed(origin, c.req.header("host"), config.allowedOrigins)) {
+    if (!isOriginAllowed(origin, c.req.header("host"), config.allowedOrigins, config.publicOrigin)) {
       log.info("origin-refused", { origin });
       return c.text("This origin may not use the signaling server.", 403);
     }

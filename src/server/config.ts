@@ -46,6 +46,12 @@ const EnvSchema = z.object({
   HEARTBEAT_SECONDS: int(1, 960).default(30),
   /** Origins allowed to open the signaling socket, besides the server's own and localhost. */
   ALLOWED_ORIGINS: list.default([]),
+  /**
+   * The site's public origin, e.g. https://calls.example.com. When set, requests for any
+   * other host name are refused (a page on a rebound host name sends its own name as Host)
+   * and only this origin and ALLOWED_ORIGINS may open the signaling socket.
+   */
+  PUBLIC_ORIGIN: z.string().optional(),
   /** After a socket is closed for flooding (1008), its address may not connect for this long. */
   FLOOD_BAN_SECONDS: int(0, 86_400).default(30),
   /** Connections one client address may hold at once. */
@@ -73,6 +79,8 @@ export interface Config {
   addressByteLimit: { perSecond: number; burst: number };
   heartbeatSeconds: number;
   allowedOrigins: string[];
+  /** Null unless PUBLIC_ORIGIN pins it. */
+  publicOrigin: string | null;
   maxConnectionsPerAddress: number;
   floodBanSeconds: number;
   maxRooms: number;
@@ -100,6 +108,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   for (const origin of e.ALLOWED_ORIGINS) {
     if (!isOrigin(origin)) throw new ConfigError(`Invalid configuration:\n  ALLOWED_ORIGINS: "${origin}" is not an origin like https://example.com`);
   }
+  if (e.PUBLIC_ORIGIN !== undefined && !isOrigin(e.PUBLIC_ORIGIN)) {
+    throw new ConfigError(`Invalid configuration:\n  PUBLIC_ORIGIN: "${e.PUBLIC_ORIGIN}" is not an origin like https://calls.example.com`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -111,6 +122,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     addressByteLimit: { perSecond: e.ADDRESS_RATE_LIMIT_BYTES_PER_SECOND, burst: e.ADDRESS_RATE_LIMIT_BYTES_BURST },
     heartbeatSeconds: e.HEARTBEAT_SECONDS,
     allowedOrigins: e.ALLOWED_ORIGINS,
+    publicOrigin: e.PUBLIC_ORIGIN ?? null,
     maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
     floodBanSeconds: e.FLOOD_BAN_SECONDS,
     maxRooms: e.MAX_ROOMS,

@@ -83,7 +83,7 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
     c.header("Cache-Control", "no-store");
     // `<room-join>` embedded on an allowed site fetches this across origins.
     const origin = c.req.header("origin");
-    if (origin && isOriginAllowed(origin, c.req.header("host"), config.allowedOrigins)) {
+    if (origin && isOriginAllowed(origin, c.req.header("host"), config.allowedOrigins, config.publicOrigin)) {
       c.header("Access-Control-Allow-Origin", origin);
       c.header("Vary", "Origin");
     }

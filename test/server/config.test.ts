@@ -15,12 +15,14 @@ describe("configuration", () => {
       heartbeatSeconds: 30,
       allowedOrigins: [],
       floodBanSeconds: 30,
+      publicOrigin: null,
       production: false,
     });
   });
 
   test("values from the environment", () => {
-    const c = parseConfig({ PORT: "8080", ROOM_CAPACITY: "16", ALLOWED_ORIGINS: "https://a.example, https://b.example:8443", NODE_ENV: "production" });
+    const c = parseConfig({ PORT: "8080", ROOM_CAPACITY: "16", ALLOWED_ORIGINS: "https://a.example, https://b.example:8443", PUBLIC_ORIGIN: "https://calls.example:8443", NODE_ENV: "production" });
+    expect(c.publicOrigin).toBe("https://calls.example:8443");
     expect(c.port).toBe(8080);
     expect(c.roomCapacity).toBe(16);
     expect(c.allowedOrigins).toEqual(["https://a.example", "https://b.example:8443"]);
@@ -45,6 +47,8 @@ describe("configuration", () => {
     [{ ROOM_NAME_CHARSET: "!-~" }, "ROOM_NAME_CHARSET"],
     [{ ROOM_NAME_CHARSET: "0-z" }, "ROOM_NAME_CHARSET"],
     [{ ALLOWED_ORIGINS: "https://example.com/path" }, "ALLOWED_ORIGINS"],
+    [{ PUBLIC_ORIGIN: "calls.example.com" }, "PUBLIC_ORIGIN"],
+    [{ PUBLIC_ORIGIN: "https://calls.example.com/" }, "PUBLIC_ORIGIN"],
   ];
   for (const [env, name] of bad) {
     test(`a bad ${name} is named`, () => {

@@ -60,3 +60,45 @@ describe("HTTP", () => {
     for (const c of [...open.slice(1), again]) c.close();
   });
 });
+
+describe("a pinned public origin (PUBLIC_ORIGIN)", () => {
+  const server = useServer({ PUBLIC_ORIGIN: "https://calls.example", ALLOWED_ORIGINS: "https://embedder.example" });
+  const upgrade = (host: string, origin?: string) =>
+    fetch(`${server.url}/ws`, {
+      headers: {
+        host,
+        upgrade: "websocket",
+        connection: "Upgrade",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+        "sec-websocket-version": "13",
+        ...(origin ? { origin } : {}),
+      },
+    });
+
+  test("a page on a rebound host name cannot open the socket, though its Origin equals the Host it sends", async () => {
+    const rebound = `evil.example:${server.port}`;
+    const res = await upgrade(rebound, `http://${rebound}`);
+    expect(res.status).toBe(421);
+    expect(await res.text()).toContain("calls.example");
+    // Nor read the site's pages and fragments.
+    expect((await fetch(`${server.url}/rooms/r1/occupancy`, { headers: { host: rebound } })).status).toBe(421);
+    expect((await fetch(`${server.url}/`, { headers: { host: rebound } })).status).toBe(421);
+  });
+
+  test("the public origin, the allowed ones and non-browsers get in; other origins, localhost too, do not", async () => {
+    for (const origin of ["https://calls.example", "https://embedder.example", undefined]) {
+      const raw = await rawConnect(server.port, { host: "calls.example", headers: origin ? [`Origin: ${origin}`] : [] });
+      raw.sendText('{"type":"ping"}');
+      await raw.until((d) => d.includes('"pong"'));
+      raw.destroy();
+    }
+    for (const origin of ["http://calls.example", "http://localhost:5173", "https://evil.example"]) {
+      expect((await upgrade("calls.example", origin)).status).toBe(403);
+    }
+  });
+
+  test("the health check answers whatever the Host, for monitoring on the machine", async () => {
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${server.url}/`, { headers: { host: "calls.example" } })).status).toBe(200);
+  });
+});
