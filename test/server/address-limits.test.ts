@@ -16,4 +16,26 @@ describe("address limits", () => {
     expect(limits.size().bans).toBe(0);
     expect(limits.take("10.0.0.1")).toMatchObject({ name: "10.0.0.1", count: 1 });
   });
+
+  test("an address's budget outlives its sockets: it is forgotten only once nothing is owed", () => {
+    let t = 0;
+    const limits = createAddressLimits(2, { perSecond: 1000, burst: 1000 }, () => t);
+    const a = limits.take("10.0.0.1");
+    if (typeof a === "string") throw new Error(a);
+    expect(a.mayWork(t)).toBe(true);
+    a.spend(3000);
+    limits.release(a);
+    // Connecting again finds the debt where it was.
+    const again = limits.take("10.0.0.1");
+    expect(again).toBe(a);
+    expect(a.mayWork(t)).toBe(false);
+    limits.release(a);
+    t = 2_500;
+    limits.sweep();
+    expect(limits.size().addresses).toBe(1);
+    t = 3_000;
+    limits.sweep();
+    expect(limits.size().addresses).toBe(0);
+    expect(limits.take("10.0.0.1")).not.toBe(a);
+  });
 });
