@@ -12,6 +12,7 @@ import type { Section } from "./lib/section.ts";
 import { ROOT } from "./lib/servers.ts";
 import { micro } from "./micro/section.ts";
 import { churn } from "./server/churn.ts";
+import { costly } from "./server/costly.ts";
 import { flood } from "./server/flood.ts";
 import { fuzz } from "./server/fuzz.ts";
 import { idle } from "./server/idle.ts";
@@ -19,7 +20,7 @@ import { join } from "./server/join.ts";
 import { relay } from "./server/relay.ts";
 
 /** In the order they run and appear in the report. */
-const SECTIONS: Section[] = [relay, join, idle, churn, micro, flood, fuzz, browser, bundle];
+const SECTIONS: Section[] = [relay, join, idle, churn, micro, flood, costly, fuzz, browser, bundle];
 
 function option(name: string): string | undefined {
   const at = process.argv.findIndex((a) => a === name || a.startsWith(`${name}=`));

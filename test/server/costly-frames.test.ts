@@ -48,9 +48,11 @@ async function underAttack(pace: { burst: number; perSecond: number }) {
 }
 
 test("a bystander's ping comes back within 250 ms while one address bursts the costliest frames the limits allow", async () => {
-  // Every socket the address may have sends a full burst of the costliest frames, then as fast as the rate limit allows.
-  const { roundTrips, report } = await underAttack({ burst: 200, perSecond: 50 });
-  expect(report.sent).toBeGreaterThan(5000);
+  // Every socket the address may have sends a burst of the costliest frames, then as fast as the rate
+  // limit allows. 40 frames of 64 KiB are more than the limits let through one socket before it is
+  // closed; a longer burst would only load the attacker's side of this machine.
+  const { roundTrips, report } = await underAttack({ burst: 40, perSecond: 50 });
+  expect(report.sent).toBeGreaterThan(2000);
   expect(Math.max(...roundTrips)).toBeLessThan(250);
   expect(roundTrips.length).toBeGreaterThan(20);
   // Such a flood gets its sockets closed and its address kept out.
