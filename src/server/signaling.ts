@@ -162,8 +162,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
   /** Drops a message over a rate limit; a socket that keeps at it is closed. */
   const throttle = (ws: Socket, why: string, raw: string | Buffer) => {
     const c = ws.data;
-    // One strike per started 4 KiB: receiving a large frame costs the server even when it is dropped.
-    if (!c.takeStrike(performance.now(), Math.max(1, Math.ceil((typeof raw === "string" ? raw.length : raw.byteLength) / STRIKE_BYTES)))) {
+    if (!c.takeStrike(performance.now(), strikes(raw))) {
       log.info("flood-closed", { room: c.room ?? undefined, peer: c.id ?? undefined, address: c.address.name });
       // Reconnecting would buy a fresh burst: keep the address out for a while.
       addresses.ban(c.address.name, config.floodBanSeconds);
@@ -294,9 +293,9 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
       },
     },
 
-    admit(name) {
-      const address = addresses.take(name);
-      return typeof address === "string" ? address : new Connection(address, limits);
+    admit(address) {
+      const verdict = addresses.take(address);
+      return typeof verdict === "string" ? verdict : new Connection(verdict, limits);
     },
 
     abandon(c) {
@@ -311,6 +310,11 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
 
     connectionCount: () => sockets.size,
   };
+}
+
+/** One strike per started 4 KiB: receiving a large frame costs the server even when it is dropped. */
+function strikes(raw: string | Buffer): number {
+  return Math.max(1, Math.ceil((typeof raw === "string" ? raw.length : raw.byteLength) / STRIKE_BYTES));
 }
 
 function busy(to: string | undefined): string {
