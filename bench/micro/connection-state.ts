@@ -5,6 +5,7 @@
  * bare relay keeps (`{ room }` and a Set per room). The native socket itself is the same
  * for both and is not here. Prints one JSON line.
  */
+import { Address } from "../../src/server/address-limits.ts";
 import { Connection } from "../../src/server/connection.ts";
 import { createMemoryRooms } from "../../src/server/memory-rooms.ts";
 import { OpenSockets } from "../../src/server/open-sockets.ts";
@@ -32,13 +33,15 @@ function perSocket(make: () => (i: number) => unknown): number {
   return (heapAfterGc() - before) / N;
 }
 
-const RATE = { perSecond: 50, burst: 200 };
+const LIMITS = { messages: { perSecond: 50, burst: 200 }, bytes: { perSecond: 262_144, burst: 1_048_576 }, queuePerSender: 262_144, queueFromRoom: 262_144 };
+/** Shared by the address's sockets: not counted per socket. */
+const ADDRESS = new Address("127.0.0.1", { perSecond: 1_048_576, burst: 4_194_304 }, 0);
 const roomOf = (i: number) => `idle-0-${i >> 1}`;
-const someone = new Connection("127.0.0.1", RATE);
+const someone = new Connection(ADDRESS, LIMITS);
 
 /** What signaling.ts keeps per joined socket, piece by piece (each measured alone, then all). */
 const ourParts: Record<string, () => (i: number) => unknown> = {
-  "Connection (its rate limit in plain fields)": () => () => new Connection("127.0.0.1", RATE),
+  "Connection (its rate limit in plain fields)": () => () => new Connection(ADDRESS, LIMITS),
   "peer id (12 characters)": () => () => randomId(9),
   "Seat (id and connection)": () => () => new Seat("", someone),
   "place in the rooms module (room name, an array per room)": () => {
@@ -59,7 +62,7 @@ const wholes: Record<string, () => (i: number) => unknown> = {
     const sockets = new OpenSockets<{ data: Connection }>();
     return (i) => {
       // Stand-in for Bun's ServerWebSocket: only its `data` is ours.
-      const ws = { data: new Connection("127.0.0.1", RATE) };
+      const ws = { data: new Connection(ADDRESS, LIMITS) };
       const c = ws.data;
       c.ws = ws as never;
       sockets.add(ws);

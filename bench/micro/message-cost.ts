@@ -1,10 +1,12 @@
 /**
  * Micro-benchmark: the JavaScript work ours does per relayed `description` that the bare
- * relay does not (rate limit, JSON.parse, zod, `from` put in front), step by step, on the
+ * relay does not (rate limit, the scan before parsing, JSON.parse, zod, `from` put in front), step by step, on the
  * frame the relay benchmark sends; and other ways of doing it, for contrast.
  * Prints one JSON line: nanoseconds per operation, median of repeats.
  */
+import { Address } from "../../src/server/address-limits.ts";
 import { Connection } from "../../src/server/connection.ts";
+import { FRAME_LIMITS, FrameScan } from "../../src/server/frame-scan.ts";
 import { ClientMessage } from "../../src/shared/protocol.ts";
 import { median } from "../lib/stats.ts";
 import { descriptionFrame } from "../load/sdp.ts";
@@ -44,7 +46,9 @@ const plainFrame = JSON.stringify({ type: "description", description: { type: "o
 const plainParsed = JSON.parse(plainFrame);
 const parsed = JSON.parse(frame);
 const valid = ClientMessage.parse(parsed);
-const connection = new Connection("127.0.0.1", { perSecond: 1e9, burst: 1e9 });
+const scan = new FrameScan(FRAME_LIMITS);
+const unlimited = { perSecond: 1e15, burst: 1e15 };
+const connection = new Connection(new Address("127.0.0.1", unlimited, performance.now()), { messages: unlimited, bytes: unlimited, queuePerSender: 1e15, queueFromRoom: 1e15 });
 
 /** A check written by hand for the same rule the schema gives a description. */
 function checkDescription(v: any): boolean {
@@ -65,12 +69,21 @@ const rebuilt = (m: typeof valid) => {
 };
 
 const steps: Record<string, () => unknown> = {
-  "rate limit: performance.now() + token bucket": () => (sink += connection.takeMessage(performance.now()) ? 1 : 0),
+  "rate limits: performance.now(), message bucket, byte budgets of connection and address": () => {
+    const now = performance.now();
+    if (connection.takeMessage(now) && connection.mayWork(now) && connection.address.mayWork(now)) sink++;
+    connection.spend(frame.length);
+  },
+  "scan of the text before parsing: depth, values, repeated keys": () => (sink += scan.check(frame) === null ? 1 : 0),
   "JSON.parse of the frame": () => (sink += JSON.parse(frame).type.length),
   "zod: ClientMessage.safeParse (strict objects)": () => (sink += ClientMessage.safeParse(parsed).success ? 1 : 0),
   "`from` put in front of the frame": () => (sink += spliced(frame).length),
   "all of ours' steps together": () => {
-    if (!connection.takeMessage(performance.now())) return;
+    const now = performance.now();
+    if (!connection.takeMessage(now) || !connection.mayWork(now) || !connection.address.mayWork(now)) return;
+    const problem = scan.check(frame);
+    connection.spend(frame.length + 16 * scan.items);
+    if (problem !== null) return;
     const v = ClientMessage.safeParse(JSON.parse(frame));
     if (v.success) sink += spliced(frame).length;
   },

@@ -5,7 +5,7 @@ import type { Assets } from "./assets.ts";
 import type { Config } from "./config.ts";
 import type { Connection } from "./connection.ts";
 import type { Logger } from "./logger.ts";
-import { isOriginAllowed } from "./origin.ts";
+import { isOriginAllowed, pinnedHost } from "./origin.ts";
 import type { Rooms } from "./rooms.ts";
 import { createSignaling, type Signaling } from "./signaling.ts";
 import { createSite, notFoundPage } from "./site.tsx";
@@ -29,13 +29,24 @@ export function createApp({ config, rooms, log, assets }: AppDeps): App {
   const signaling = createSignaling(config, rooms, log);
   const app = new Hono<AppEnv>();
 
+  // With a pinned public origin, only requests for its host name are answered: a page on
+  // another name that resolves here (DNS rebinding) gets nothing. The health check stays
+  // open to monitoring on the machine itself.
+  const host = pinnedHost(config.publicOrigin);
+  if (host !== null) {
+    app.use("*", async (c, next) => {
+      if (c.req.path === "/healthz" || c.req.header("host")?.toLowerCase() === host) return next();
+      return c.text(`This server answers for ${host} only.`, 421);
+    });
+  }
+
   app.get("/healthz", (c) =>
     c.json({ ok: true, connections: signaling.connectionCount(), rooms: rooms.roomCount() }),
   );
 
   app.get("/ws", (c) => {
     const origin = c.req.header("origin");
-    if (!isOriginAllowed(origin, c.req.header("host"), config.allowedOrigins)) {
+    if (!isOriginAllowed(origin, c.req.header("host"), config.allowedOrigins, config.publicOrigin)) {
       log.info("origin-refused", { origin });
       return c.text("This origin may not use the signaling server.", 403);
     }
@@ -46,7 +57,9 @@ export function createApp({ config, rooms, log, assets }: AppDeps): App {
     const connection = signaling.admit(address);
     if (connection === "too-many") return c.text("Too many connections from this address.", 429);
     if (connection === "banned") return c.text("This address flooded the server and must wait before connecting again.", 429);
-    if (!c.env.upgrade(c.req.raw, { data: connection })) {
+    // The protocol defines no subprotocol, so none is agreed to, whatever the client asks
+    // for: Bun would echo the first one asked, and sends none for an empty value.
+    if (!c.env.upgrade(c.req.raw, { data: connection, headers: { "Sec-WebSocket-Protocol": "" } })) {
       signaling.abandon(connection);
       return c.text("WebSocket upgrade failed.", 400);
     }
@@ -55,7 +68,7 @@ export function createApp({ config, rooms, log, assets }: AppDeps): App {
   });
 
   app.route("/", createSite({ config, rooms, assets }));
-  app.notFound(notFoundPage);
+  app.notFound(notFoundPage(assets));
   app.onError((err, c) => {
     log.error("http-error", { path: c.req.path, message: String(err) });
     return c.text("Something went wrong on the server.", 500);

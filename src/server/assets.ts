@@ -1,6 +1,6 @@
 /**
- * The browser bundle: the components built with esbuild into memory and served from
- * there, so what is served can never be missing or stale. Production builds once,
+ * The browser bundle: the components (and the site's stylesheet) built with esbuild into
+ * memory and served from there, so what is served can never be missing or stale. Production builds once,
  * minified with source maps; development rebuilds on every change.
  */
 import * as esbuild from "esbuild";
@@ -17,6 +17,9 @@ export const ENTRIES = {
 } as const;
 export type EntryName = keyof typeof ENTRIES;
 
+/** The site's stylesheet, built and content-hashed with the bundle. */
+export const STYLESHEET = "public/site.css";
+
 /** Stable URL for embedding pages: a tiny module that imports the hashed bundle. */
 export const EMBED_PATH = "/assets/embed.js";
 
@@ -32,6 +35,8 @@ export interface Assets {
   get(urlPath: string): Asset | undefined;
   /** URL path of an entry's current (hashed) file. */
   url(entry: EntryName): string;
+  /** URL path of the site's stylesheet (hashed). */
+  stylesheet(): string;
   /** The last build's metafile, for checks of what went into the bundle. */
   metafile(): esbuild.Metafile;
   dispose(): Promise<void>;
@@ -40,7 +45,7 @@ export interface Assets {
 export function buildOptions(production: boolean): esbuild.BuildOptions {
   return {
     absWorkingDir: ROOT,
-    entryPoints: Object.fromEntries(Object.entries(ENTRIES)),
+    entryPoints: { ...ENTRIES, site: STYLESHEET },
     outdir: path.join(ROOT, "public/build"),
     entryNames: "[name]-[hash]",
     chunkNames: "chunks/[name]-[hash]",
@@ -61,6 +66,7 @@ export function buildOptions(production: boolean): esbuild.BuildOptions {
 export async function createAssets({ production, watch }: { production: boolean; watch: boolean }): Promise<Assets> {
   let files = new Map<string, Asset>();
   let entryUrls = new Map<EntryName, string>();
+  let stylesheetUrl = "";
   let meta: esbuild.Metafile = { inputs: {}, outputs: {} };
 
   const publish = (result: esbuild.BuildResult) => {
@@ -72,14 +78,18 @@ export async function createAssets({ production, watch }: { production: boolean;
       next.set(urlPath, { body: f.contents, contentType: contentType(f.path), immutable: true });
     }
     const urls = new Map<EntryName, string>();
+    let css = "";
     for (const [out, info] of Object.entries(result.metafile.outputs)) {
+      const url = "/assets/" + path.relative("public/build", out).split(path.sep).join("/");
       const name = (Object.keys(ENTRIES) as EntryName[]).find((n) => info.entryPoint === ENTRIES[n]);
-      if (name) urls.set(name, "/assets/" + path.relative("public/build", out).split(path.sep).join("/"));
+      if (name) urls.set(name, url);
+      if (info.entryPoint === STYLESHEET && out.endsWith(".css")) css = url;
     }
     const embed = `import "./${urls.get("roomcall")!.slice("/assets/".length)}";\n`;
     next.set(EMBED_PATH, { body: new TextEncoder().encode(embed), contentType: "text/javascript; charset=utf-8", immutable: false });
     files = next;
     entryUrls = urls;
+    stylesheetUrl = css;
     meta = result.metafile;
   };
 
@@ -98,10 +108,11 @@ export async function createAssets({ production, watch }: { production: boolean;
   return assets(async () => {});
 
   function assets(dispose: () => Promise<void>): Assets {
-    if (entryUrls.size === 0) throw new Error("The component bundle failed to build.");
+    if (entryUrls.size === 0 || stylesheetUrl === "") throw new Error("The component bundle failed to build.");
     return {
       get: (p) => files.get(p),
       url: (e) => entryUrls.get(e)!,
+      stylesheet: () => stylesheetUrl,
       metafile: () => meta,
       dispose,
     };

@@ -6,6 +6,9 @@ import * as z from "zod";
 import type { IceSettings } from "./ice-servers.ts";
 import { isNarrowerCharset } from "./room-rule.ts";
 
+/** The most MAX_MESSAGE_BYTES may be. */
+export const MAX_FRAME_CEILING = 256 * 1024;
+
 /** Room capacity is bounded: a mesh call of more than 16 is beyond what browsers carry. */
 export const MAX_ROOM_CAPACITY = 16;
 
@@ -23,15 +26,33 @@ const EnvSchema = z.object({
   ROOM_NAME_CHARSET: z.string().default("A-Za-z0-9_-"),
   /** Peers per room; 2 is a one-to-one call. */
   ROOM_CAPACITY: int(2, MAX_ROOM_CAPACITY).default(2),
-  /** Largest accepted frame; bigger ones close the socket with 1009. */
-  MAX_MESSAGE_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
+  /**
+   * Largest accepted frame; bigger ones close the socket with 1009. At most 256 KiB: room
+   * for the largest SDP with escapes, while one frame's parse and its copies in the
+   * room-mates' send queues stay small.
+   */
+  MAX_MESSAGE_BYTES: int(1024, MAX_FRAME_CEILING).default(64 * 1024),
   /** Token bucket per connection: sustained messages per second, and the burst on top. */
   RATE_LIMIT_PER_SECOND: int(1, 1_000_000).default(50),
   RATE_LIMIT_BURST: int(1, 1_000_000).default(200),
+  /**
+   * Budgets of work per connection and per address, in bytes of frame text (a JSON value
+   * or key counts 16 more): what the server may spend parsing for one client.
+   */
+  RATE_LIMIT_BYTES_PER_SECOND: int(1024, 1_000_000_000).default(256 * 1024),
+  RATE_LIMIT_BYTES_BURST: int(1024, 1_000_000_000).default(1024 * 1024),
+  ADDRESS_RATE_LIMIT_BYTES_PER_SECOND: int(1024, 1_000_000_000).default(1024 * 1024),
+  ADDRESS_RATE_LIMIT_BYTES_BURST: int(1024, 1_000_000_000).default(4 * 1024 * 1024),
   /** A peer silent this long (pings unanswered) is dropped; its room is told. */
   HEARTBEAT_SECONDS: int(1, 960).default(30),
   /** Origins allowed to open the signaling socket, besides the server's own and localhost. */
   ALLOWED_ORIGINS: list.default([]),
+  /**
+   * The site's public origin, e.g. https://calls.example.com. When set, requests for any
+   * other host name are refused (a page on a rebound host name sends its own name as Host)
+   * and only this origin and ALLOWED_ORIGINS may open the signaling socket.
+   */
+  PUBLIC_ORIGIN: z.string().optional(),
   /** After a socket is closed for flooding (1008), its address may not connect for this long. */
   FLOOD_BAN_SECONDS: int(0, 86_400).default(30),
   /** Connections one client address may hold at once. */
@@ -63,8 +84,13 @@ export interface Config {
   roomName: { maxLength: number; charset: string };
   maxMessageBytes: number;
   rateLimit: { perSecond: number; burst: number };
+  /** Bytes of work per connection and per address (a JSON value or key counts 16 more). */
+  byteLimit: { perSecond: number; burst: number };
+  addressByteLimit: { perSecond: number; burst: number };
   heartbeatSeconds: number;
   allowedOrigins: string[];
+  /** Null unless PUBLIC_ORIGIN pins it. */
+  publicOrigin: string | null;
   maxConnectionsPerAddress: number;
   floodBanSeconds: number;
   maxRooms: number;
@@ -97,6 +123,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   for (const origin of e.ALLOWED_ORIGINS) {
     if (!isOrigin(origin)) fail("ALLOWED_ORIGINS", `"${origin}" is not an origin like https://example.com`);
   }
+  if (e.PUBLIC_ORIGIN !== undefined && !isOrigin(e.PUBLIC_ORIGIN)) {
+    throw new ConfigError(`Invalid configuration:\n  PUBLIC_ORIGIN: "${e.PUBLIC_ORIGIN}" is not an origin like https://calls.example.com`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -104,8 +133,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     roomName: { maxLength: e.ROOM_NAME_MAX_LENGTH, charset: e.ROOM_NAME_CHARSET },
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     rateLimit: { perSecond: e.RATE_LIMIT_PER_SECOND, burst: e.RATE_LIMIT_BURST },
+    byteLimit: { perSecond: e.RATE_LIMIT_BYTES_PER_SECOND, burst: e.RATE_LIMIT_BYTES_BURST },
+    addressByteLimit: { perSecond: e.ADDRESS_RATE_LIMIT_BYTES_PER_SECOND, burst: e.ADDRESS_RATE_LIMIT_BYTES_BURST },
     heartbeatSeconds: e.HEARTBEAT_SECONDS,
     allowedOrigins: e.ALLOWED_ORIGINS,
+    publicOrigin: e.PUBLIC_ORIGIN ?? null,
     maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
     floodBanSeconds: e.FLOOD_BAN_SECONDS,
     maxRooms: e.MAX_ROOMS,

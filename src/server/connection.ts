@@ -1,10 +1,23 @@
 /** One signaling socket's state, kept in Bun's `ws.data`. */
 import type { ServerWebSocket } from "bun";
+import type { Address } from "./address-limits.ts";
+import { Backlog } from "./backlog.ts";
+import type { Delivery } from "./rooms.ts";
 import type { Seat } from "./seat.ts";
 import { type Rate, refill } from "./token-bucket.ts";
 
+/** The limits of one connection (docs/security.md). */
+export interface ConnectionLimits {
+  /** Rate limit of messages, and budget of bytes of work. */
+  messages: Rate;
+  bytes: Rate;
+  /** Bytes one room-mate may have waiting in this socket's send queue, and all of them together. */
+  queuePerSender: number;
+  queueFromRoom: number;
+}
+
 /**
- * A class with plain fields (the rate limit's two buckets too) rather than objects and
+ * A class with plain fields (the rate limit's buckets too) rather than objects and
  * closures per socket: the server holds thousands of these.
  */
 export class Connection {
@@ -26,21 +39,70 @@ export class Connection {
   slot = -1;
   /** Set once Bun has opened the socket. */
   ws: ServerWebSocket<Connection> | null = null;
+  /** While the seat of a dropped socket is held for a resume: what ends the hold. */
+  private hold: (() => void) | null = null;
+  /** Room-mates' frames waiting in the send queue, while there are any. */
+  private backlog: Backlog | null = null;
   /** Messages that may still be accepted under the rate limit, and when that was counted. */
   private tokens: number;
   private tokensAt: number;
   /** Messages that may still be dropped for rate before the socket is closed (1008). */
   private strikes: number;
   private strikesAt: number;
+  /** Bytes of work left in the budget (below zero: owed), and when that was counted. */
+  private bytes: number;
+  private bytesAt: number;
 
   constructor(
-    /** Client address, for the per-address connection limit and logs. */
-    readonly address: string,
-    private readonly rate: Rate,
+    /** Client address: its connection limit and budget, shared with its other sockets. */
+    readonly address: Address,
+    private readonly limits: ConnectionLimits,
     now: number = performance.now(),
   ) {
-    this.tokens = this.strikes = rate.burst;
-    this.tokensAt = this.strikesAt = this.lastSeen = now;
+    this.tokens = this.strikes = limits.messages.burst;
+    this.bytes = limits.bytes.burst;
+    this.tokensAt = this.strikesAt = this.bytesAt = this.lastSeen = now;
+  }
+
+  /**
+   * Sends a frame: one relayed from room-mate `from`, or the server's own without it.
+   * `busy`, and not sent, when `from` already has its share of this socket's queue waiting
+   * (or the room-mates together have theirs): the queue of a peer that reads stays below
+   * the limit at which Bun would close it, whatever a room-mate sends. `away` when the
+   * socket is gone (its seat may be held for a resume).
+   */
+  deliver(frame: string, from?: string): Delivery {
+    const ws = this.ws;
+    if (ws === null || this.closed) return "away";
+    let backlog = this.backlog;
+    if (backlog !== null) {
+      const buffered = ws.getBufferedAmount();
+      if (buffered === 0) backlog = this.backlog = null;
+      else backlog.settle(buffered);
+    }
+    if (backlog !== null && from !== undefined) {
+      const own = backlog.of(from);
+      if ((own > 0 && own + frame.length > this.limits.queuePerSender) || backlog.queued + frame.length > this.limits.queueFromRoom) return "busy";
+    }
+    // -1: queued behind others (backpressure); only then is there anything to keep track of.
+    if (ws.send(frame) === -1 && from !== undefined) {
+      backlog ??= this.backlog = new Backlog();
+      backlog.add(from, wireBytes(frame));
+      backlog.settle(ws.getBufferedAmount());
+    }
+    return "sent";
+  }
+
+  /** Holds this closed connection's seat for a resume; `end` runs once, when the hold ends. */
+  holdSeat(end: () => void): void {
+    this.hold = end;
+  }
+
+  /** Ends the hold of the seat, if there is one: it ran out, or the seat was taken over. */
+  endHold(): void {
+    const end = this.hold;
+    this.hold = null;
+    end?.();
   }
 
   /** Takes one message from the rate limit; false when it is over. */
@@ -48,17 +110,43 @@ export class Connection {
     return this.take("tokens", "tokensAt", now);
   }
 
-  /** Counts one message dropped for rate; false when the budget for those is spent. */
-  takeStrike(now: number): boolean {
-    return this.take("strikes", "strikesAt", now);
+  /**
+   * Counts a message dropped for rate, `weight` strikes; false when the budget for those
+   * is spent. (A large frame costs the server to receive even when it is dropped.)
+   */
+  takeStrike(now: number, weight = 1): boolean {
+    return this.take("strikes", "strikesAt", now, weight);
   }
 
-  /** Takes one token from a bucket, refilled for the time since it was last counted. */
-  private take(level: "tokens" | "strikes", at: "tokensAt" | "strikesAt", now: number): boolean {
-    const tokens = refill(this[level], (now - this[at]) / 1000, this.rate);
+  /**
+   * Whether this connection's budget of bytes is not in debt, refilled to `now`. What a
+   * frame costs is known only once it has been scanned: it is charged afterwards (`spend`),
+   * and may run the budget into debt, which the next frames wait out.
+   */
+  mayWork(now: number): boolean {
+    this.bytes = refill(this.bytes, (now - this.bytesAt) / 1000, this.limits.bytes);
+    this.bytesAt = now;
+    return this.bytes > 0;
+  }
+
+  /** Charges work done to this connection and to its address. */
+  spend(bytes: number): void {
+    this.bytes -= bytes;
+    this.address.spend(bytes);
+  }
+
+  /** Takes `count` tokens from a bucket, refilled for the time since it was last counted. */
+  private take(level: "tokens" | "strikes", at: "tokensAt" | "strikesAt", now: number, count = 1): boolean {
+    const tokens = refill(this[level], (now - this[at]) / 1000, this.limits.messages);
     this[at] = now;
-    const ok = tokens >= 1;
-    this[level] = ok ? tokens - 1 : tokens;
+    const ok = tokens >= count;
+    this[level] = ok ? tokens - count : tokens;
     return ok;
   }
+}
+
+/** Bytes a text frame takes in the send queue: its UTF-8 and the frame header. */
+function wireBytes(frame: string): number {
+  const bytes = Buffer.byteLength(frame);
+  return bytes + (bytes < 126 ? 2 : bytes < 65536 ? 4 : 10);
 }

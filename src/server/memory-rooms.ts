@@ -1,5 +1,5 @@
 /** The embedded, single-process implementation of Rooms. */
-import type { JoinOutcome, Member, RelayOutcome, Rooms } from "./rooms.ts";
+import type { JoinOutcome, Member, Missed, RelayOutcome, Rooms } from "./rooms.ts";
 import type { LeaveReason, ServerMessage } from "../shared/protocol.ts";
 
 export interface MemoryRoomsOptions {
@@ -12,11 +12,15 @@ export function createMemoryRooms({ capacity, maxRooms }: MemoryRoomsOptions): R
   // smaller than a Map per room and as quick to search.
   const rooms = new Map<string, Member[]>();
 
-  /** Delivers to all but `except`; the ids that could not take it (rare: an array only then). */
-  const broadcast = (members: Member[], except: string, frame: string): true | string[] => {
-    let missed: string[] | null = null;
-    for (const m of members) if (m.id !== except && !m.deliver(frame)) (missed ??= []).push(m.id);
-    return missed ?? true;
+  /** Delivers to all but `except`; who did not take it (rare: objects only then). */
+  const broadcast = (members: Member[], except: string, frame: string, from?: string): "sent" | Missed => {
+    let missed: Missed | null = null;
+    for (const m of members) {
+      if (m.id === except) continue;
+      const d = m.deliver(frame, from);
+      if (d !== "sent") (missed ??= { busy: [], away: [] })[d].push(m.id);
+    }
+    return missed ?? "sent";
   };
   const find = (members: Member[], id: string) => {
     for (const m of members) if (m.id === id) return m;
@@ -64,11 +68,12 @@ export function createMemoryRooms({ capacity, maxRooms }: MemoryRoomsOptions): R
 
     relay(room, from, to, frame): RelayOutcome {
       const members = rooms.get(room);
-      if (!members) return false;
-      if (to === undefined) return broadcast(members, from, frame);
+      if (!members) return "no-such-peer";
+      if (to === undefined) return broadcast(members, from, frame, from);
       const target = to === from ? undefined : find(members, to);
-      if (!target) return false;
-      return target.deliver(frame) || [to];
+      if (!target) return "no-such-peer";
+      const d = target.deliver(frame, from);
+      return d === "sent" ? "sent" : d === "busy" ? { busy: [to], away: [] } : { busy: [], away: [to] };
     },
 
     async occupancy(room) {

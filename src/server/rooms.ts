@@ -7,11 +7,25 @@ import type { LeaveReason } from "../shared/protocol.ts";
 /** One connection as the rooms see it: an id and a way to hand it an encoded frame. */
 export interface Member {
   readonly id: string;
-  /** False when the member cannot take it now: its socket dropped and the seat is held for a resume. */
-  deliver(frame: string): boolean;
+  /**
+   * Hands it a frame relayed from peer `from`, or the server's own without it: `sent`;
+   * `busy` when `from` has too much waiting for this member already; `away` while its
+   * socket is gone and the seat waits for a resume (nothing is kept for it).
+   */
+  deliver(frame: string, from?: string): Delivery;
   /** Another connection took this seat over (a resumed peer): close this one. */
   evict(): void;
 }
+
+export type Delivery = "sent" | "busy" | "away";
+
+/** Peers a relay did not reach: too much queued from this sender (`busy`), or reconnecting (`away`). */
+export interface Missed {
+  busy: string[];
+  away: string[];
+}
+
+export type RelayOutcome = "sent" | "no-such-peer" | Missed;
 
 export type JoinOutcome =
   | { kind: "created" }
@@ -19,8 +33,6 @@ export type JoinOutcome =
   | { kind: "joined"; peers: string[]; replaced: boolean }
   | { kind: "full"; capacity: number }
   | { kind: "room-limit" };
-
-export type RelayOutcome = true | false | string[];
 
 export interface Rooms {
   readonly capacity: number;
@@ -37,8 +49,8 @@ export interface Rooms {
   leave(room: string, member: Member, reason: LeaveReason): Promise<void>;
   /**
    * Hands `frame` to peer `to` of `room`, or to every peer but `from` when `to` is absent.
-   * Returns true when every addressed peer got it; false when `to` is not in the room; or
-   * the ids of addressed peers whose seats are held without a socket (nothing is kept for them).
+   * `sent` when every addressed peer took it; `no-such-peer` when `to` is not in the room;
+   * otherwise which addressed peers did not take it, and why (the others did).
    */
   relay(room: string, from: string, to: string | undefined, frame: string): RelayOutcome;
   /** Number of peers in a room now (0 for no such room). */

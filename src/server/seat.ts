@@ -5,6 +5,7 @@
  */
 import { CLOSE } from "../shared/wire.ts";
 import type { Connection } from "./connection.ts";
+import type { Delivery } from "./rooms.ts";
 
 export class Seat {
   constructor(
@@ -12,12 +13,8 @@ export class Seat {
     private readonly connection: Connection,
   ) {}
 
-  /** False while the socket is gone and the seat waits for a resume. */
-  deliver(frame: string): boolean {
-    const c = this.connection;
-    if (c.closed || !c.ws) return false;
-    c.ws.send(frame);
-    return true;
+  deliver(frame: string, from?: string): Delivery {
+    return this.connection.deliver(frame, from);
   }
 
   /** Another connection took this seat over (a resumed peer): close this one. */
@@ -28,5 +25,7 @@ export class Seat {
     c.id = null;
     c.seat = null;
     if (!c.closed) c.ws?.close(CLOSE.replaced, "Replaced by a resumed connection");
+    // A seat held for a dropped socket: the hold ends now, not when its grace runs out.
+    else c.endHold();
   }
 }

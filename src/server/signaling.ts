@@ -15,6 +15,7 @@ import {
 import { createAddressLimits } from "./address-limits.ts";
 import type { Config } from "./config.ts";
 import { Connection } from "./connection.ts";
+import { FRAME_LIMITS, FrameScan } from "./frame-scan.ts";
 import { randomId } from "./random-id.ts";
 import type { Logger } from "./logger.ts";
 import { OpenSockets } from "./open-sockets.ts";
@@ -26,10 +27,19 @@ import { Seat } from "./seat.ts";
 
 type Socket = ServerWebSocket<Connection>;
 
-/** Bytes a slow reader may have queued before its socket is closed instead of growing. */
-const BACKPRESSURE_LIMIT = 1024 * 1024;
+/** What one room-mate may have waiting in a peer's send queue: more of its frames are dropped. */
+const SENDER_QUEUE_BYTES = 256 * 1024;
+/**
+ * A slow reader's send queue may hold this much besides its room-mates' shares before its
+ * socket is closed instead of growing: the server's own messages to it.
+ */
+const BACKPRESSURE_HEADROOM = 1024 * 1024;
 /** Peer ids: 72 random bits. */
 const PEER_ID_BYTES = 9;
+/** What a JSON value or key adds to a frame's cost: parsing one costs about as much as 16 bytes of text. */
+const VALUE_BYTES = 16;
+/** A dropped frame counts one strike per this many bytes (or part of them). */
+const STRIKE_BYTES = 4096;
 /** What Bun reports when a socket ended without a close frame. */
 const CLOSE_ABNORMAL = 1006;
 
@@ -50,10 +60,17 @@ export interface Signaling {
 
 export function createSignaling(config: Config, rooms: Rooms, log: Logger): Signaling {
   const sockets = new OpenSockets<Socket>();
-  const addresses = createAddressLimits(config.maxConnectionsPerAddress);
+  const addresses = createAddressLimits(config.maxConnectionsPerAddress, config.addressByteLimit);
+  const limits = {
+    messages: config.rateLimit,
+    bytes: config.byteLimit,
+    queuePerSender: SENDER_QUEUE_BYTES,
+    queueFromRoom: (config.roomCapacity - 1) * SENDER_QUEUE_BYTES,
+  };
   const tokens = createResumeTokens(config.resumeSecret);
   const ice = createIceServers(config.ice);
   const roomRule = createRoomRule(config.roomName.maxLength, config.roomName.charset);
+  const scan = new FrameScan(FRAME_LIMITS);
   let shuttingDown = false;
 
   const send = (ws: Socket, msg: ServerMessage) => {
@@ -143,9 +160,10 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
         // it again would cost more than the rest of the relay's JavaScript together.
         const frame = `{"from":${JSON.stringify(c.id)},${raw.slice(raw.indexOf("{") + 1)}`;
         const outcome = rooms.relay(c.room, c.id, msg.to, frame);
-        if (outcome === true) return;
-        if (outcome === false) return fail(ws, "no-such-peer", `No peer "${msg.to}" in this room.`, msg.to);
-        for (const peer of outcome) unreachable(ws, msg.type, peer);
+        if (outcome === "sent") return;
+        if (outcome === "no-such-peer") return fail(ws, "no-such-peer", `No peer "${msg.to}" in this room.`, msg.to);
+        for (const peer of outcome.busy) fail(ws, "peer-busy", busy(peer), peer);
+        for (const peer of outcome.away) unreachable(ws, msg.type, peer);
         return;
       }
       default: {
@@ -155,19 +173,23 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     }
   };
 
-  /** Drops a message over the rate limit; a socket that keeps at it is closed. */
-  const throttle = (ws: Socket) => {
+  const tooMany = `Too many messages: at most ${config.rateLimit.perSecond} a second (bursts of ${config.rateLimit.burst}). This one was dropped.`;
+  const tooMuch = `Too much data on this connection: at most ${config.byteLimit.perSecond} bytes a second (bursts of ${config.byteLimit.burst}; a JSON value or key counts ${VALUE_BYTES} more). This one was dropped.`;
+  const tooMuchHere = `Too much data from your address: at most ${config.addressByteLimit.perSecond} bytes a second over all its connections (bursts of ${config.addressByteLimit.burst}; a JSON value or key counts ${VALUE_BYTES} more). This one was dropped.`;
+
+  /** Drops a message over a rate limit; a socket that keeps at it is closed. */
+  const throttle = (ws: Socket, why: string, raw: string | Buffer) => {
     const c = ws.data;
-    if (!c.takeStrike(performance.now())) {
-      log.info("flood-closed", { room: c.room ?? undefined, peer: c.id ?? undefined, address: c.address });
+    if (!c.takeStrike(performance.now(), strikes(raw))) {
+      log.info("flood-closed", { room: c.room ?? undefined, peer: c.id ?? undefined, address: c.address.name });
       // Reconnecting would buy a fresh burst: keep the address out for a while.
-      addresses.ban(c.address, config.floodBanSeconds);
+      addresses.ban(c.address.name, config.floodBanSeconds);
       ws.close(CLOSE.policyViolation, "Message rate limit exceeded");
       return;
     }
     if (!c.throttled) {
       c.throttled = true;
-      fail(ws, "rate-limited", `Too many messages: at most ${config.rateLimit.perSecond} a second (bursts of ${config.rateLimit.burst}). This one was dropped.`);
+      fail(ws, "rate-limited", why);
     }
   };
 
@@ -175,11 +197,18 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     const c = ws.data;
     const now = performance.now();
     c.lastSeen = now;
-    if (!c.takeMessage(now)) return throttle(ws);
+    if (!c.takeMessage(now)) return throttle(ws, tooMany, raw);
+    if (!c.mayWork(now)) return throttle(ws, tooMuch, raw);
+    if (!c.address.mayWork(now)) return throttle(ws, tooMuchHere, raw);
     c.throttled = false;
     if (typeof raw !== "string") {
+      c.spend(raw.byteLength);
       return fail(ws, "binary-unsupported", "Binary frames are not part of this protocol; send JSON text frames.");
     }
+    const problem = scan.check(raw);
+    // What parsing and checking cost grows with the text and with the values in it.
+    c.spend(raw.length + VALUE_BYTES * scan.items);
+    if (problem !== null) return fail(ws, "bad-message", problem);
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -201,8 +230,10 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
   /**
    * Heartbeat: every third of the timeout, ping each socket; drop those from which nothing
    * (message or pong) arrived for a whole timeout. A live client answers at least twice.
+   * Expired flood bans go at the same time.
    */
   const sweep = () => {
+    addresses.sweep();
     const now = performance.now();
     const limit = config.heartbeatSeconds * 1000;
     for (const ws of sockets.snapshot()) {
@@ -224,7 +255,9 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
       // Liveness is ours (see `sweep`): Bun's idle timer only ticks in 4-second steps.
       idleTimeout: 0,
       sendPings: false,
-      backpressureLimit: BACKPRESSURE_LIMIT,
+      // Relays stop at the room-mates' shares, so only a socket that stops reading altogether
+      // fills the rest with the server's own messages.
+      backpressureLimit: limits.queueFromRoom + BACKPRESSURE_HEADROOM,
       closeOnBackpressureLimit: true,
       open(ws) {
         ws.data.ws = ws;
@@ -239,32 +272,48 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
           fail(ws, "internal", "The server could not handle this message.");
         }
       },
+      ping(ws, data) {
+        // Bun answers with a pong by itself; the ping still takes its place in the rate limit.
+        const c = ws.data;
+        const now = performance.now();
+        c.lastSeen = now;
+        if (!c.takeMessage(now)) return throttle(ws, tooMany, data);
+        c.throttled = false;
+      },
       pong(ws) {
         ws.data.lastSeen = performance.now();
       },
-      close(ws, code) {
+      close(ws, code, reason) {
         const c = ws.data;
         c.closed = true;
         sockets.delete(ws);
-        addresses.release(c.address);
+        // Bun reports 1006 both for a socket that just vanished and for one it failed for
+        // a protocol error (1002, 1007, 1009), having sent a close frame; only the latter
+        // comes with a reason. A client that broke the protocol is not waited for.
+        const vanished = code === CLOSE_ABNORMAL && reason === "" && !c.timedOut;
         // On shutdown the rooms go with the process; peers resume on the next one.
-        if (shuttingDown || c.seat === null) return;
-        if (code === CLOSE_ABNORMAL && !c.timedOut && config.resumeGraceSeconds > 0) {
+        if (!shuttingDown && c.seat !== null && vanished && config.resumeGraceSeconds > 0) {
           // Dropped without a close frame: maybe a network change. The seat waits a little
-          // for a resume, and the others' media keeps flowing meanwhile.
+          // for a resume, and the others' media keeps flowing meanwhile. Until it is given
+          // up or taken over, it keeps its place in the address's count.
           const seat = c.seat;
-          setTimeout(() => {
+          const expiry = setTimeout(() => c.endHold(), config.resumeGraceSeconds * 1000);
+          c.holdSeat(() => {
+            clearTimeout(expiry);
+            addresses.release(c.address);
             if (c.seat === seat) leaveRoom(c, "closed").catch(logInternal);
-          }, config.resumeGraceSeconds * 1000);
+          });
           return;
         }
+        addresses.release(c.address);
+        if (shuttingDown || c.seat === null) return;
         leaveRoom(c, c.timedOut ? "timeout" : "closed").catch(logInternal);
       },
     },
 
     admit(address) {
       const verdict = addresses.take(address);
-      return verdict === "ok" ? new Connection(address, config.rateLimit) : verdict;
+      return typeof verdict === "string" ? verdict : new Connection(verdict, limits);
     },
 
     abandon(c) {
@@ -279,6 +328,15 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
 
     connectionCount: () => sockets.size,
   };
+}
+
+/** One strike per started 4 KiB: receiving a large frame costs the server even when it is dropped. */
+function strikes(raw: string | Buffer): number {
+  return Math.max(1, Math.ceil((typeof raw === "string" ? raw.length : raw.byteLength) / STRIKE_BYTES));
+}
+
+function busy(peer: string): string {
+  return `Peer "${peer}" has not yet read enough of what you sent it before; this frame did not reach it. Send it again later.`;
 }
 
 /** Turns a schema failure into an error code and one short sentence. */

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { ROOT, type Assets } from "./assets.ts";
 import type { Config } from "./config.ts";
 import { BadRoomPage, NotFoundPage } from "./pages/error-page.tsx";
+import { StylesheetUrl } from "./pages/layout.tsx";
 import { HomePage } from "./pages/home-page.tsx";
 import { LoopbackPage } from "./pages/loopback-page.tsx";
 import { OccupancyFragment } from "./pages/occupancy-fragment.tsx";
@@ -32,48 +33,50 @@ export const PAGE_CSP = [
 ].join("; ");
 
 const PUBLIC_FILES: Record<string, string> = {
-  "/site.css": "text/css; charset=utf-8",
   "/favicon.svg": "image/svg+xml",
   // The elements' API for editors and embedders (made by `bun run build`).
   "/custom-elements.json": "application/json; charset=utf-8",
 };
 
-/** Answers with a full page and the headers every page carries. */
-export function page(c: Context, body: Child, status: 200 | 400 | 404 = 200) {
+/** Answers with a full page, linking the stylesheet at `stylesheet`, and the headers every page carries. */
+export function page(c: Context, stylesheet: string, body: Child, status: 200 | 400 | 404 = 200) {
   c.header("Content-Security-Policy", PAGE_CSP);
   c.header("Referrer-Policy", "no-referrer"); // room names are in URLs
   c.header("Permissions-Policy", "camera=(self), microphone=(self), display-capture=(self)");
   c.header("X-Content-Type-Options", "nosniff");
-  return c.html("<!DOCTYPE html>" + String(body), status);
+  return c.html("<!DOCTYPE html>" + String(<StylesheetUrl.Provider value={stylesheet}>{body}</StylesheetUrl.Provider>), status);
 }
 
-export const notFoundPage = (c: Context) => page(c, <NotFoundPage />, 404);
+/** The 404 page, for the app's not-found handler. */
+export const notFoundPage = (assets: Assets) => (c: Context) => page(c, assets.stylesheet(), <NotFoundPage />, 404);
 
 export function createSite({ config, rooms, assets }: { config: Config; rooms: Rooms; assets: Assets }) {
   const site = new Hono();
+  const render = (c: Context, body: Child, status?: 200 | 400 | 404) => page(c, assets.stylesheet(), body, status);
+  const notFound = notFoundPage(assets);
 
   const rule = createRoomRule(config.roomName.maxLength, config.roomName.charset);
   const checkRoom = (name: string) => rule.problem(name);
 
-  site.get("/", (c) => page(c, <HomePage script={assets.url("room-join")} capacity={config.roomCapacity} rule={rule} />));
+  site.get("/", (c) => render(c, <HomePage script={assets.url("room-join")} capacity={config.roomCapacity} rule={rule} />));
 
   // The form's no-JavaScript path: a plain GET, redirected to the room's page.
   site.get("/join", (c) => {
     const room = c.req.query("room") ?? "";
     const reason = checkRoom(room);
-    if (reason) return page(c, <HomePage script={assets.url("room-join")} capacity={config.roomCapacity} rule={rule} value={room} error={reason} />, 400);
+    if (reason) return render(c, <HomePage script={assets.url("room-join")} capacity={config.roomCapacity} rule={rule} value={room} error={reason} />, 400);
     return c.redirect(`/room/${room}`, 303);
   });
 
   site.get("/room/:name", (c) => {
     const room = c.req.param("name");
     const reason = checkRoom(room);
-    if (reason) return page(c, <BadRoomPage value={room} reason={reason} rule={rule} script={assets.url("room-join")} />, 400);
-    return page(c, <RoomPage room={room} script={assets.url("video-call")} rule={rule} />);
+    if (reason) return render(c, <BadRoomPage value={room} reason={reason} rule={rule} script={assets.url("room-join")} />, 400);
+    return render(c, <RoomPage room={room} script={assets.url("video-call")} rule={rule} />);
   });
 
   const relay = config.ice.turnUrls.length > 0;
-  site.get("/loopback", (c) => page(c, <LoopbackPage script={assets.url("loopback-demo")} relay={relay} />));
+  site.get("/loopback", (c) => render(c, <LoopbackPage script={assets.url("loopback-demo")} relay={relay} />));
 
   site.get("/rooms/:name/occupancy", async (c) => {
     const room = c.req.param("name");
@@ -81,7 +84,7 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
     c.header("Cache-Control", "no-store");
     // `<room-join>` embedded on an allowed site fetches this across origins.
     const origin = c.req.header("origin");
-    if (origin && isOriginAllowed(origin, c.req.header("host"), config.allowedOrigins)) {
+    if (origin && isOriginAllowed(origin, c.req.header("host"), config.allowedOrigins, config.publicOrigin)) {
       c.header("Access-Control-Allow-Origin", origin);
       c.header("Vary", "Origin");
     }
@@ -104,7 +107,7 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
   for (const [urlPath, type] of Object.entries(PUBLIC_FILES)) {
     site.get(urlPath, async (c) => {
       const file = Bun.file(path.join(ROOT, "public", urlPath));
-      if (!(await file.exists())) return notFoundPage(c);
+      if (!(await file.exists())) return notFound(c);
       c.header("Content-Type", type);
       c.header("Cache-Control", "public, max-age=3600");
       return c.body(await file.arrayBuffer());

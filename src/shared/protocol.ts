@@ -84,6 +84,11 @@ export const PAYLOAD_MAX_DEPTH = 32;
 export function withinDepth(value: unknown, max: number): boolean {
   if (typeof value !== "object" || value === null) return true;
   if (max <= 0) return false;
+  // Arrays by index: Object.values copies them first, which costs more than the walk.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!withinDepth(value[i], max - 1)) return false;
+    return true;
+  }
   for (const v of Object.values(value)) if (!withinDepth(v, max - 1)) return false;
   return true;
 }
@@ -208,6 +213,7 @@ export const ERROR_CODES = [
   "room-name",
   "unavailable",
   "internal",
+  "peer-busy",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 export const ErrorMessage = z.object({

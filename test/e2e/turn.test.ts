@@ -118,14 +118,21 @@ test("relay-only calls go relay to relay through coturn, and stop when it goes a
   const stalled = await look(a);
   await Bun.sleep(2000);
   expect((await look(a)).frames).toBe(stalled.frames);
-  // The element said why: the connection failed, with no route left.
-  const failures = (await a.evaluate(() => (window as unknown as { __events: { type: string; detail: Record<string, unknown> }[] }).__events))
-    .filter((e) => e.type === "call-state" && e.detail.state === "failed" && (e.detail.at as number) >= stoppedAt)
-    .map((e) => e.detail);
-  expect(failures.length).toBeGreaterThan(0);
-  expect(failures[0]).toMatchObject({ state: "failed", reason: "no-route" });
+  // The element says why: the connection failed with no route left, or the relay cannot be
+  // reached (which of the two Chromium reports first depends on how it noticed the loss).
+  const said = async () => {
+    const events = await a.evaluate(() => (window as unknown as { __events: { type: string; detail: Record<string, unknown> }[] }).__events);
+    return events.filter((e) => (e.detail.at as number) >= stoppedAt && ((e.type === "call-state" && e.detail.state === "failed") || (e.type === "ice-error" && e.detail.code === 701))).map((e) => e.detail);
+  };
+  const deadline = Date.now() + 70_000;
+  while ((await said()).length === 0 && Date.now() < deadline) await Bun.sleep(500);
+  const reported = await said();
+  expect(reported.length).toBeGreaterThan(0);
+  const first = reported[0]!;
+  if (first.state === "failed") expect(first.reason).toBe("no-route");
+  else expect(String(first.url)).toContain(`127.0.0.1:${coturn.port}`);
   for (const p of [a, b]) await p.context().close();
-}, 120_000);
+}, 150_000);
 
 test("a wrong TURN secret fails the relay-only call with the 401 shown", async () => {
   const coturn = await turn();
@@ -175,7 +182,7 @@ test("the loopback page's relay test says whether the relay works, and how fast"
       await el.start();
       await el.call();
       const detail = await result;
-      const line = el.shadowRoot!.querySelector(".relay")?.textContent?.trim();
+      const line = el.shadowRoot!.querySelector("[part~=verdict]")?.textContent?.trim();
       const pcs = await (el as unknown as { getStats(): Promise<Map<string, RTCStatsReport>> }).getStats();
       const types: string[] = [];
       pcs.get("pc2")?.forEach((st) => st.type === "local-candidate" && types.push(st.candidateType));

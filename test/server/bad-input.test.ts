@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import type { ErrorCode } from "../../src/shared/protocol.ts";
 import { Client, eventually, joined, pair, startTestServer, useServer } from "./harness.ts";
+import { rawConnect } from "./raw-socket.ts";
 
 describe("bad input gets a clear error and the socket stays usable", () => {
   const server = useServer({ RESUME_GRACE_SECONDS: "1" });
@@ -73,8 +74,8 @@ describe("bad input gets a clear error and the socket stays usable", () => {
     const { a, b } = await pair(server.wsUrl, "oversize");
     a.client.send({ type: "app", payload: "x".repeat(64 * 1024) });
     expect((await a.client.closed()).code).toBe(1009);
-    // Bun reports this close like a dropped socket, so the seat waits out the resume grace.
-    expect((await b.client.next("peer-left", 3000)).peer).toBe(a.id);
+    // A protocol error, not a drop: the seat is not held for a resume.
+    expect((await b.client.next("peer-left", 500)).peer).toBe(a.id);
     b.client.close();
   });
 
@@ -160,6 +161,26 @@ describe("rate limit", () => {
     for (const x of [flood.b, calm.a, calm.b]) x.client.close();
   }, 30_000);
 
+  test("WebSocket ping frames count too: a client that floods them is closed with 1008", async () => {
+    const raw = await rawConnect(server.port);
+    for (let i = 0; i < 1000; i++) raw.sendFrame(0x9, Buffer.from("p"));
+    await raw.until(() => raw.closeCode() !== null, 3000);
+    expect(raw.closeCode()).toBe(1008);
+    expect(raw.data()).toContain('"rate-limited"');
+    raw.destroy();
+    // The address was banned for a second: wait it out for the tests after this one.
+    const deadline = Date.now() + 3000;
+    for (;;) {
+      const c = await Client.connect(server.wsUrl).catch(() => null);
+      if (c) {
+        c.close();
+        break;
+      }
+      if (Date.now() > deadline) throw new Error("still banned after 3 s");
+      await Bun.sleep(100);
+    }
+  });
+
   test("a client briefly over the limit is told but not closed", async () => {
     const { a, b } = await pair(server.wsUrl, "bursty");
     for (let i = 0; i < 60; i++) a.client.send({ type: "app", payload: i });
@@ -179,6 +200,46 @@ describe("rate limit", () => {
     expect(a.client.closeEvent).toBeNull();
     a.client.close();
     b.client.close();
+  });
+});
+
+describe("byte budgets", () => {
+  const server = useServer({
+    RATE_LIMIT_BYTES_PER_SECOND: "1024",
+    RATE_LIMIT_BYTES_BURST: "20000",
+    ADDRESS_RATE_LIMIT_BYTES_PER_SECOND: "1024",
+    ADDRESS_RATE_LIMIT_BYTES_BURST: "30000",
+  });
+  // 10,080 bytes of work: 10,000 of text, and 5 values and keys at 16 each.
+  const frame = JSON.stringify({ type: "app", payload: "x".repeat(10_000 - 27) });
+
+  test("a connection, and an address over all its connections, may only spend so much; other addresses go on", async () => {
+    expect(frame.length).toBe(10_000);
+    const a = await Client.connect(server.wsUrl);
+    // Within the budgets a frame is handled (here: refused for not being in a room)...
+    for (let i = 0; i < 2; i++) {
+      a.send(frame);
+      expect((await a.next("error")).code).toBe("not-joined");
+    }
+    // ...past the connection's, it is dropped.
+    a.send(frame);
+    expect(await a.next("error")).toMatchObject({ code: "rate-limited", message: expect.stringContaining("on this connection") });
+    // Another socket of the same address has a budget of its own, but shares the address's.
+    const b = await Client.connect(server.wsUrl);
+    b.send(frame);
+    expect((await b.next("error")).code).toBe("not-joined");
+    b.send(frame);
+    expect(await b.next("error")).toMatchObject({ code: "rate-limited", message: expect.stringContaining("from your address") });
+    // Small frames wait out the debt too: nothing is handled until the budget is above zero.
+    b.send({ type: "ping" });
+    await b.expectQuiet(100);
+    // Another address is not held back.
+    const other = await rawConnect(server.port, { localAddress: "127.0.0.2" });
+    other.sendText(frame);
+    await other.until((d) => d.includes('"not-joined"'));
+    other.destroy();
+    a.close();
+    b.close();
   });
 });
 

@@ -10,15 +10,19 @@ describe("configuration", () => {
       roomCapacity: 2,
       maxMessageBytes: 65536,
       rateLimit: { perSecond: 50, burst: 200 },
+      byteLimit: { perSecond: 262_144, burst: 1_048_576 },
+      addressByteLimit: { perSecond: 1_048_576, burst: 4_194_304 },
       heartbeatSeconds: 30,
       allowedOrigins: [],
       floodBanSeconds: 30,
+      publicOrigin: null,
       production: false,
     });
   });
 
   test("values from the environment", () => {
-    const c = parseConfig({ PORT: "8080", ROOM_CAPACITY: "16", ALLOWED_ORIGINS: "https://a.example, https://b.example:8443", NODE_ENV: "production" });
+    const c = parseConfig({ PORT: "8080", ROOM_CAPACITY: "16", ALLOWED_ORIGINS: "https://a.example, https://b.example:8443", PUBLIC_ORIGIN: "https://calls.example:8443", NODE_ENV: "production" });
+    expect(c.publicOrigin).toBe("https://calls.example:8443");
     expect(c.port).toBe(8080);
     expect(c.roomCapacity).toBe(16);
     expect(c.allowedOrigins).toEqual(["https://a.example", "https://b.example:8443"]);
@@ -31,7 +35,10 @@ describe("configuration", () => {
     [{ ROOM_CAPACITY: "17" }, "ROOM_CAPACITY"],
     [{ ROOM_CAPACITY: "1" }, "ROOM_CAPACITY"],
     [{ MAX_MESSAGE_BYTES: "-5" }, "MAX_MESSAGE_BYTES"],
+    [{ MAX_MESSAGE_BYTES: String(16 * 1024 * 1024) }, "MAX_MESSAGE_BYTES"],
     [{ RATE_LIMIT_PER_SECOND: "0" }, "RATE_LIMIT_PER_SECOND"],
+    [{ RATE_LIMIT_BYTES_BURST: "100" }, "RATE_LIMIT_BYTES_BURST"],
+    [{ ADDRESS_RATE_LIMIT_BYTES_PER_SECOND: "lots" }, "ADDRESS_RATE_LIMIT_BYTES_PER_SECOND"],
     [{ HEARTBEAT_SECONDS: "1.5" }, "HEARTBEAT_SECONDS"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ ALLOWED_ORIGINS: "example.com" }, "ALLOWED_ORIGINS"],
@@ -40,6 +47,8 @@ describe("configuration", () => {
     [{ ROOM_NAME_CHARSET: "!-~" }, "ROOM_NAME_CHARSET"],
     [{ ROOM_NAME_CHARSET: "0-z" }, "ROOM_NAME_CHARSET"],
     [{ ALLOWED_ORIGINS: "https://example.com/path" }, "ALLOWED_ORIGINS"],
+    [{ PUBLIC_ORIGIN: "calls.example.com" }, "PUBLIC_ORIGIN"],
+    [{ PUBLIC_ORIGIN: "https://calls.example.com/" }, "PUBLIC_ORIGIN"],
   ];
   for (const [env, name] of bad) {
     test(`a bad ${name} is named`, () => {

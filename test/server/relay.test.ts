@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { Client, joined, pair, startTestServer, useServer } from "./harness.ts";
+import { rawConnect } from "./raw-socket.ts";
 
 const offer = { type: "offer", sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n" } as const;
 const candidate = { candidate: "candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host", sdpMid: "0", sdpMLineIndex: 0, usernameFragment: "abcd" };
@@ -63,6 +64,35 @@ describe("relay", () => {
     b.client.close();
   });
 
+  test("a repeated key is refused: its earlier copies never reach the room unchecked", async () => {
+    const { a, b } = await pair(server.wsUrl, "relay-dup");
+    const deep = "[".repeat(5000) + "]".repeat(5000);
+    const smuggled: [string, string][] = [
+      // JSON.parse keeps the last copy, which is valid; the relay would forward them all.
+      // (This one's first copy is refused for its depth before the repeat is reached.)
+      [`{"type":"app","payload":${deep},"payload":1}`, "deeper than 32"],
+      [`{"type":"candidate","candidate":{"candidate":"${"c".repeat(20_000)}","candidate":""}}`, "appears twice"],
+      [`{"type":"description","description":{"type":"evil","type":"offer","sdp":"v=0"}}`, "appears twice"],
+      [`{"type":"app","to":"not a peer id!","to":"${b.id}","payload":1}`, "appears twice"],
+      [`{"type":"candidate","candidate":{"candidate":"","sdpMLineIndex":-5,"sdpMLineIndex":0}}`, "appears twice"],
+      // The same key spelt with an escape, and a repeat deep inside a payload.
+      [`{"type":"app","payload":1,"p\\u0061yload":2}`, "appears twice"],
+      [`{"type":"app","payload":{"a":[{"x":1,"y":2,"x":3}]}}`, "appears twice"],
+    ];
+    for (const [frame, why] of smuggled) {
+      a.client.send(frame);
+      const err = await a.client.next("error");
+      expect(err.code).toBe("bad-message");
+      expect(err.message).toContain(why);
+    }
+    await b.client.expectQuiet();
+    // Keys that only look alike, and the same key in different objects, are fine.
+    a.client.send(`{"type":"app","payload":{"a":{"k":1},"b":{"k":2},"K":3,"k ":4,"k":5}}`);
+    expect((await b.client.next("app")).payload).toEqual({ a: { k: 1 }, b: { k: 2 }, K: 3, "k ": 4, k: 5 });
+    a.client.close();
+    b.client.close();
+  });
+
   test("nothing crosses rooms: 1,000 busy rooms", async () => {
     const ROOMS = 1000;
     const ROUNDS = 3;
@@ -105,6 +135,51 @@ describe("relay", () => {
       await big.shutdown();
     }
   }, 60_000);
+});
+
+describe("send queues", () => {
+  // Byte budgets out of the way: the burst is under the message rate limit and reaches the relay.
+  const unlimited = "1000000000";
+  const server = useServer({
+    ROOM_CAPACITY: "3",
+    RATE_LIMIT_BYTES_PER_SECOND: unlimited,
+    RATE_LIMIT_BYTES_BURST: unlimited,
+    ADDRESS_RATE_LIMIT_BYTES_PER_SECOND: unlimited,
+    ADDRESS_RATE_LIMIT_BYTES_BURST: unlimited,
+  });
+
+  test("a room-mate's burst cannot get a peer that reads disconnected: its excess is dropped, with an error to it", async () => {
+    const victim = await rawConnect(server.port);
+    victim.sendText(JSON.stringify({ type: "join", room: "queues" }));
+    await victim.until((d) => d.includes('"created"'));
+    const victimId = JSON.parse(victim.data().slice(victim.data().indexOf("{"))).id as string;
+    const attacker = await joined(server.wsUrl, "queues");
+    const friend = await joined(server.wsUrl, "queues");
+    // The victim stops reading for a moment (a busy page, a slow link)...
+    victim.pause();
+    const FRAMES = 190;
+    const big = "x".repeat(60_000);
+    for (let i = 0; i < FRAMES; i++) attacker.client.send({ type: "app", to: victimId, payload: big });
+    // ...while the attacker's burst comes in; the friend's message waits behind it.
+    await attacker.client.next("peer-joined");
+    const busy = await attacker.client.next("error", 10_000);
+    expect(busy.code).toBe("peer-busy");
+    friend.client.send({ type: "app", to: victimId, payload: "from a friend" });
+    await Bun.sleep(200);
+    victim.resume();
+    // The victim reads on: it is still connected, and gets what was queued for it, the friend's message too.
+    await victim.until((d) => d.includes('"from a friend"'), 10_000);
+    victim.sendText('{"type":"ping"}');
+    await victim.until((d) => d.includes('{"type":"pong"}'), 5000);
+    const delivered = victim.data().split(`"from":"${attacker.id}"`).length - 1;
+    const dropped = attacker.client.received.filter((m) => m.type === "error" && m.code === "peer-busy").length;
+    expect(delivered + dropped).toBe(FRAMES);
+    expect(delivered).toBeGreaterThan(0);
+    expect(friend.client.received.filter((m) => m.type === "error")).toEqual([]);
+    victim.destroy();
+    attacker.client.close();
+    friend.client.close();
+  }, 30_000);
 });
 
 describe("every server message kind matches the protocol schema", () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Client, eventually, joined, pair, startTestServer, useServer } from "./harness.ts";
-import { rawConnect } from "./raw-socket.ts";
+import { type RawSocket, rawConnect } from "./raw-socket.ts";
 
 describe("rooms", () => {
   const server = useServer();
@@ -152,6 +152,92 @@ describe("dropped sockets and resuming", () => {
     }
     a.client.close();
   });
+});
+
+describe("protocol errors", () => {
+  const server = useServer({ RESUME_GRACE_SECONDS: "10", MAX_MESSAGE_BYTES: "1024" });
+
+  const cases: [string, number, (raw: RawSocket) => void][] = [
+    ["an unmasked frame", 1002, (raw) => raw.sendFrame(0x1, Buffer.from('{"type":"ping"}'), { masked: false })],
+    ["invalid UTF-8", 1007, (raw) => raw.sendFrame(0x1, Buffer.from([0x22, 0xff, 0xfe, 0x22]))],
+    ["a frame above the size limit", 1009, (raw) => raw.sendText("x".repeat(2000))],
+  ];
+  for (const [name, code, offend] of cases) {
+    test(`${name} closes the socket with ${code} and frees its seat at once`, async () => {
+      const a = await joined(server.wsUrl, `protocol-${name.length}`);
+      const raw = await rawConnect(server.port);
+      raw.sendText(JSON.stringify({ type: "join", room: `protocol-${name.length}` }));
+      const pj = await a.client.next("peer-joined");
+      offend(raw);
+      // Not held for the 10 s grace: the socket did not just vanish, the server failed it.
+      expect(await a.client.next("peer-left", 1000)).toEqual({ type: "peer-left", peer: pj.peer, reason: "closed" });
+      await raw.closed;
+      expect(raw.closeCode()).toBe(code);
+      a.client.close();
+    });
+  }
+});
+
+describe("held seats count against their address", () => {
+  const server = useServer({ MAX_CONNECTIONS_PER_ADDRESS: "3", RESUME_GRACE_SECONDS: "2" });
+
+  /** A raw socket that joins a fresh room, is answered, and returns its resume token. */
+  const joinRaw = async (room: string) => {
+    const raw = await rawConnect(server.port);
+    raw.sendText(JSON.stringify({ type: "join", room }));
+    await raw.until((d) => d.includes('"created"'));
+    return { raw, resume: JSON.parse(raw.data().slice(raw.data().indexOf("{"))).resume as string };
+  };
+  const upgradeStatus = async () => {
+    const res = await fetch(`${server.url}/ws`, { headers: { upgrade: "websocket", connection: "Upgrade", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13" } });
+    await res.body?.cancel();
+    return res.status;
+  };
+  /** Waits until a new socket is let in (then closes it again). */
+  const waitForPlace = async (ms: number) => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const c = await Client.connect(server.wsUrl).catch(() => null);
+      if (c) {
+        c.close();
+        await c.closed();
+        return;
+      }
+      if (Date.now() > deadline) throw new Error(`no place for a new socket within ${ms} ms`);
+      await Bun.sleep(50);
+    }
+  };
+
+  test("dropped sockets keep their address's places while their seats are held; a resume gives one back at once", async () => {
+    const held = [];
+    for (const room of ["held-1", "held-2", "held-3"]) {
+      const h = await joinRaw(room);
+      h.raw.destroy();
+      await h.raw.closed;
+      held.push(h);
+    }
+    // Three seats held for a resume: the address has no place left for a new socket...
+    expect(await upgradeStatus()).toBe(429);
+    // ...and once they are given up, it has them all back.
+    await waitForPlace(4000);
+    const open = await Promise.all([1, 2, 3].map(() => Client.connect(server.wsUrl)));
+    for (const c of open) c.close();
+    await Promise.all(open.map((c) => c.closed()));
+
+    // Two held seats: a third socket resumes one of them, and that seat's place is free again at once.
+    const a = await joinRaw("held-4");
+    const b = await joinRaw("held-5");
+    a.raw.destroy();
+    b.raw.destroy();
+    await Promise.all([a.raw.closed, b.raw.closed]);
+    const back = await Client.connect(server.wsUrl);
+    back.send({ type: "join", room: "held-4", resume: a.resume });
+    expect(await back.next("joined")).toMatchObject({ room: "held-4", resumed: true });
+    // Held: held-5's seat; open: `back`. One place left.
+    const extra = await Client.connect(server.wsUrl);
+    expect(await upgradeStatus()).toBe(429);
+    for (const c of [back, extra]) c.close();
+  }, 15_000);
 });
 
 describe("capacity 3", () => {

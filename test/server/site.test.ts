@@ -43,7 +43,7 @@ describe("site", () => {
     const res = await get("/room/abc-1");
     expect(res.status).toBe(200);
     const body = await res.text();
-    expect(body).toContain('<video-call room="abc-1" room-max-length="64" room-charset="A-Za-z0-9_-">');
+    expect(body).toContain('<video-call room="abc-1" room-max-length="64" room-charset="A-Za-z0-9_-" title-count="true" join-sound="true">');
     expect(body).toMatch(/src="\/assets\/video-call-[A-Z0-9]+\.js"/);
     const long = await get("/room/" + "x".repeat(65));
     expect(long.status).toBe(400);
@@ -99,10 +99,25 @@ describe("site", () => {
     expect((await get("/assets/nope.js")).status).toBe(404);
   });
 
-  test("static files", async () => {
-    const css = await get("/site.css");
+  test("the stylesheet is content-hashed like the bundle: every page links its hashed URL, cached for good", async () => {
+    const hrefs = new Set<string>();
+    for (const path of ["/", "/room/abc", "/loopback", "/room/bad%20name", "/nowhere"]) {
+      const body = await (await get(path)).text();
+      const href = body.match(/<link rel="stylesheet" href="([^"]+)"/)?.[1];
+      expect(href).toMatch(/^\/assets\/site-[A-Z0-9]+\.css$/);
+      hrefs.add(href!);
+    }
+    expect(hrefs.size).toBe(1);
+    const css = await get([...hrefs][0]!);
     expect(css.status).toBe(200);
     expect(css.headers.get("content-type")).toContain("text/css");
+    expect(css.headers.get("cache-control")).toContain("immutable");
+    expect(await css.text()).toContain(".site-header");
+    // No unhashed copy that a browser might keep for an hour.
+    expect((await get("/site.css")).status).toBe(404);
+  });
+
+  test("static files", async () => {
     expect((await get("/favicon.svg")).headers.get("content-type")).toContain("image/svg+xml");
   });
 
@@ -133,7 +148,7 @@ describe("a server that narrows room names", () => {
     expect(home).toContain('<room-join room-max-length="16" room-charset="a-z0-9-">');
     expect(home).toMatch(/<input name="room" value="" required="" maxlength="16" pattern="\[\\-0-9a-z\]\+"/);
     const room = await text("/room/standup");
-    expect(room).toContain('<video-call room="standup" room-max-length="16" room-charset="a-z0-9-">');
+    expect(room).toContain('<video-call room="standup" room-max-length="16" room-charset="a-z0-9-" title-count="true" join-sound="true">');
     const bad = await fetch(server.url + "/room/Standup");
     expect(bad.status).toBe(400);
     const body = await bad.text();

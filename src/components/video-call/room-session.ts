@@ -16,6 +16,8 @@ const UNREACHABLE_AFTER = 3;
 const RETURN_WAIT_MS = BACKOFF_MAX_MS + 4000;
 /** Retry delay after the server could not take a join (`unavailable`). */
 const REJOIN_DELAY_MS = 1000;
+/** After `peer-busy`, how long the peer gets to read its queue before what is pending is sent again. */
+const PEER_BUSY_RETRY_MS = 1000;
 /** Fresh TURN credentials are asked for when half their life is gone, but not more often than this. */
 const ICE_REFRESH_MIN_MS = 5000;
 
@@ -284,8 +286,6 @@ export class RoomSession implements ReactiveController {
       this.confirm(peer);
       this.roster.add(peer);
     }
-    this.on.joined({ id: m.id, peers, resumed: m.resumed });
-    this.on.changed();
     if (!this.prepared) {
       // First seat of this call: let the element capture before any connection is made.
       this.prepared = true;
@@ -298,8 +298,11 @@ export class RoomSession implements ReactiveController {
         this.linkAll(peers);
         for (const msg of waiting) this.onMessage(msg);
       });
-      return;
+      this.on.joined({ id: m.id, peers, resumed: m.resumed });
+      return this.on.changed();
     }
+    this.on.joined({ id: m.id, peers, resumed: m.resumed });
+    this.on.changed();
     this.linkAll(peers);
   }
 
@@ -341,6 +344,12 @@ export class RoomSession implements ReactiveController {
         clearTimeout(this.rejoin);
         this.rejoin = setTimeout(() => this.sendJoin(), REJOIN_DELAY_MS * (0.5 + Math.random()));
         return this.on.changed();
+      case "peer-busy": {
+        // That peer has not read what we sent before: send again what is pending once it has.
+        const peer = m.peer;
+        if (peer) setTimeout(() => this.links.get(peer)?.resync(), PEER_BUSY_RETRY_MS);
+        return;
+      }
       default:
         // peer-unreachable: that peer is reconnecting; it is sent again when it is back
         // (peer-resumed). no-such-peer: it left, and peer-left is on its way.

@@ -1,4 +1,7 @@
-import type { Child } from "hono/jsx";
+import { type Child, createContext, useContext } from "hono/jsx";
+
+/** The stylesheet's current, content-hashed URL: every page links it (set by `page` in site.tsx). */
+export const StylesheetUrl = createContext("");
 import type { RoomRule } from "../../shared/room-name.ts";
 
 export interface LayoutProps {
@@ -22,7 +25,7 @@ export function Layout({ title, scripts = [], children }: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · Roomcall`}</title>
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="/site.css" />
+        <link rel="stylesheet" href={useContext(StylesheetUrl)} />
         {scripts.map((src) => (
           <script type="module" src={src}></script>
         ))}

@@ -1,0 +1,69 @@
+import { describe, expect, test } from "bun:test";
+import { FrameScan } from "../../src/server/frame-scan.ts";
+import { prng } from "../support/fuzz.ts";
+
+const scan = new FrameScan({ maxDepth: 5, maxItems: 50 });
+
+/** Values and keys of a parsed value, the way the scan counts them. */
+function items(v: unknown): number {
+  if (Array.isArray(v)) return 1 + v.reduce((n: number, x) => n + items(x), 0);
+  if (typeof v === "object" && v !== null) return 1 + Object.values(v).reduce((n: number, x) => n + 1 + items(x), 0);
+  return 1;
+}
+
+describe("frame scan", () => {
+  test("counts values and keys, and measures depth", () => {
+    expect(scan.check(`{"type":"app","payload":[1,"two",true,null,{"a":-1.5e3}]}`)).toBeNull();
+    expect(scan.items).toBe(items({ type: "app", payload: [1, "two", true, null, { a: -1.5e3 }] }));
+    expect(scan.check("[[[[[1]]]]]")).toBeNull();
+    expect(scan.check("[[[[[[1]]]]]]")).toContain("deeper than 4 levels");
+    expect(scan.check(`[${Array(49).fill(0).join(",")}]`)).toBeNull();
+    expect(scan.check(`[${Array(50).fill(0).join(",")}]`)).toContain("more than 50 JSON values and keys");
+  });
+
+  test("strings may hold anything: quotes, brackets, braces and commas inside them are not structure", () => {
+    const text = JSON.stringify({ "a\"{[": "}],\\\"", b: ["\\", "\"", "{\"a\":1,\"a\":2}"] });
+    expect(scan.check(text)).toBeNull();
+    expect(scan.items).toBe(items(JSON.parse(text)));
+    expect(scan.check(`["\\\\\\"[[[[[[[["]`)).toBeNull();
+  });
+
+  test("repeated keys are found however they are spelt, and only within one object", () => {
+    expect(scan.check(`{"a":1,"a":2}`)).toContain(`Key "a" appears twice`);
+    expect(scan.check(`{"a":1,"\\u0061":2}`)).toContain("appears twice");
+    expect(scan.check(`{"\\"":1,"\\u0022":2}`)).toContain("appears twice");
+    expect(scan.check(`{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]}`)).toBeNull();
+    expect(scan.check(`{"ab":1,"ba":2,"a":3,"b":4,"A":5}`)).toBeNull();
+    // Past a handful of keys: still found, wherever the repeat is.
+    const many = new FrameScan({ maxDepth: 5, maxItems: 20_000 });
+    const keys = Array.from({ length: 3000 }, (_, i) => `"k${i}":0`);
+    expect(many.check(`{${keys.join(",")}}`)).toBeNull();
+    expect(many.check(`{${keys.join(",")},"k1234":1}`)).toContain(`"k1234" appears twice`);
+    // A repeat in an object already closed does not count against a later one.
+    expect(many.check(`[{${keys.join(",")}},{${keys.join(",")}}]`)).toBeNull();
+  });
+
+  test("agrees with JSON.parse on generated JSON", () => {
+    const rand = prng(17);
+    const many = new FrameScan({ maxDepth: 12, maxItems: 100_000 });
+    const str = () => ['""', '"a"', '"\\"{"', '"\\u00e9\\n"', '"},["', '"\\\\"'][Math.floor(rand() * 6)]!;
+    const gen = (depth: number): string => {
+      const r = rand();
+      if (depth > 8 || r < 0.4) return [str(), "0", "-12.5e-3", "true", "false", "null"][Math.floor(rand() * 6)]!;
+      const n = Math.floor(rand() * 5);
+      if (r < 0.7) return `[${Array.from({ length: n }, () => gen(depth + 1)).join(" , ")}]`;
+      const keys = new Set<string>();
+      while (keys.size < n) keys.add(JSON.stringify(`k${Math.floor(rand() * 20)}`));
+      return `{ ${[...keys].map((k) => `${k}:${gen(depth + 1)}`).join(",")} }`;
+    };
+    for (let i = 0; i < 500; i++) {
+      const text = gen(0);
+      expect(many.check(text)).toBeNull();
+      expect(many.items).toBe(items(JSON.parse(text)));
+    }
+  });
+
+  test("text that is not JSON is left to JSON.parse", () => {
+    for (const text of ["{", "]]]", `{"a`, `"unterminated`, `{"\\x":1}`, "nope"]) expect(scan.check(text)).toBeNull();
+  });
+});
