@@ -1,14 +1,18 @@
 /** The HTTP application: health, the signaling upgrade, and the site. */
 import type { Server } from "bun";
 import { Hono } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
+import { HTTPException } from "hono/http-exception";
 import type { Assets } from "./assets.ts";
+import { createClientAddress } from "./client-address.ts";
+import { createMetrics } from "./metrics.ts";
 import type { Config } from "./config.ts";
 import type { Connection } from "./connection.ts";
 import type { Logger } from "./logger.ts";
 import { isOriginAllowed, pinnedHost } from "./origin.ts";
 import type { Rooms } from "./rooms.ts";
 import { createSignaling, type Signaling } from "./signaling.ts";
-import { createSite, notFoundPage } from "./site.tsx";
+import { createSite, notFoundPage, pageHeaders } from "./site.tsx";
 
 export interface AppDeps {
   config: Config;
@@ -23,10 +27,16 @@ export type AppEnv = { Bindings: Server<Connection> };
 export interface App {
   fetch: (req: Request, server: Server<Connection>) => Response | Promise<Response>;
   signaling: Signaling;
+  /** Stops taking new sockets; /readyz says so from now on. */
+  drain(): void;
 }
 
 export function createApp({ config, rooms, log, assets }: AppDeps): App {
-  const signaling = createSignaling(config, rooms, log);
+  // The gauges are read at scrape time, by when `signaling` exists.
+  const metrics = createMetrics({ rooms: () => rooms.roomCount(), connections: () => signaling.connectionCount() });
+  const signaling = createSignaling(config, rooms, log, metrics);
+  const clientAddress = createClientAddress(config.trustedProxies);
+  let draining = false;
   const app = new Hono<AppEnv>();
 
   // With a pinned public origin, only requests for its host name are answered: a page on
@@ -40,9 +50,22 @@ export function createApp({ config, rooms, log, assets }: AppDeps): App {
     });
   }
 
+  // Every answer carries the security headers: pages, fragments and the 404 alike.
+  app.use("*", pageHeaders);
+
   app.get("/healthz", (c) =>
     c.json({ ok: true, connections: signaling.connectionCount(), rooms: rooms.roomCount() }),
   );
+
+  // Liveness is /healthz; readiness says whether to send new clients here.
+  app.get("/readyz", (c) => (draining ? c.json({ ready: false, reason: "draining" }, 503) : c.json({ ready: true })));
+
+  if (config.metricsToken !== null) app.use("/metrics", bearerAuth({ token: config.metricsToken }));
+  app.get("/metrics", async (c) => {
+    c.header("Content-Type", metrics.registry.contentType);
+    c.header("Cache-Control", "no-store");
+    return c.body(await metrics.registry.metrics());
+  });
 
   app.get("/ws", (c) => {
     const origin = c.req.header("origin");
@@ -53,7 +76,9 @@ export function createApp({ config, rooms, log, assets }: AppDeps): App {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       return c.text("This endpoint speaks WebSocket only.", 426);
     }
-    const address = c.env.requestIP(c.req.raw)?.address ?? "unknown";
+    if (draining) return c.text("This server is shutting down: connect to another.", 503);
+    // Behind trusted proxies, limits and logs go by the real client's address.
+    const address = clientAddress(c.env.requestIP(c.req.raw)?.address ?? "unknown", c.req.header("x-forwarded-for"));
     const connection = signaling.admit(address);
     if (connection === "too-many") return c.text("Too many connections from this address.", 429);
     if (connection === "banned") return c.text("This address flooded the server and must wait before connecting again.", 429);
@@ -70,9 +95,17 @@ export function createApp({ config, rooms, log, assets }: AppDeps): App {
   app.route("/", createSite({ config, rooms, assets }));
   app.notFound(notFoundPage(assets));
   app.onError((err, c) => {
+    // A middleware's own refusal (e.g. bearer-auth's 401) is an answer, not a failure.
+    if (err instanceof HTTPException) return err.getResponse();
     log.error("http-error", { path: c.req.path, message: String(err) });
     return c.text("Something went wrong on the server.", 500);
   });
 
-  return { fetch: app.fetch, signaling };
+  return {
+    fetch: app.fetch,
+    signaling,
+    drain: () => {
+      draining = true;
+    },
+  };
 }

@@ -2,6 +2,7 @@
  * Server configuration, parsed once at start-up from the environment and passed in.
  * No other module reads `process.env`.
  */
+import { isIP } from "node:net";
 import * as z from "zod";
 import type { IceSettings } from "./ice-servers.ts";
 import { isNarrowerCharset } from "./room-rule.ts";
@@ -72,6 +73,14 @@ const EnvSchema = z.object({
   STUN_URLS: list.pipe(z.array(z.string().regex(/^stuns?:[^\s,]+$/, "each must be a stun: or stuns: URL, e.g. stun:stun.example.com:3478"))).default([]),
   /** `relay`: every call goes through TURN, so peers never learn each other's addresses. */
   ICE_TRANSPORT_POLICY: z.enum(["all", "relay"]).default("all"),
+  /** Joins need a JWT (HS256) signed with this by the embedding site's backend. */
+  JOIN_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Proxies in front (addresses and CIDR ranges): the client's address is taken from their X-Forwarded-For. */
+  TRUSTED_PROXIES: list.default([]),
+  /** /metrics asks for this bearer token (and is then off the public site). */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** On SIGTERM, how long /readyz says "draining" before the sockets are closed (for a load balancer to notice). */
+  DRAIN_SECONDS: int(0, 300).default(0),
   LOG_LEVEL: z.enum(["info", "error", "silent"]).default("info"),
   NODE_ENV: z.string().default("development"),
 });
@@ -99,6 +108,12 @@ export interface Config {
   resumeGraceSeconds: number;
   /** ICE servers and policy handed to peers (see ice-servers.ts). */
   ice: IceSettings;
+  /** Null: anyone who knows a room's name may join it. */
+  joinTokenSecret: string | null;
+  /** Addresses and CIDR ranges of the proxies in front, as given. */
+  trustedProxies: string[];
+  metricsToken: string | null;
+  drainSeconds: number;
   logLevel: "info" | "error" | "silent";
   production: boolean;
 }
@@ -122,6 +137,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (e.ICE_TRANSPORT_POLICY === "relay" && e.TURN_URLS.length === 0) fail("ICE_TRANSPORT_POLICY", "is relay, but no TURN_URLS are set: no call could connect");
   for (const origin of e.ALLOWED_ORIGINS) {
     if (!isOrigin(origin)) fail("ALLOWED_ORIGINS", `"${origin}" is not an origin like https://example.com`);
+  }
+  for (const proxy of e.TRUSTED_PROXIES) {
+    if (!isAddressOrRange(proxy)) fail("TRUSTED_PROXIES", `"${proxy}" is not an IP address or a CIDR range like 10.0.0.0/8`);
   }
   if (e.PUBLIC_ORIGIN !== undefined && !isOrigin(e.PUBLIC_ORIGIN)) {
     throw new ConfigError(`Invalid configuration:\n  PUBLIC_ORIGIN: "${e.PUBLIC_ORIGIN}" is not an origin like https://calls.example.com`);
@@ -150,9 +168,22 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       stunUrls: e.STUN_URLS,
       transportPolicy: e.ICE_TRANSPORT_POLICY,
     },
+    joinTokenSecret: e.JOIN_TOKEN_SECRET ?? null,
+    trustedProxies: e.TRUSTED_PROXIES,
+    metricsToken: e.METRICS_TOKEN ?? null,
+    drainSeconds: e.DRAIN_SECONDS,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === "production",
   };
+}
+
+function isAddressOrRange(s: string): boolean {
+  const [address, bits, extra] = s.split("/");
+  const family = isIP(address ?? "");
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
 }
 
 function fail(variable: string, why: string): never {

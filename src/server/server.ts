@@ -44,7 +44,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     url: `http://${host}:${port}`,
     log,
     async shutdown() {
-      app.signaling.closeAll(CLOSE.goingAway, "Server shutting down");
+      // Draining: no new sockets, /readyz says so, and a load balancer has DRAIN_SECONDS to
+      // notice; then every peer is told to reconnect (to another node) and resume.
+      app.drain();
+      if (config.drainSeconds > 0) await Bun.sleep(config.drainSeconds * 1000);
+      app.signaling.closeAll(CLOSE.goingAway, "Server shutting down: reconnect to resume");
       await server.stop();
       await ownAssets?.dispose();
     },

@@ -20,6 +20,8 @@ import { randomId } from "./random-id.ts";
 import type { Logger } from "./logger.ts";
 import { OpenSockets } from "./open-sockets.ts";
 import { createIceServers } from "./ice-servers.ts";
+import { createJoinTokens } from "./join-tokens.ts";
+import type { Metrics } from "./metrics.ts";
 import { createResumeTokens } from "./resume-tokens.ts";
 import { createRoomRule } from "../shared/room-name.ts";
 import type { JoinOutcome, Rooms } from "./rooms.ts";
@@ -58,7 +60,7 @@ export interface Signaling {
   connectionCount(): number;
 }
 
-export function createSignaling(config: Config, rooms: Rooms, log: Logger): Signaling {
+export function createSignaling(config: Config, rooms: Rooms, log: Logger, metrics: Metrics): Signaling {
   const sockets = new OpenSockets<Socket>();
   const addresses = createAddressLimits(config.maxConnectionsPerAddress, config.addressByteLimit);
   const limits = {
@@ -69,6 +71,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
   };
   const tokens = createResumeTokens(config.resumeSecret);
   const ice = createIceServers(config.ice);
+  const joinTokens = config.joinTokenSecret === null ? null : createJoinTokens(config.joinTokenSecret);
   const roomRule = createRoomRule(config.roomName.maxLength, config.roomName.charset);
   const scan = new FrameScan(FRAME_LIMITS);
   let shuttingDown = false;
@@ -77,6 +80,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     ws.send(JSON.stringify(msg));
   };
   const fail = (ws: Socket, code: ErrorCode, message: string, peer?: string) => {
+    metrics.errors[code].inc();
     log.info("error", { code, room: ws.data.room ?? undefined, peer: ws.data.id ?? undefined });
     send(ws, peer === undefined ? { type: "error", code, message } : { type: "error", code, message, peer });
   };
@@ -91,17 +95,34 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     log.info("leave", { room, peer: id, reason });
   };
 
-  const join = async (ws: Socket, room: string, resume: string | undefined) => {
+  const join = async (ws: Socket, room: string, resume: string | undefined, token: string | undefined) => {
     const c = ws.data;
+    const began = performance.now();
     const claimed = resume === undefined ? null : tokens.verify(resume, room);
-    const id = claimed ?? randomId(PEER_ID_BYTES);
-    const seat = new Seat(id, c);
+    if (resume !== undefined && claimed === null) metrics.resumes.refused.inc();
     c.joining = true;
     let outcome: JoinOutcome;
+    let id: string;
+    let seat: Seat;
     try {
+      // A valid resume token is its own admission, for the seat it was issued for: a call in
+      // progress is not cut when the join token it began with expires.
+      if (joinTokens !== null && claimed === null) {
+        const check = await joinTokens.check(token, room);
+        if (!check.ok) {
+          metrics.joins.unauthorized.inc();
+          log.info("unauthorized", { room, problem: check.problem });
+          // Nothing more about the room: no occupancy, no `full`.
+          if (!c.closed) fail(ws, "unauthorized", check.message);
+          return;
+        }
+      }
+      id = claimed ?? randomId(PEER_ID_BYTES);
+      seat = new Seat(id, c);
       outcome = await rooms.join(room, seat);
     } catch (err) {
       log.error("join-failed", { room, message: String(err) });
+      metrics.joins.unavailable.inc();
       if (!c.closed) fail(ws, "unavailable", "The server could not take this join just now; try again in a moment.");
       return;
     } finally {
@@ -109,9 +130,11 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     }
     if (outcome.kind === "full") {
       log.info("full", { room });
+      metrics.joins.full.inc();
       return send(ws, { type: "full", room, capacity: outcome.capacity });
     }
     if (outcome.kind === "room-limit") {
+      metrics.joins["room-limit"].inc();
       return fail(ws, "room-limit", "The server holds as many rooms as it may; try again later.");
     }
     if (c.closed) {
@@ -123,6 +146,9 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     c.id = id;
     c.seat = seat;
     const resumed = claimed !== null;
+    if (resumed) metrics.resumes[outcome.kind === "joined" && outcome.replaced ? "seat" : "id"].inc();
+    metrics.joins[outcome.kind].inc();
+    metrics.joinSeconds.observe((performance.now() - began) / 1000);
     log.info("join", { room, peer: id, resumed });
     const info = { room, id, capacity: rooms.capacity, resume: tokens.issue(room, id), resumed, ice: ice.issue(id) };
     send(ws, outcome.kind === "created" ? { type: "created", ...info } : { type: "joined", ...info, peers: outcome.peers });
@@ -137,14 +163,21 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     const c = ws.data;
     if (msg.type === "ping") return send(ws, { type: "pong" });
     // Fresh TURN credentials, also before joining (the relay self-test asks for them so).
-    if (msg.type === "ice-refresh") return send(ws, { type: "ice", ice: ice.issue(c.id ?? randomId(PEER_ID_BYTES)) });
+    if (msg.type === "ice-refresh") {
+      // Where joins need a token, so do relay credentials: only peers in a room get them.
+      if (joinTokens !== null && c.id === null) return fail(ws, "unauthorized", "This server gives relay credentials to peers in a room only: join first.");
+      return send(ws, { type: "ice", ice: ice.issue(c.id ?? randomId(PEER_ID_BYTES)) });
+    }
     if (c.joining) return fail(ws, "not-joined", "A join is still in progress; wait for its answer.");
     switch (msg.type) {
       case "join": {
         if (c.room !== null) return fail(ws, "already-joined", `Already in room "${c.room}"; leave it first.`);
         const problem = roomRule.problem(msg.room);
-        if (problem) return fail(ws, "room-name", problem);
-        return join(ws, msg.room, msg.resume);
+        if (problem) {
+          metrics.joins["room-name"].inc();
+          return fail(ws, "room-name", problem);
+        }
+        return join(ws, msg.room, msg.resume, msg.token);
       }
       case "leave": {
         const room = c.room;
@@ -160,6 +193,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
         // it again would cost more than the rest of the relay's JavaScript together.
         const frame = `{"from":${JSON.stringify(c.id)},${raw.slice(raw.indexOf("{") + 1)}`;
         const outcome = rooms.relay(c.room, c.id, msg.to, frame);
+        metrics.relayed[msg.type].inc();
         if (outcome === "sent") return;
         if (outcome === "no-such-peer") return fail(ws, "no-such-peer", `No peer "${msg.to}" in this room.`, msg.to);
         for (const peer of outcome.busy) fail(ws, "peer-busy", busy(peer), peer);
@@ -180,6 +214,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
   /** Drops a message over a rate limit; a socket that keeps at it is closed. */
   const throttle = (ws: Socket, why: string, raw: string | Buffer) => {
     const c = ws.data;
+    metrics.rateLimited.inc();
     if (!c.takeStrike(performance.now(), strikes(raw))) {
       log.info("flood-closed", { room: c.room ?? undefined, peer: c.id ?? undefined, address: c.address.name });
       // Reconnecting would buy a fresh burst: keep the address out for a while.
@@ -286,6 +321,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
       close(ws, code, reason) {
         const c = ws.data;
         c.closed = true;
+        metrics.closed(code);
         sockets.delete(ws);
         // Bun reports 1006 both for a socket that just vanished and for one it failed for
         // a protocol error (1002, 1007, 1009), having sent a close frame; only the latter

@@ -1,6 +1,8 @@
 /** The server-rendered site: real pages, a plain GET form, small HTML fragments, assets. */
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
 import type { Child } from "hono/jsx";
 import * as path from "node:path";
 import { ROOT, type Assets } from "./assets.ts";
@@ -11,26 +13,32 @@ import { HomePage } from "./pages/home-page.tsx";
 import { LoopbackPage } from "./pages/loopback-page.tsx";
 import { OccupancyFragment } from "./pages/occupancy-fragment.tsx";
 import { RoomPage } from "./pages/room-page.tsx";
+import { createJoinTokens } from "./join-tokens.ts";
 import { isOriginAllowed } from "./origin.ts";
 import { createRoomRule } from "../shared/room-name.ts";
 import type { Rooms } from "./rooms.ts";
 
 /**
- * Pages load only same-origin scripts and styles; media and signaling stay same-origin.
- * Lit's styles are constructable stylesheets, which style-src does not restrict.
+ * The headers of every page. Pages load only same-origin scripts and styles; media and
+ * signaling stay same-origin. Lit's styles are constructable stylesheets, which style-src
+ * does not restrict. No referrer: room names are in URLs.
  */
-export const PAGE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "media-src 'self' blob: mediastream:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'self'",
-].join("; ");
+export const pageHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", "data:"],
+    mediaSrc: ["'self'", "blob:", "mediastream:"],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'self'"],
+  },
+  referrerPolicy: "no-referrer",
+  permissionsPolicy: { camera: ["self"], microphone: ["self"], displayCapture: ["self"] },
+});
 
 const PUBLIC_FILES: Record<string, string> = {
   "/favicon.svg": "image/svg+xml",
@@ -40,10 +48,6 @@ const PUBLIC_FILES: Record<string, string> = {
 
 /** Answers with a full page, linking the stylesheet at `stylesheet`, and the headers every page carries. */
 export function page(c: Context, stylesheet: string, body: Child, status: 200 | 400 | 404 = 200) {
-  c.header("Content-Security-Policy", PAGE_CSP);
-  c.header("Referrer-Policy", "no-referrer"); // room names are in URLs
-  c.header("Permissions-Policy", "camera=(self), microphone=(self), display-capture=(self)");
-  c.header("X-Content-Type-Options", "nosniff");
   return c.html("<!DOCTYPE html>" + String(<StylesheetUrl.Provider value={stylesheet}>{body}</StylesheetUrl.Provider>), status);
 }
 
@@ -56,6 +60,13 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
   const notFound = notFoundPage(assets);
 
   const rule = createRoomRule(config.roomName.maxLength, config.roomName.charset);
+  // The bundle is public: other sites' pages load it as module scripts, which need CORS.
+  site.use("/assets/*", cors({ origin: "*" }));
+  // `<room-join>` embedded on an allowed site fetches occupancy across origins.
+  site.use(
+    "/rooms/*",
+    cors({ origin: (origin, c) => (isOriginAllowed(origin, c.req.header("host"), config.allowedOrigins, config.publicOrigin) ? origin : null), allowMethods: ["GET"] }),
+  );
   const checkRoom = (name: string) => rule.problem(name);
 
   site.get("/", (c) => render(c, <HomePage script={assets.url("room-join")} capacity={config.roomCapacity} rule={rule} />));
@@ -72,21 +83,23 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
     const room = c.req.param("name");
     const reason = checkRoom(room);
     if (reason) return render(c, <BadRoomPage value={room} reason={reason} rule={rule} script={assets.url("room-join")} />, 400);
-    return render(c, <RoomPage room={room} script={assets.url("video-call")} rule={rule} />);
+    // A join token from the embedding site's link goes on to the call (and, with no
+    // referrer sent, nowhere else).
+    return render(c, <RoomPage room={room} script={assets.url("video-call")} rule={rule} token={c.req.query("token")} />);
   });
 
   const relay = config.ice.turnUrls.length > 0;
   site.get("/loopback", (c) => render(c, <LoopbackPage script={assets.url("loopback-demo")} relay={relay} />));
 
+  const joinTokens = config.joinTokenSecret === null ? null : createJoinTokens(config.joinTokenSecret);
   site.get("/rooms/:name/occupancy", async (c) => {
     const room = c.req.param("name");
     const reason = checkRoom(room);
     c.header("Cache-Control", "no-store");
-    // `<room-join>` embedded on an allowed site fetches this across origins.
-    const origin = c.req.header("origin");
-    if (origin && isOriginAllowed(origin, c.req.header("host"), config.allowedOrigins, config.publicOrigin)) {
-      c.header("Access-Control-Allow-Origin", origin);
-      c.header("Vary", "Origin");
+    if (!reason && joinTokens !== null) {
+      // Where joins need a token, so does knowing who is in a room.
+      const check = await joinTokens.check(c.req.query("token"), room);
+      if (!check.ok) return c.html(<output class="occupancy error">{check.message}</output>, 401);
     }
     if (reason) return c.html(<output class="occupancy error">{reason}</output>, 400);
     const count = await rooms.occupancy(room);
@@ -96,8 +109,6 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
   site.get("/assets/*", (c) => {
     const asset = assets.get(c.req.path);
     if (!asset) return c.text("Not found", 404);
-    // Module scripts loaded by other sites' pages need CORS; the bundle is public anyway.
-    c.header("Access-Control-Allow-Origin", "*");
     c.header("Content-Type", asset.contentType);
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Cache-Control", asset.immutable ? "public, max-age=31536000, immutable" : "no-cache");

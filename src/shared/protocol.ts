@@ -58,10 +58,14 @@ const target = { to: z.optional(PeerId) };
 export const LinkGeneration = z.int().check(z.nonnegative(), z.lte(LINK_GENERATION_MAX));
 const link = { link: z.optional(LinkGeneration) };
 
+/** A join token (a JWT from the embedding site's backend), where the server asks for one. */
+export const JoinToken = z.string().check(z.minLength(1), z.maxLength(4096));
+
 export const JoinMessage = z.strictObject({
   type: z.literal("join"),
   room: RoomName,
   resume: z.optional(ResumeToken),
+  token: z.optional(JoinToken),
 });
 export const LeaveMessage = z.strictObject({ type: z.literal("leave") });
 export const DescriptionMessage = z.strictObject({
@@ -211,6 +215,7 @@ export const ERROR_CODES = [
   "rate-limited",
   "room-limit",
   "room-name",
+  "unauthorized",
   "unavailable",
   "internal",
   "peer-busy",

@@ -46,7 +46,7 @@ describe("call state", () => {
   });
 
   test("an ended call stays ended whatever else is true", () => {
-    for (const ended of ["failed", "full", "invalid-room", "invalid-config", "replaced", "disconnected", "hung-up"] as const) {
+    for (const ended of ["failed", "full", "invalid-room", "invalid-config", "unauthorized", "replaced", "disconnected", "hung-up"] as const) {
       expect(callState(facts({ ended }))).toBe(ended);
       expect(callState(facts({ ended, idle: true, starting: true }))).toBe(ended);
     }

@@ -32,6 +32,7 @@ const OCCUPANCY_DELAY_MS = 250;
  * @attr action - Where the form goes (GET, field `room`). Default `/join`.
  * @attr base-url - Origin of the server that serves occupancy fragments. Default: this page's.
  * @attr value - The room name in the field.
+ * @attr token - A join token (JWT) for servers that show occupancy only to holders of one.
  * @attr error - A message to show at the field from the start (e.g. why the server refused the name); the field then has the focus.
  * @attr room-max-length - The server's longest room name, when it narrows the protocol's 64 (its pages set this).
  * @attr room-charset - The server's room-name characters as a character class body, e.g. `a-z0-9-`, when it narrows them.
@@ -63,6 +64,8 @@ export class RoomJoin extends LitElement {
   @property() accessor value = "";
   @property({ attribute: "room-max-length", type: Number }) accessor roomMaxLength = ROOM_NAME_MAX;
   @property({ attribute: "room-charset" }) accessor roomCharset = ROOM_NAME_CHARSET;
+  /** A join token, for servers that show a room's occupancy only to holders of one. */
+  @property() accessor token = "";
 
   /** The inline message, or null while the name is valid (or untouched). A page may set it (a server's refusal). */
   @property() accessor error: string | null = null;
@@ -142,13 +145,16 @@ export class RoomJoin extends LitElement {
     this.pending = ctrl;
     try {
       const base = this.baseUrl || location.origin;
-      const res = await fetch(new URL(`/rooms/${encodeURIComponent(room)}/occupancy`, base), { signal: ctrl.signal });
+      const url = new URL(`/rooms/${encodeURIComponent(room)}/occupancy`, base);
+      if (this.token) url.searchParams.set("token", this.token);
+      const res = await fetch(url, { signal: ctrl.signal });
       // The fragment is a small piece of server HTML; only its text is shown.
       const doc = new DOMParser().parseFromString(await res.text(), "text/html");
       const text = doc.body.textContent?.trim() ?? "";
       if (ctrl.signal.aborted || room !== this.value) return;
       // A 400 says why this server will not take the name (it may narrow the protocol's rule).
       if (res.status === 400) this.error = text;
+      else if (res.status === 401) this.occupancy = text;
       else if (res.ok) {
         this.occupancy = text;
         const out = doc.querySelector("output[data-count][data-capacity]");

@@ -16,12 +16,13 @@ export type CallState =
   | "full"
   | "invalid-room"
   | "invalid-config"
+  | "unauthorized"
   | "replaced"
   | "disconnected"
   | "hung-up";
 
 /** States the call stays in until something new is started (`join()`, a new room). */
-export type EndedState = "failed" | "full" | "invalid-room" | "invalid-config" | "replaced" | "disconnected" | "hung-up";
+export type EndedState = "failed" | "full" | "invalid-room" | "invalid-config" | "unauthorized" | "replaced" | "disconnected" | "hung-up";
 
 export interface CallFacts {
   /** No call was ever started. */
@@ -57,7 +58,7 @@ export function callState(f: CallFacts): CallState {
 }
 
 /** States whose line is shown as an error. */
-export const ERROR_STATES: ReadonlySet<CallState> = new Set(["failed", "full", "invalid-room", "invalid-config", "disconnected"]);
+export const ERROR_STATES: ReadonlySet<CallState> = new Set(["failed", "full", "invalid-room", "invalid-config", "unauthorized", "disconnected"]);
 
 /** The sentence the state line shows for each state. */
 export const STATE_TEXT: Record<CallState, string> = {
@@ -72,6 +73,7 @@ export const STATE_TEXT: Record<CallState, string> = {
   full: "This room is full. Try again later, or pick another room.",
   "invalid-room": "This is not a valid room name.",
   "invalid-config": "This call is set up wrongly and cannot start.",
+  unauthorized: "This room needs an invitation from the site that shows it.",
   replaced: "This call went on in another window.",
   disconnected: "The server ended this connection.",
   "hung-up": "You left the call.",

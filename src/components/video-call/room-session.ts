@@ -52,6 +52,8 @@ export interface RoomSessionOptions {
   rtcConfig(): RTCConfiguration;
   /** What a new connection sends. */
   outgoing(): MediaStream | null;
+  /** The join token for this room, where the server asks for one. */
+  token(): string;
 }
 
 /**
@@ -208,7 +210,8 @@ export class RoomSession implements ReactiveController {
 
   private sendJoin() {
     clearTimeout(this.rejoin);
-    this.signaling.send({ type: "join", room: this.room, ...(this.resume ? { resume: this.resume } : {}) });
+    const token = this.options.token();
+    this.signaling.send({ type: "join", room: this.room, ...(this.resume ? { resume: this.resume } : {}), ...(token ? { token } : {}) });
   }
 
   private onMessage(m: ServerMessage) {
@@ -338,6 +341,10 @@ export class RoomSession implements ReactiveController {
       case "room-limit":
         this.stop();
         return this.on.ended("failed", "room-limit");
+      case "unauthorized":
+        // Retrying with the same token cannot help; the page needs a new one.
+        this.stop();
+        return this.on.ended("unauthorized", undefined, undefined, m.message);
       case "unavailable":
         // The server could not take the join this time; it may the next.
         this.pending = "unavailable";

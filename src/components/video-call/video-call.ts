@@ -60,9 +60,10 @@ export type * from "./events.ts";
  * @attr ice-transport-policy - `relay` to use TURN only (to test it); default `all`.
  * @attr room-max-length - The server's longest room name, when it narrows the protocol's 64 (its pages set this).
  * @attr room-charset - The server's room-name characters as a character class body, e.g. `a-z0-9-`, when it narrows them.
+ * @attr token - A join token (a JWT signed by the embedding site's backend) for servers that admit only holders of one.
  * @attr title-count - Put the number of people in the call in front of the page's title, e.g. "(2) Room standup" (for a page of its own).
  * @attr join-sound - Play a short chime when someone joins.
- * @attr state - (read only) Where the call is: idle, starting, connecting, waiting, connecting-peer, connected, reconnecting, failed, full, invalid-room, invalid-config, replaced, disconnected, hung-up.
+ * @attr state - (read only) Where the call is: idle, starting, connecting, waiting, connecting-peer, connected, reconnecting, failed, full, invalid-room, invalid-config, unauthorized, replaced, disconnected, hung-up.
  * @attr media-error - (read only) Why camera/microphone could not be had: permission-denied, no-device, device-in-use, constraints, insecure-context, unknown.
  * @attr sharing-screen - (read only) Present while a screen is shared instead of the camera.
  *
@@ -126,6 +127,8 @@ export class VideoCall extends LitElement {
   @property({ attribute: "title-count", type: Boolean }) accessor titleCount = false;
   /** A short chime when someone joins. */
   @property({ attribute: "join-sound", type: Boolean }) accessor joinSound = false;
+  /** A join token (JWT) from the embedding site, for servers that admit only holders of one. */
+  @property() accessor token = "";
 
   /** Where the call is. */
   @property({ reflect: true }) accessor state: CallState = "idle";
@@ -153,6 +156,7 @@ export class VideoCall extends LitElement {
       prepare: () => this.capture(),
       rtcConfig: () => ({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy }),
       outgoing: () => this.outgoing.stream(),
+      token: () => this.token,
     },
     {
       joined: (d) => emit<JoinedDetail>(this, "joined", d),

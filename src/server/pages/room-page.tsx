@@ -1,7 +1,7 @@
 import type { RoomRule } from "../../shared/room-name.ts";
 import { Layout, ruleAttributes } from "./layout.tsx";
 
-export function RoomPage({ room, script, rule }: { room: string; script: string; rule: RoomRule }) {
+export function RoomPage({ room, script, rule, token }: { room: string; script: string; rule: RoomRule; token?: string }) {
   return (
     <Layout title={`Room ${room}`} scripts={[script]}>
       <h1>
@@ -13,7 +13,7 @@ export function RoomPage({ room, script, rule }: { room: string; script: string;
       <p class="share">
         Share this page's address to invite someone. <a href="/">Leave for another room</a>
       </p>
-      <video-call room={room} {...ruleAttributes(rule)} title-count join-sound>
+      <video-call room={room} {...ruleAttributes(rule)} {...(token ? { token } : {})} title-count join-sound>
         <p class="noscript">This call needs JavaScript, a camera and a microphone.</p>
       </video-call>
     </Layout>

@@ -1,0 +1,67 @@
+/**
+ * The server's Prometheus metrics (prom-client), scraped at GET /metrics. Labels carry
+ * kinds and codes only, never room names, peer ids or user names: their number stays
+ * bounded, and nothing about who calls whom leaves the server this way.
+ */
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { ERROR_CODES } from "../shared/protocol.ts";
+
+/** How a join ended. */
+export const JOIN_OUTCOMES = ["created", "joined", "full", "room-limit", "room-name", "unauthorized", "unavailable"] as const;
+export type JoinOutcomeLabel = (typeof JOIN_OUTCOMES)[number];
+/** What a resume token got: its seat back (`seat`), its id on a new seat (`id`), or nothing (`refused`: a fresh join). */
+export const RESUME_OUTCOMES = ["seat", "id", "refused"] as const;
+export type ResumeOutcomeLabel = (typeof RESUME_OUTCOMES)[number];
+const RELAYED = ["description", "candidate", "app"] as const;
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** Children made once, so that counting on the relay path is a plain increment. */
+  joins: Record<JoinOutcomeLabel, { inc(): void }>;
+  resumes: Record<ResumeOutcomeLabel, { inc(): void }>;
+  relayed: Record<(typeof RELAYED)[number], { inc(): void }>;
+  errors: Record<(typeof ERROR_CODES)[number], { inc(): void }>;
+  closed(code: number): void;
+  rateLimited: { inc(): void };
+  /** Seconds from a join's arrival to its answer. */
+  joinSeconds: { observe(seconds: number): void };
+}
+
+export interface Gauges {
+  rooms(): number;
+  connections(): number;
+}
+
+function children<L extends string>(counter: Counter<string>, labels: readonly L[]): Record<L, { inc(): void }> {
+  return Object.fromEntries(labels.map((l) => [l, counter.labels(l)])) as Record<L, { inc(): void }>;
+}
+
+export function createMetrics(gauges: Gauges, registry = new Registry()): Metrics {
+  new Gauge({ name: "roomcall_rooms", help: "Rooms held now.", registers: [registry], collect() { this.set(gauges.rooms()); } });
+  new Gauge({ name: "roomcall_connections", help: "Signaling sockets open now.", registers: [registry], collect() { this.set(gauges.connections()); } });
+  const joins = new Counter({ name: "roomcall_joins_total", help: "Joins by outcome.", labelNames: ["outcome"], registers: [registry] });
+  const resumes = new Counter({ name: "roomcall_resumes_total", help: "Joins that carried a resume token, by what it got.", labelNames: ["outcome"], registers: [registry] });
+  const relayed = new Counter({ name: "roomcall_relayed_messages_total", help: "Messages relayed, by type.", labelNames: ["type"], registers: [registry] });
+  const errors = new Counter({ name: "roomcall_errors_total", help: "Errors sent to clients, by code.", labelNames: ["code"], registers: [registry] });
+  const closes = new Counter({ name: "roomcall_closes_total", help: "Signaling sockets closed, by WebSocket close code.", labelNames: ["code"], registers: [registry] });
+  const rateLimited = new Counter({ name: "roomcall_rate_limited_total", help: "Frames dropped for a rate limit or a spent byte budget.", registers: [registry] });
+  const joinSeconds = new Histogram({
+    name: "roomcall_join_seconds",
+    help: "Time from a join's arrival to its answer.",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  // All zero from the start, so a rate shows before the first event of its kind.
+  for (const m of [children(joins, JOIN_OUTCOMES), children(resumes, RESUME_OUTCOMES)]) for (const c of Object.values(m)) (c as { inc(n: number): void }).inc(0);
+  return {
+    registry,
+    joins: children(joins, JOIN_OUTCOMES),
+    resumes: children(resumes, RESUME_OUTCOMES),
+    relayed: children(relayed, RELAYED),
+    errors: children(errors, ERROR_CODES),
+    // Close codes are few (the protocol's, and the WebSocket ones): a bounded label.
+    closed: (code) => closes.labels(String(code)).inc(),
+    rateLimited,
+    joinSeconds,
+  };
+}
