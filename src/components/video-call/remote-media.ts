@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { play } from "../shared/first-frame.ts";
+import type { MediaState } from "./peer-media.ts";
 
 /**
  * The other peers' media as `<video-call>` shows it, keyed by peer id: one stream per peer
@@ -12,6 +13,8 @@ export class RemoteMedia implements ReactiveController {
   readonly streams = new Map<string, MediaStream>();
   /** Peers whose sound the browser would not play before a click. */
   readonly blocked = new Set<string>();
+  /** What each peer says of its own microphone and camera (over its link). */
+  readonly said = new Map<string, MediaState>();
   private readonly videos = new Map<string, HTMLVideoElement>();
   private readonly refs = new Map<string, (el: Element | undefined) => void>();
 
@@ -34,11 +37,20 @@ export class RemoteMedia implements ReactiveController {
     if (video.paused) void this.start(peer, video);
   }
 
+  /** `peer` said where its microphone and camera are; true when that changed anything. */
+  tell(peer: string, state: MediaState): boolean {
+    const was = this.said.get(peer);
+    this.said.set(peer, state);
+    this.host.requestUpdate();
+    return !was || was.microphone !== state.microphone || was.camera !== state.camera;
+  }
+
   delete(peer: string): void {
     const video = this.videos.get(peer);
     if (video) video.srcObject = null;
     this.streams.delete(peer);
     this.blocked.delete(peer);
+    this.said.delete(peer);
     this.videos.delete(peer);
     this.refs.delete(peer);
     this.host.requestUpdate();

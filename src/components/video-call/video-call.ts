@@ -2,8 +2,6 @@ import { LitElement, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
 import { createRoomRule } from "../../shared/room-name.ts";
-import { LocalMediaController } from "../controllers/local-media-controller.ts";
-import { OutgoingMedia } from "../controllers/outgoing-media.ts";
 import { ScreenShareController } from "../controllers/screen-share-controller.ts";
 import { iceServers, iceServersProblem, iceTransportPolicy, onOff } from "../shared/converters.ts";
 import { emit } from "../shared/events.ts";
@@ -24,11 +22,12 @@ import type {
   ScreenShareDetail,
 } from "./events.ts";
 import { controls } from "./controls.ts";
-import { type MediaState, mediaStateMessage, readMediaState } from "./peer-media.ts";
+import { mediaStateMessage, readMediaState } from "./peer-media.ts";
 import { chime, setTitleCount } from "./presence.ts";
 import { RemoteMedia } from "./remote-media.ts";
 import { RoomSession } from "./room-session.ts";
 import { SeatWatch } from "./seat-watch.ts";
+import { SelfMedia } from "./self-media.ts";
 import { localTile, remoteTile } from "./tiles.ts";
 import { styles } from "./styles.ts";
 
@@ -136,18 +135,12 @@ export class VideoCall extends LitElement {
   @property({ attribute: "media-error", reflect: true }) accessor mediaError: MediaErrorReason | null = null;
   /** True while a screen is shared in place of the camera. */
   @property({ attribute: "sharing-screen", type: Boolean, reflect: true }) accessor sharingScreen = false;
-  @state() private accessor microphoneOn = true;
-  @state() private accessor cameraOn = true;
   /** A sentence the state line adds (e.g. why a room name was refused). */
   @state() private accessor detail = "";
   /** The last STUN/TURN server problem, as a sentence (shown until the call connects). */
   @state() private accessor iceProblem = "";
-  /** What each peer says of its microphone and camera. */
-  @state() private accessor peerMedia = new Map<string, MediaState>();
 
-  private readonly media = new LocalMediaController(this);
-  private readonly screen = new ScreenShareController(this, () => void this.stopScreenShare());
-  private readonly outgoing = new OutgoingMedia(this.media, this.screen);
+  private readonly self = new SelfMedia(this, () => void this.stopScreenShare());
   private readonly remote = new RemoteMedia(this, (peer) => emit<PeerDetail>(this, "autoplay-blocked", { peer }));
   private readonly seats = new SeatWatch(this);
   private readonly session = new RoomSession(
@@ -155,7 +148,7 @@ export class VideoCall extends LitElement {
     {
       prepare: () => this.capture(),
       rtcConfig: () => ({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy }),
-      outgoing: () => this.outgoing.stream(),
+      outgoing: () => this.self.outgoing.stream(),
       token: () => this.token,
     },
     {
@@ -167,7 +160,6 @@ export class VideoCall extends LitElement {
       },
       peerLeft: (d) => {
         this.remote.delete(d.peer);
-        this.setPeerMedia(d.peer, null);
         this.detail = this.session.roster.size === 0 ? "The other person left." : "";
         emit<PeerLeftDetail>(this, "peer-left", d);
       },
@@ -187,9 +179,9 @@ export class VideoCall extends LitElement {
       },
       peerMessage: (peer, msg) => {
         const state = readMediaState(msg);
-        if (state) this.setPeerMedia(peer, state);
+        if (state && this.remote.tell(peer, state)) emit<PeerMediaDetail>(this, "peer-media", { peer, ...state });
       },
-      channelOpen: (peer) => this.session.tell(peer, mediaStateMessage(this.ownMedia())),
+      channelOpen: (peer) => this.session.tell(peer, mediaStateMessage(this.self.state())),
       changed: () => this.refreshState(),
     },
   );
@@ -222,7 +214,7 @@ export class VideoCall extends LitElement {
 
   /** The captured camera/microphone stream, or null. */
   get localStream(): MediaStream | null {
-    return this.media.stream;
+    return this.self.stream;
   }
 
   override connectedCallback(): void {
@@ -280,19 +272,13 @@ export class VideoCall extends LitElement {
   }
 
   /** Turns the microphone on or off (without renegotiation); returns whether it is on now. */
-  toggleMicrophone(on = !this.microphoneOn): boolean {
-    this.media.setEnabled("audio", on);
-    this.microphoneOn = on && this.media.has("audio");
-    this.tellMedia();
-    return this.microphoneOn;
+  toggleMicrophone(on = this.self.kind("audio") !== "on"): boolean {
+    return this.toggle("audio", on);
   }
 
-  /** Turns the camera on or off (the peer sees black frames); returns whether it is on now. */
-  toggleCamera(on = !this.cameraOn): boolean {
-    this.media.setEnabled("video", on);
-    this.cameraOn = on && this.media.has("video");
-    this.tellMedia();
-    return this.cameraOn;
+  /** Turns the camera on or off (the peers see a placeholder); returns whether it is on now. */
+  toggleCamera(on = this.self.kind("video") !== "on"): boolean {
+    return this.toggle("video", on);
   }
 
   /**
@@ -304,16 +290,16 @@ export class VideoCall extends LitElement {
   async shareScreen(): Promise<boolean> {
     if (this.idle || this.ended) return false;
     const generation = this.generation;
-    const track = await this.screen.start();
+    const track = await this.self.screen.start();
     if (!track) return this.sharingScreen && generation === this.generation;
     if (generation !== this.generation) {
       // Hung up (or moved on) while the browser was asking.
-      this.screen.stop();
+      this.self.screen.stop();
       return false;
     }
     const wasSharing = this.sharingScreen;
     this.sharingScreen = true;
-    await this.outgoing.apply(this.session.links.values());
+    await this.self.apply(this.session.links.values());
     this.tellMedia();
     if (!wasSharing) emit<ScreenShareDetail>(this, "screen-share", { sharing: true });
     return true;
@@ -325,10 +311,10 @@ export class VideoCall extends LitElement {
    */
   async stopScreenShare(): Promise<void> {
     if (!this.sharingScreen) return;
-    this.screen.stop();
+    this.self.screen.stop();
     this.sharingScreen = false;
     emit<ScreenShareDetail>(this, "screen-share", { sharing: false });
-    await this.outgoing.apply(this.session.links.values());
+    await this.self.apply(this.session.links.values());
     this.tellMedia();
   }
 
@@ -339,9 +325,9 @@ export class VideoCall extends LitElement {
   async retryMedia(): Promise<boolean> {
     if (this.idle || this.ended || this.starting) return false;
     await this.capture();
-    await this.outgoing.apply(this.session.links.values());
+    await this.self.apply(this.session.links.values());
     this.tellMedia();
-    return this.media.failure === null;
+    return this.self.failure === null;
   }
 
   /** Statistics of each peer connection, by remote peer id. */
@@ -353,38 +339,30 @@ export class VideoCall extends LitElement {
   private async capture(): Promise<void> {
     const generation = this.generation;
     this.mediaError = null;
-    if (this.audio || this.video) {
-      this.starting = true;
-      this.refreshState();
-      await this.media.start({ audio: this.audio, video: this.video });
-      if (generation !== this.generation) return;
-      this.starting = false;
-      if (this.media.failure) {
-        // Join all the same, with what there is: seeing and hearing the others beats an error page.
-        this.mediaError = this.media.failure.reason;
-        emit<MediaFailure>(this, "media-error", this.media.failure);
-      }
+    this.starting = this.audio || this.video;
+    this.refreshState();
+    const current = await this.self.capture({ audio: this.audio, video: this.video });
+    if (!current || generation !== this.generation) return;
+    this.starting = false;
+    const failure = this.self.failure;
+    if (failure) {
+      // Join all the same, with what there is: seeing and hearing the others beats an error page.
+      this.mediaError = failure.reason;
+      emit<MediaFailure>(this, "media-error", failure);
     }
-    this.microphoneOn = this.media.has("audio");
-    this.cameraOn = this.media.has("video");
     this.refreshState();
   }
 
-  /** What this side sends now, as the peers are told it. */
-  private ownMedia(): MediaState {
-    return { microphone: this.microphoneOn, camera: this.sharingScreen || this.cameraOn };
+  private toggle(kind: "audio" | "video", on: boolean): boolean {
+    const now = this.self.set(kind, on);
+    this.tellMedia();
+    this.requestUpdate();
+    return now;
   }
 
+  /** Tells every peer, over the links, what this side sends now. */
   private tellMedia() {
-    this.session.tellAll(mediaStateMessage(this.ownMedia()));
-  }
-
-  private setPeerMedia(peer: string, state: MediaState | null) {
-    const next = new Map(this.peerMedia);
-    if (state) next.set(peer, state);
-    else next.delete(peer);
-    this.peerMedia = next;
-    if (state) emit<PeerMediaDetail>(this, "peer-media", { peer, ...state });
+    this.session.tellAll(mediaStateMessage(this.self.state()));
   }
 
   /** Ends the call in `state` (releasing everything) until something new starts it. */
@@ -399,14 +377,12 @@ export class VideoCall extends LitElement {
 
   private release() {
     this.session.stop();
-    this.media.stop();
-    this.screen.stop();
+    this.self.stop();
     this.remote.clear();
     this.seats.stop();
     this.guests.clear();
     this.iceErrors.clear();
     this.iceProblem = "";
-    this.peerMedia = new Map();
     this.starting = false;
     this.sharingScreen = false;
     if (this.titleCount) setTitleCount(null);
@@ -471,7 +447,7 @@ export class VideoCall extends LitElement {
 
   protected override updated(): void {
     const local = this.renderRoot.querySelector<HTMLVideoElement>("video.local");
-    const preview = this.outgoing.preview();
+    const preview = this.self.outgoing.preview();
     if (local && local.srcObject !== preview) local.srcObject = preview;
     if (this.focusNext) {
       this.renderRoot.querySelector<HTMLElement>(`[part~="${this.focusNext}"]`)?.focus();
@@ -482,23 +458,21 @@ export class VideoCall extends LitElement {
   override render() {
     const inCall = !this.idle && !this.ended;
     const seated = inCall && this.session.selfId !== null && !this.starting;
-    const failure = this.media.failure;
+    const failure = this.self.failure;
+    const microphone = this.self.kind("audio");
+    const camera = this.self.kind("video");
     const blocked = [...this.remote.blocked].map((peer) => this.guest(peer));
     return html`
       <div class="videos" part="videos" ?hidden=${!seated}>
         ${seated
-          ? localTile({
-              sharing: this.sharingScreen,
-              microphone: !this.media.has("audio") ? "none" : this.microphoneOn ? "on" : "off",
-              camera: !this.media.has("video") ? "none" : this.cameraOn ? "on" : "off",
-            })
+          ? localTile({ sharing: this.sharingScreen, microphone, camera })
           : nothing}
         ${seated
           ? repeat(
               this.session.roster,
               (peer) => peer,
               (peer) => {
-                const said = this.peerMedia.get(peer);
+                const said = this.remote.said.get(peer);
                 const video = this.remote.streams.get(peer)?.getVideoTracks().some((t) => t.readyState === "live") ?? false;
                 return remoteTile({
                   peer,
@@ -518,7 +492,7 @@ export class VideoCall extends LitElement {
       <div class="notices" role="status" aria-live="polite">
         ${failure && inCall
           ? html`<p class="notice" part="notice">
-              ${failure.message} ${withWhat(this.media.has("audio"), this.media.has("video"))}
+              ${failure.message} ${withWhat(microphone !== "none", camera !== "none")}
               <button part="button retry-media" @click=${() => void this.retryMedia()}>Try camera and microphone again</button>
             </p>`
           : nothing}
@@ -530,8 +504,8 @@ export class VideoCall extends LitElement {
         idle: this.idle,
         room: this.room,
         seatFree: this.state === "full" && this.seats.free,
-        microphone: !this.media.has("audio") ? "none" : this.microphoneOn ? "on" : "off",
-        camera: !this.media.has("video") ? "none" : this.cameraOn ? "on" : "off",
+        microphone,
+        camera,
         sharing: this.sharingScreen,
         canShare: ScreenShareController.supported,
         onMicrophone: () => this.toggleMicrophone(),
