@@ -105,3 +105,12 @@ export function checkServerMessage(value: unknown): ServerMessage | null {
   }
   return ok ? (m as unknown as ServerMessage) : null;
 }
+
+/** A frame's text as a server message, or null when it is not JSON or not well-formed. */
+export function readServerFrame(text: string): ServerMessage | null {
+  try {
+    return checkServerMessage(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}

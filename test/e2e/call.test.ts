@@ -13,7 +13,7 @@ let browser: Browser;
 beforeAll(async () => {
   server = await spawnServer();
   browser = await launchBrowser();
-});
+}, 30_000);
 afterAll(async () => {
   await browser?.close();
   await server?.stop();

@@ -80,7 +80,7 @@ beforeAll(async () => {
   proxy = startTcpProxy(server.port);
   site = serveEmbeddingPage(server.url, { room: ROOM, "signaling-url": proxy.wsUrl });
   browser = await launchBrowser();
-});
+}, 30_000);
 afterAll(async () => {
   await browser?.close();
   site?.stop();

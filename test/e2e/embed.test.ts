@@ -33,7 +33,7 @@ beforeAll(async () => {
   const port = freePort();
   server = await spawnServer({ PORT: String(port), ALLOWED_ORIGINS: `http://127.0.0.2:${port + 1}` });
   browser = await launchBrowser();
-});
+}, 30_000);
 afterAll(async () => {
   await browser?.close();
   for (const s of embedders) s.stop(true);

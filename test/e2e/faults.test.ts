@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../support/browser.ts";
 import { freePort, type ServerProcess, spawnServer } from "../support/server-process.ts";
+import { pollUntil } from "../support/poll.ts";
 
 let browser: Browser;
 const servers: ServerProcess[] = [];
@@ -15,7 +16,7 @@ const env = { PORT: String(port), RESUME_SECRET: "a-test-secret-that-is-long-eno
 beforeAll(async () => {
   servers.push(await spawnServer(env));
   browser = await launchBrowser();
-});
+}, 30_000);
 afterAll(async () => {
   await browser?.close();
   for (const s of servers) if (s.proc.exitCode === null) await s.stop();
@@ -37,15 +38,7 @@ const look = (page: Page) =>
     };
   });
 
-async function until(page: Page, ok: (l: Awaited<ReturnType<typeof look>>) => boolean, what: string, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const l = await look(page);
-    if (ok(l)) return l;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(l)}`);
-    await Bun.sleep(200);
-  }
-}
+const until = (page: Page, ok: (l: Awaited<ReturnType<typeof look>>) => boolean, what: string, ms = 20_000) => pollUntil(() => look(page), ok, what, ms);
 
 test("a server restart mid-call: media flows on, both resume, no duplicate peers", async () => {
   const room = `restart-${Date.now().toString(36)}`;

@@ -10,6 +10,7 @@ import { type EmbeddingPage, serveEmbeddingPage } from "../support/embedding-pag
 import { type ServerProcess, spawnServer } from "../support/server-process.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
 import { type CallSnapshot, callMethod, installProbe, snapshot } from "../support/video-call-probe.ts";
+import { pollUntil } from "../support/poll.ts";
 
 let server: ServerProcess;
 let browser: Browser;
@@ -19,7 +20,7 @@ const sites: EmbeddingPage[] = [];
 beforeAll(async () => {
   server = await spawnServer({ RESUME_GRACE_SECONDS: "20" });
   browser = await launchBrowser();
-});
+}, 30_000);
 afterAll(async () => {
   for (const p of proxies) p.stop();
   for (const s of sites) s.stop();
@@ -39,15 +40,7 @@ async function pageThroughProxy(attributes: Record<string, string>): Promise<{ p
   return { page, proxy };
 }
 
-async function until(page: Page, ok: (s: CallSnapshot) => boolean, what: string, ms = 20_000): Promise<CallSnapshot> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const s = await snapshot(page);
-    if (ok(s)) return s;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(s)}`);
-    await Bun.sleep(200);
-  }
-}
+const until = (page: Page, ok: (s: CallSnapshot) => boolean, what: string, ms = 20_000) => pollUntil(() => snapshot(page), ok, what, ms);
 
 const stable = (s: CallSnapshot) => s.connections.every((c) => c.signalingState === "stable");
 const offering = (s: CallSnapshot) => s.connections.some((c) => c.signalingState === "have-local-offer");

@@ -9,6 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { launchBrowser, secureOrigins } from "../support/browser.ts";
 import { createNetns, type Netns } from "../support/netns.ts";
 import { type ServerProcess, spawnServer } from "../support/server-process.ts";
+import { pollUntil } from "../support/poll.ts";
 
 let ns: Netns;
 let server: ServerProcess;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   const flag = secureOrigins(server.url);
   outside = await launchBrowser([flag]);
   inside = await ns.launchBrowser([flag]);
-});
+}, 30_000);
 afterAll(async () => {
   await outside?.close();
   await server?.stop();
@@ -47,15 +48,7 @@ const look = (page: Page) =>
     return { state: el.getAttribute("state"), frames, pair };
   });
 
-async function until(page: Page, ok: (l: Awaited<ReturnType<typeof look>>) => boolean, what: string, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const l = await look(page);
-    if (ok(l)) return l;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(l)}`);
-    await Bun.sleep(200);
-  }
-}
+const until = (page: Page, ok: (l: Awaited<ReturnType<typeof look>>) => boolean, what: string, ms = 20_000) => pollUntil(() => look(page), ok, what, ms);
 
 test("media crosses the veth, stops while broken and flows again when restored; nothing is left behind", async () => {
   const room = `netns-${Date.now().toString(36)}`;

@@ -16,7 +16,7 @@ let browser: Browser;
 beforeAll(async () => {
   server = await spawnServer({ LOG_LEVEL: "error" });
   browser = await launchBrowser();
-});
+}, 30_000);
 afterAll(async () => {
   await browser?.close();
   await server?.stop();

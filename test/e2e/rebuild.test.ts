@@ -12,6 +12,7 @@ import { launchBrowser, secureOrigins } from "../support/browser.ts";
 import { createNetns, type Netns } from "../support/netns.ts";
 import { type ServerProcess, spawnServer } from "../support/server-process.ts";
 import { type CallSnapshot, eventsOf, installProbe, snapshot } from "../support/video-call-probe.ts";
+import { pollUntil } from "../support/poll.ts";
 
 let ns: Netns;
 let server: ServerProcess;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   const flag = secureOrigins(server.url);
   outside = await launchBrowser([flag]);
   inside = await ns.launchBrowser([flag]);
-});
+}, 30_000);
 afterAll(async () => {
   if (server?.proc.exitCode === null) process.kill(server.proc.pid, "SIGCONT");
   await outside?.close();
@@ -33,15 +34,7 @@ afterAll(async () => {
   await ns?.remove();
 });
 
-async function until(page: Page, ok: (s: CallSnapshot) => boolean, what: string, ms = 30_000): Promise<CallSnapshot> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const s = await snapshot(page);
-    if (ok(s)) return s;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(s)} ${JSON.stringify(await eventsOf(page))}`);
-    await Bun.sleep(200);
-  }
-}
+const until = (page: Page, ok: (s: CallSnapshot) => boolean, what: string, ms = 30_000) => pollUntil(() => snapshot(page), ok, what, ms);
 
 const recoveries = async (page: Page, action: string) => (await eventsOf(page)).filter((e) => e.includes("connection-recovery") && e.includes(`"${action}"`)).length;
 

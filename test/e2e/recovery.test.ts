@@ -19,7 +19,7 @@ beforeAll(async () => {
   // B is launched as a server so that its processes can be frozen and thawed.
   serverB = await chromium.launchServer({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
   browserB = await chromium.connect(serverB.wsEndpoint());
-});
+}, 30_000);
 afterAll(async () => {
   await browserA?.close();
   await browserB?.close();

@@ -15,7 +15,7 @@ let browser: Browser;
 beforeAll(async () => {
   server = await spawnServer({ JOIN_TOKEN_SECRET: SECRET, LOG_LEVEL: "error" });
   browser = await launchBrowser();
-});
+}, 30_000);
 afterAll(async () => {
   await browser?.close();
   await server?.stop();

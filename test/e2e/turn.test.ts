@@ -8,13 +8,14 @@ import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../support/browser.ts";
 import { type Coturn, startCoturn } from "../support/coturn.ts";
 import { type ServerProcess, spawnServer } from "../support/server-process.ts";
+import { pollUntil } from "../support/poll.ts";
 
 let browser: Browser;
 const running: { stop(): Promise<unknown> }[] = [];
 
 beforeAll(async () => {
   browser = await launchBrowser();
-});
+}, 30_000);
 afterAll(async () => {
   await browser?.close();
   for (const r of running.reverse()) await r.stop();
@@ -85,15 +86,7 @@ const look = (page: Page) =>
     };
   });
 
-async function until(page: Page, ok: (l: Awaited<ReturnType<typeof look>>) => boolean, what: string, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const l = await look(page);
-    if (ok(l)) return l;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(l)}`);
-    await Bun.sleep(250);
-  }
-}
+const until = (page: Page, ok: (l: Awaited<ReturnType<typeof look>>) => boolean, what: string, ms = 30_000) => pollUntil(() => look(page), ok, what, ms);
 
 const relayed = (l: Awaited<ReturnType<typeof look>>) => l.state === "connected" && l.frames > 10 && l.pairs.length === 1 && l.pairs[0] === "relay/relay";
 

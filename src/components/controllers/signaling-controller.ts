@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { ClientMessage, ServerMessage } from "../../shared/protocol.ts";
-import { checkServerMessage } from "../../shared/server-message-check.ts";
+import { readServerFrame } from "../../shared/server-message-check.ts";
 import { CLOSE } from "../../shared/wire.ts";
 
 export type SignalingStatus = "idle" | "connecting" | "open" | "reconnecting" | "closed";
@@ -97,13 +97,7 @@ export class SignalingController implements ReactiveController {
       this.on.open(reconnected);
     };
     ws.onmessage = (e) => {
-      let value: unknown;
-      try {
-        value = JSON.parse(String(e.data));
-      } catch {
-        return;
-      }
-      const msg = checkServerMessage(value);
+      const msg = readServerFrame(String(e.data));
       if (msg) this.on.message(msg);
     };
     ws.onclose = (e) => {

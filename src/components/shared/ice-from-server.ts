@@ -1,5 +1,5 @@
 import type { IceConfig } from "../../shared/protocol.ts";
-import { checkServerMessage } from "../../shared/server-message-check.ts";
+import { readServerFrame } from "../../shared/server-message-check.ts";
 
 /**
  * Asks a signaling server for its ICE servers (with fresh TURN credentials) over a socket
@@ -25,13 +25,7 @@ export function iceFromServer(url: string, timeoutMs = 5000): Promise<IceConfig>
     };
     ws.onopen = () => ws.send(JSON.stringify({ type: "ice-refresh" }));
     ws.onmessage = (e) => {
-      let value: unknown;
-      try {
-        value = JSON.parse(String(e.data));
-      } catch {
-        return;
-      }
-      const msg = checkServerMessage(value);
+      const msg = readServerFrame(String(e.data));
       if (msg?.type !== "ice") return;
       finish();
       resolve(msg.ice);
