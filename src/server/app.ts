@@ -6,7 +6,7 @@ import type { Config } from "./config.ts";
 import type { Connection } from "./connection.ts";
 import type { Logger } from "./logger.ts";
 import { isOriginAllowed, pinnedHost } from "./origin.ts";
-import type { Rooms } from "./rooms.ts";
+import type { Rooms } from "./rooms/rooms.ts";
 import { createSignaling, type Signaling } from "./signaling.ts";
 import { createSite, notFoundPage } from "./site.tsx";
 
@@ -40,9 +40,13 @@ export function createApp({ config, rooms, log, assets }: AppDeps): App {
     });
   }
 
-  app.get("/healthz", (c) =>
-    c.json({ ok: true, connections: signaling.connectionCount(), rooms: rooms.roomCount() }),
-  );
+  // With Redis: rooms of the whole cluster, and whether this node reaches Redis (null rooms: it does not).
+  app.get("/healthz", async (c) => {
+    const store = rooms.store();
+    const count = await rooms.roomCount().catch(() => null);
+    const redis = store.kind === "redis" ? { redis: store.reachable ? "reachable" : "unreachable" } : {};
+    return c.json({ ok: true, connections: signaling.connectionCount(), rooms: count, ...redis });
+  });
 
   app.get("/ws", (c) => {
     const origin = c.req.header("origin");

@@ -4,8 +4,8 @@ import { createApp } from "./app.ts";
 import { type Assets, createAssets } from "./assets.ts";
 import type { Config } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { createMemoryRooms } from "./memory-rooms.ts";
-import type { Rooms } from "./rooms.ts";
+import { createRooms } from "./rooms/create-rooms.ts";
+import type { Rooms } from "./rooms/rooms.ts";
 
 export interface RunningServer {
   readonly port: number;
@@ -27,7 +27,7 @@ export interface ServerOptions {
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
-  const rooms = options.rooms ?? createMemoryRooms({ capacity: config.roomCapacity, maxRooms: config.maxRooms });
+  const rooms = options.rooms ?? (await createRooms(config, log));
   const ownAssets = options.assets ? null : await createAssets({ production: config.production, watch: options.watch ?? false });
   const assets = options.assets ?? ownAssets!;
   const app = createApp({ config, rooms, log, assets });
@@ -46,6 +46,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     async shutdown() {
       app.signaling.closeAll(CLOSE.goingAway, "Server shutting down");
       await server.stop();
+      // With other nodes, its seats go back for a resume there (at once, not when a lease runs out).
+      await rooms.close(config.resumeGraceSeconds);
       await ownAssets?.dispose();
     },
   };

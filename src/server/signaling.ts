@@ -22,8 +22,7 @@ import { OpenSockets } from "./open-sockets.ts";
 import { createIceServers } from "./ice-servers.ts";
 import { createResumeTokens } from "./resume-tokens.ts";
 import { createRoomRule } from "../shared/room-name.ts";
-import type { JoinOutcome, Rooms } from "./rooms.ts";
-import { Seat } from "./seat.ts";
+import type { JoinOutcome, Rooms } from "./rooms/rooms.ts";
 
 type Socket = ServerWebSocket<Connection>;
 
@@ -87,7 +86,12 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     c.room = null;
     c.id = null;
     c.seat = null;
-    await rooms.leave(room, seat, reason);
+    // A join that follows waits for this leave: the registry sees them in order.
+    const leaving = rooms.leave(room, seat, reason).finally(() => {
+      if (c.leaving === leaving) c.leaving = null;
+    });
+    c.leaving = leaving;
+    await leaving;
     log.info("leave", { room, peer: id, reason });
   };
 
@@ -95,11 +99,12 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     const c = ws.data;
     const claimed = resume === undefined ? null : tokens.verify(resume, room);
     const id = claimed ?? randomId(PEER_ID_BYTES);
-    const seat = new Seat(id, c);
     c.joining = true;
     let outcome: JoinOutcome;
     try {
-      outcome = await rooms.join(room, seat);
+      // A leave still on its way failed or not: the seat it gave up is not this one's business.
+      if (c.leaving !== null) await c.leaving.catch(() => {});
+      outcome = await rooms.join(room, id, c);
     } catch (err) {
       log.error("join-failed", { room, message: String(err) });
       if (!c.closed) fail(ws, "unavailable", "The server could not take this join just now; try again in a moment.");
@@ -116,12 +121,12 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     }
     if (c.closed) {
       // The socket went away while the join was in flight: give the seat straight back.
-      await rooms.leave(room, seat, "closed");
+      await rooms.leave(room, outcome.seat, "closed");
       return;
     }
     c.room = room;
     c.id = id;
-    c.seat = seat;
+    c.seat = outcome.seat;
     const resumed = claimed !== null;
     log.info("join", { room, peer: id, resumed });
     const info = { room, id, capacity: rooms.capacity, resume: tokens.issue(room, id), resumed, ice: ice.issue(id) };
@@ -159,7 +164,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
         // came, with our `from` put in front (one of the sender's own was refused). Encoding
         // it again would cost more than the rest of the relay's JavaScript together.
         const frame = `{"from":${JSON.stringify(c.id)},${raw.slice(raw.indexOf("{") + 1)}`;
-        const outcome = rooms.relay(c.room, c.id, msg.to, frame);
+        const outcome = rooms.relay(c.room, c.id, msg.to, frame, msg.type);
         if (outcome === "sent") return;
         if (outcome === "no-such-peer") return fail(ws, "no-such-peer", `No peer "${msg.to}" in this room.`, msg.to);
         for (const peer of outcome.busy) fail(ws, "peer-busy", busy(peer), peer);
@@ -246,6 +251,14 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     }
   };
   const heartbeat = setInterval(sweep, (config.heartbeatSeconds * 1000) / 3);
+
+  // A relay to a peer on another node that did not reach it is told to its sender a moment later.
+  rooms.onMissed((sender, why, peer, type) => {
+    const ws = sender.ws;
+    if (ws === null || sender.closed) return;
+    if (why === "busy") fail(ws, "peer-busy", busy(peer), peer);
+    else unreachable(ws, type, peer);
+  });
 
   const logInternal = (err: unknown) => log.error("internal", { message: String(err) });
 

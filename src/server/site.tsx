@@ -13,7 +13,7 @@ import { OccupancyFragment } from "./pages/occupancy-fragment.tsx";
 import { RoomPage } from "./pages/room-page.tsx";
 import { isOriginAllowed } from "./origin.ts";
 import { createRoomRule } from "../shared/room-name.ts";
-import type { Rooms } from "./rooms.ts";
+import type { Rooms } from "./rooms/rooms.ts";
 
 /**
  * Pages load only same-origin scripts and styles; media and signaling stay same-origin.
@@ -89,7 +89,8 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
       c.header("Vary", "Origin");
     }
     if (reason) return c.html(<output class="occupancy error">{reason}</output>, 400);
-    const count = await rooms.occupancy(room);
+    const count = await rooms.occupancy(room).catch(() => null);
+    if (count === null) return c.html(<output class="occupancy error">The server cannot tell just now.</output>, 503);
     return c.html(<OccupancyFragment room={room} count={count} capacity={config.roomCapacity} />);
   });
 
