@@ -52,7 +52,7 @@ const ourParts: Record<string, () => (i: number) => unknown> = {
   "Seat (id, node, epoch and connection)": () => () => new Seat("", "local", 0, someone),
   "place in the rooms module (the registry's record and room, the node's view of the room)": () => {
     const rooms = newRooms();
-    return (i) => void rooms.join(roomOf(i), String(i & 1), someone);
+    return (i) => void rooms.join(roomOf(i), String(i & 1), someone, () => {});
   },
   "entry in the list of open sockets": () => {
     const sockets = new OpenSockets<{ data: { slot: number } }>();
@@ -74,9 +74,7 @@ const wholes: Record<string, () => (i: number) => unknown> = {
       sockets.add(ws);
       const id = randomId(9);
       const room = roomOf(i);
-      void rooms.join(room, id, c).then((o) => {
-        if (o.kind === "created" || o.kind === "joined") c.seat = o.seat;
-      });
+      void rooms.join(room, id, c, (o) => (c.seat = o.seat));
       c.room = room;
       c.id = id;
       return ws;

@@ -104,7 +104,17 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     try {
       // A leave still on its way failed or not: the seat it gave up is not this one's business.
       if (c.leaving !== null) await c.leaving.catch(() => {});
-      outcome = await rooms.join(room, id, c);
+      // Answered the moment the seat is had, before anything else of the room reaches the socket.
+      outcome = await rooms.join(room, id, c, (seated) => {
+        if (c.closed) return;
+        c.room = room;
+        c.id = id;
+        c.seat = seated.seat;
+        const resumed = claimed !== null;
+        log.info("join", { room, peer: id, resumed });
+        const info = { room, id, capacity: rooms.capacity, resume: tokens.issue(room, id), resumed, ice: ice.issue(id) };
+        send(ws, seated.kind === "created" ? { type: "created", ...info } : { type: "joined", ...info, peers: seated.peers });
+      });
     } catch (err) {
       log.error("join-failed", { room, message: String(err) });
       if (!c.closed) fail(ws, "unavailable", "The server could not take this join just now; try again in a moment.");
@@ -119,18 +129,8 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger): Sign
     if (outcome.kind === "room-limit") {
       return fail(ws, "room-limit", "The server holds as many rooms as it may; try again later.");
     }
-    if (c.closed) {
-      // The socket went away while the join was in flight: give the seat straight back.
-      await rooms.leave(room, outcome.seat, "closed");
-      return;
-    }
-    c.room = room;
-    c.id = id;
-    c.seat = outcome.seat;
-    const resumed = claimed !== null;
-    log.info("join", { room, peer: id, resumed });
-    const info = { room, id, capacity: rooms.capacity, resume: tokens.issue(room, id), resumed, ice: ice.issue(id) };
-    send(ws, outcome.kind === "created" ? { type: "created", ...info } : { type: "joined", ...info, peers: outcome.peers });
+    // The socket went away while the join was in flight: give the seat straight back.
+    if (c.closed && c.seat !== outcome.seat) await rooms.leave(room, outcome.seat, "closed");
   };
 
   /** The sender learns that its frame went nowhere, so it can send it again after `peer-resumed`. */

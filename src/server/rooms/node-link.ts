@@ -8,8 +8,11 @@ import type { RoomState } from "./registry.ts";
 export type NodeMessage =
   /** A relayed frame, `from` stamped already, for seats `to` on the receiving node. */
   | { kind: "relay"; origin: string; room: string; from: string; to: string[]; type: string; frame: string }
-  /** A room's seats changed: its state after the change; seats that went, went for `reason`. */
-  | { kind: "change"; room: string; state: RoomState; reason: LeaveReason }
+  /**
+   * A room's seats changed: its state after the change; seats that went, went for `reason`.
+   * `merge`: seats put back after the store was away; what it lacks may not be back yet.
+   */
+  | { kind: "change"; room: string; state: RoomState; reason: LeaveReason; merge?: boolean }
   /** A relay from seat `to` (on the receiving node) did not reach `peer`. */
   | { kind: "missed"; room: string; to: string; peer: string; why: "busy" | "away"; type: string };
 

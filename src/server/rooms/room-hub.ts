@@ -10,8 +10,8 @@ import type { Connection } from "../connection.ts";
 import type { Logger } from "../logger.ts";
 import type { NodeLink, NodeMessage } from "./node-link.ts";
 import { isShared, type RoomRegistry, type RoomState } from "./registry.ts";
-import { RoomViews, type ViewChange } from "./room-views.ts";
-import type { JoinOutcome, Missed, RelayOutcome, Rooms, RoomStore } from "./rooms.ts";
+import { type ApplyMode, RoomViews, type ViewChange } from "./room-views.ts";
+import type { JoinOutcome, Missed, RelayOutcome, Rooms, RoomStore, Seated } from "./rooms.ts";
 import { Seat } from "./seat.ts";
 
 export interface RoomHubOptions {
@@ -49,15 +49,15 @@ export function createRoomHub(registry: RoomRegistry, link: NodeLink, log: Logge
   };
 
   /** Tells the other nodes of `room` (and `also`, which held a seat that went) its new state. */
-  const announce = (room: string, state: RoomState, reason: LeaveReason, also?: string) => {
+  const announce = (room: string, state: RoomState, reason: LeaveReason, also?: string, merge = false) => {
     const nodes = new Set(state.seats.map((s) => s.node));
     if (also !== undefined) nodes.add(also);
     nodes.delete(self);
-    for (const node of nodes) link.send(node, { kind: "change", room, state, reason });
+    for (const node of nodes) link.send(node, { kind: "change", room, state, reason, merge });
   };
 
-  const changed = (room: string, state: RoomState, reason: LeaveReason, force = false) => {
-    const change = views.apply(room, state, undefined, force);
+  const changed = (room: string, state: RoomState, reason: LeaveReason, mode?: ApplyMode) => {
+    const change = views.apply(room, state, undefined, mode);
     if (change) tell(room, change, reason);
     return change;
   };
@@ -78,7 +78,7 @@ export function createRoomHub(registry: RoomRegistry, link: NodeLink, log: Logge
         return;
       }
       case "change": {
-        if (changed(m.room, m.state, m.reason)) return;
+        if (changed(m.room, m.state, m.reason, { merge: m.merge === true })) return;
         // A join of this node for the room is still being answered: apply it after that.
         if (pending.has(m.room) && m.state.version > (early.get(m.room)?.state.version ?? 0)) early.set(m.room, m);
         return;
@@ -114,9 +114,10 @@ export function createRoomHub(registry: RoomRegistry, link: NodeLink, log: Logge
           .reassert(self, seats)
           .then(({ changed: rooms, lost }) => {
             for (const { room, seat } of lost) views.members(room)?.find((s) => s.id === seat.id && s.epoch === seat.epoch)?.evict("lost");
+            // Only what was put back: the other nodes may not have put theirs back yet.
             for (const { room, state } of rooms) {
-              changed(room, state, "timeout", true);
-              announce(room, state, "timeout");
+              changed(room, state, "timeout", { force: true, merge: true });
+              announce(room, state, "timeout", undefined, true);
             }
             log.info("seats-reasserted", { seats: seats.length, lost: lost.length });
             // The other nodes put theirs back meanwhile; then every view is read again, so that
@@ -125,7 +126,7 @@ export function createRoomHub(registry: RoomRegistry, link: NodeLink, log: Logge
             resync = setTimeout(async () => {
               for (const room of [...views.rooms()]) {
                 try {
-                  changed(room, await registry.room(room), "timeout", true);
+                  changed(room, await registry.room(room), "timeout", { force: true });
                 } catch (err) {
                   log.error("resync-failed", { room, message: String(err) });
                 }
@@ -140,7 +141,7 @@ export function createRoomHub(registry: RoomRegistry, link: NodeLink, log: Logge
   return {
     capacity: registry.capacity,
 
-    async join(room, id, connection): Promise<JoinOutcome> {
+    async join(room, id, connection, answer): Promise<JoinOutcome> {
       pending.set(room, (pending.get(room) ?? 0) + 1);
       let r;
       try {
@@ -163,12 +164,16 @@ export function createRoomHub(registry: RoomRegistry, link: NodeLink, log: Logge
       }
       if (r.kind !== "seated") return r;
       const seat = new Seat(id, self, r.seat.epoch, connection);
+      const peers = r.seats.filter((s) => s.id !== id).map((s) => s.id);
+      const outcome: Seated =
+        r.replaced !== null ? { kind: "joined", seat, peers, replaced: true } : peers.length === 0 ? { kind: "created", seat } : { kind: "joined", seat, peers, replaced: false };
       const change = views.apply(room, r, seat);
+      // Another join answered in the same moment may tell this room of itself next: the
+      // joiner has its answer first.
+      answer(outcome);
       if (change) tell(room, change, "closed", seat);
       announce(room, r, "closed", r.replaced?.node);
-      const peers = r.seats.filter((s) => s.id !== id).map((s) => s.id);
-      if (r.replaced !== null) return { kind: "joined", seat, peers, replaced: true };
-      return peers.length === 0 ? { kind: "created", seat } : { kind: "joined", seat, peers, replaced: false };
+      return outcome;
     },
 
     async leave(room, seat, reason) {

@@ -21,6 +21,13 @@ export interface ViewChange {
   lost: Seat[];
 }
 
+export interface ApplyMode {
+  /** Apply even if not newer: a state read back after the store was away, whose versions may have started over. */
+  force?: boolean;
+  /** Add what is new, drop nothing: a node putting its seats back after the store was away. */
+  merge?: boolean;
+}
+
 interface View {
   version: number;
   members: Seat[];
@@ -53,25 +60,26 @@ export class RoomViews {
    * Applies `state` if it is newer than the view. `fresh` is a seat this node was just
    * given in it: a view is made for it if there is none. Null when nothing was applied.
    */
-  apply(room: string, state: RoomState, fresh?: Seat, force = false): ViewChange | null {
+  apply(room: string, state: RoomState, fresh?: Seat, { force = false, merge = false }: ApplyMode = {}): ViewChange | null {
     let view = this.views.get(room);
     if (!view) {
       if (!fresh) return null;
       view = { version: 0, members: [] };
       this.views.set(room, view);
     }
-    // `force`: a state read back after the store was away, whose versions may have started over.
     if (state.version <= view.version && !force) {
       if (fresh) this.adopt(view, fresh);
       return null;
     }
     const old = view.members;
-    const next = state.seats.map((s) => {
+    const given = state.seats.map((s) => {
       for (const m of old) if (m.id === s.id && m.epoch === s.epoch) return m;
       if (fresh && fresh.id === s.id && fresh.epoch === s.epoch) return fresh;
       // A seat of this node that no connection here knows (a stale record) has none: relays to it miss.
       return new Seat(s.id, s.node, s.epoch, null);
     });
+    // `merge`: seats missing from the state may only not have been put back yet; they stay.
+    const next = merge ? [...given, ...old.filter((o) => !given.some((m) => m.id === o.id))] : given;
     const change: ViewChange = { joined: [], resumed: [], left: [], replaced: [], lost: [] };
     for (const m of next) {
       const was = old.find((o) => o.id === m.id);

@@ -24,6 +24,12 @@ export type JoinOutcome =
   | { kind: "full"; capacity: number }
   | { kind: "room-limit" };
 
+/**
+ * A join that got a seat, handed to the joiner's `answer` the moment it is had: before
+ * anything else of the room can reach the connection.
+ */
+export type Seated = Extract<JoinOutcome, { kind: "created" | "joined" }>;
+
 /** Where rooms are kept, for /healthz. */
 export type RoomStore = { kind: "memory" } | { kind: "redis"; reachable: boolean };
 
@@ -33,8 +39,9 @@ export interface Rooms {
    * Seats `connection` under `id` in `room` if there is a seat, atomically, and tells those
    * already there (`peer-joined`). An id that already holds a seat there (a resumed peer)
    * takes it over: the old connection is closed (4001) and the others get `peer-resumed`.
+   * `answer` is called, synchronously, when the seat is had.
    */
-  join(room: string, id: string, connection: Connection): Promise<JoinOutcome>;
+  join(room: string, id: string, connection: Connection, answer: (seated: Seated) => void): Promise<JoinOutcome>;
   /**
    * Frees `seat` (only that very seat: not one that took it over) and tells those
    * remaining (`peer-left`); an empty room is freed at once.
