@@ -38,7 +38,7 @@ export interface RoomRegistry {
   join(room: string, id: string, node: string): Promise<JoinResult>;
   /** Frees the seat `id` holds in `room` if it is still that very seat (`epoch`); null if it is not. */
   leave(room: string, id: string, epoch: number): Promise<LeaveResult | null>;
-  /** The room as it is now (no seats, version 0, when there is no such room). */
+  /** The room as it is now (no seats when there is no such room). */
   room(room: string): Promise<RoomState>;
   /** Seats in a room now. */
   occupancy(room: string): Promise<number>;

@@ -50,6 +50,8 @@ export function createRoomHub(registry: RoomRegistry, link: NodeLink, log: Logge
 
   /** Tells the other nodes of `room` (and `also`, which held a seat that went) its new state. */
   const announce = (room: string, state: RoomState, reason: LeaveReason, also?: string, merge = false) => {
+    // Most rooms are on this node alone (always so without Redis): nothing to allocate then.
+    if ((also === undefined || also === self) && state.seats.every((s) => s.node === self)) return;
     const nodes = new Set(state.seats.map((s) => s.node));
     if (also !== undefined) nodes.add(also);
     nodes.delete(self);
