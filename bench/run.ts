@@ -13,6 +13,7 @@ import { ROOT } from "./lib/servers.ts";
 import { micro } from "./micro/section.ts";
 import { recovery } from "./recovery/section.ts";
 import { churn } from "./server/churn.ts";
+import { cluster } from "./server/cluster.ts";
 import { costly } from "./server/costly.ts";
 import { flood } from "./server/flood.ts";
 import { fuzz } from "./server/fuzz.ts";
@@ -21,7 +22,7 @@ import { join } from "./server/join.ts";
 import { relay } from "./server/relay.ts";
 
 /** In the order they run and appear in the report. */
-const SECTIONS: Section[] = [relay, join, idle, churn, micro, flood, costly, fuzz, browser, turn, recovery, bundle];
+const SECTIONS: Section[] = [relay, join, idle, churn, micro, flood, costly, fuzz, cluster, browser, turn, recovery, bundle];
 
 function option(name: string): string | undefined {
   const at = process.argv.findIndex((a) => a === name || a.startsWith(`${name}=`));

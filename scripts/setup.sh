@@ -17,13 +17,15 @@ fi
 bun install --frozen-lockfile
 
 if [ "${1:-}" = "--browser" ]; then
-  # What the tests drive for real: Chromium, coturn (TURN), nginx (a proxy in front),
-  # nftables and iproute2 (network namespaces whose packets a test drops).
+  # What the tests drive for real: Chromium, coturn (TURN), redis-server (several nodes),
+  # nginx (a proxy in front), nftables and iproute2 (network namespaces whose packets a
+  # test drops).
   chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
   missing=()
   [ -x "$chromium" ] || missing+=(chromium)
   [ -x /usr/bin/turnserver ] || missing+=(coturn)
   [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  [ -x /usr/bin/redis-server ] || missing+=(redis-server)
   command -v nft >/dev/null || missing+=(nftables)
   command -v ip >/dev/null || missing+=(iproute2)
   if [ "${#missing[@]}" -gt 0 ]; then

@@ -7,13 +7,14 @@ import { cpuBetween, cpuSample, tcpCounters } from "../lib/proc.ts";
 import { percentile } from "../lib/stats.ts";
 import { type Kind, open } from "./pairs.ts";
 
-const args = JSON.parse(process.argv[2]!) as { kind: Kind; url: string; serverPid: number; pairs: number; tag: string };
+const args = JSON.parse(process.argv[2]!) as { kind: Kind; url: string; serverPid: number; pairs: number; tag: string; otherPids?: number[] };
 
 function firstMessage(ws: WebSocket): Promise<string> {
   return new Promise((resolve) => ws.addEventListener("message", (e) => resolve(String(e.data)), { once: true }));
 }
 
 const server0 = cpuSample(args.serverPid);
+const others0 = (args.otherPids ?? []).map(cpuSample);
 const tcp0 = tcpCounters();
 const own0 = process.cpuUsage();
 const t0 = performance.now();
@@ -34,6 +35,7 @@ const times = await Promise.all(
 const elapsed = (performance.now() - t0) / 1000;
 const own = process.cpuUsage(own0);
 const server = cpuBetween(server0, cpuSample(args.serverPid));
+const others = (args.otherPids ?? []).map((pid, i) => cpuBetween(others0[i]!, cpuSample(pid)));
 const tcp1 = tcpCounters();
 for (const t of times) t.ws.close();
 const sorted = (k: "opened" | "joined") => times.map((t) => t[k]).sort((a, b) => a - b);
@@ -48,6 +50,7 @@ console.log(
     allInMs: elapsed * 1000,
     serverCpuPercent: (server.seconds / elapsed) * 100,
     serverCpuUsPerSocket: (server.seconds * 1e6) / times.length,
+    otherCpuUsPerSocket: others.map((o) => (o.seconds * 1e6) / times.length),
     generatorCpuPercent: ((own.user + own.system) / 1e6 / elapsed) * 100,
     // Connections the kernel dropped because the server's accept queue was full: their
     // clients resend after TCP's 200 ms minimum retransmission timeout.

@@ -24,11 +24,11 @@ export async function joinOne(kind: Kind, url: string, room: string): Promise<We
   return ws;
 }
 
-/** Two sockets in `room`, the first having been told of the second. */
-export async function openPair(kind: Kind, url: string, room: string): Promise<[WebSocket, WebSocket]> {
+/** Two sockets in `room`, the first having been told of the second; the second through `urlB` if given (another node). */
+export async function openPair(kind: Kind, url: string, room: string, urlB = url): Promise<[WebSocket, WebSocket]> {
   const a = await joinOne(kind, url, room);
   const told = kind === "ours" ? nextMessage(a) : Promise.resolve("");
-  const b = await joinOne(kind, url, room);
+  const b = await joinOne(kind, urlB, room);
   await told;
   return [a, b];
 }

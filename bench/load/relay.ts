@@ -19,10 +19,14 @@ const args = JSON.parse(process.argv[2]!) as {
   window: number;
   sdpBytes: number;
   tag: string;
+  /** The second of each pair joins here (another node of a cluster); default `url`. */
+  urlB?: string;
+  /** More processes whose CPU counts (the other node, redis-server). */
+  otherPids?: number[];
 };
 
 const frame = descriptionFrame(args.sdpBytes);
-const pairs = await inBatches(args.pairs, 100, (i) => openPair(args.kind, args.url, `relay-${args.tag}-${i}`));
+const pairs = await inBatches(args.pairs, 100, (i) => openPair(args.kind, args.url, `relay-${args.tag}-${i}`, args.urlB));
 
 let measuring = false;
 let relayed = 0;
@@ -57,6 +61,7 @@ for (const [a, b] of pairs) {
 
 await Bun.sleep(args.warmupSeconds * 1000);
 const server0 = cpuSample(args.serverPid);
+const others0 = (args.otherPids ?? []).map(cpuSample);
 const machine0 = machineSample();
 const own0 = process.cpuUsage();
 const t0 = performance.now();
@@ -65,6 +70,7 @@ await Bun.sleep(args.seconds * 1000);
 measuring = false;
 const elapsed = (performance.now() - t0) / 1000;
 const server = cpuBetween(server0, cpuSample(args.serverPid));
+const others = (args.otherPids ?? []).map((pid, i) => cpuBetween(others0[i]!, cpuSample(pid)));
 const own = process.cpuUsage(own0);
 const machine1 = machineSample();
 for (const [a, b] of pairs) {
@@ -80,6 +86,7 @@ console.log(
     rttP50: percentile(rtts, 50),
     rttP99: percentile(rtts, 99),
     serverCpuUsPerMessage: perMessage(server.seconds),
+    otherCpuUsPerMessage: others.map((o) => perMessage(o.seconds)),
     serverUserUsPerMessage: perMessage(server.userSeconds),
     serverSystemUsPerMessage: perMessage(server.systemSeconds),
     serverOtherThreadsUsPerMessage: perMessage(server.seconds - server.mainThreadSeconds),

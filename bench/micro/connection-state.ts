@@ -7,10 +7,13 @@
  */
 import { Address } from "../../src/server/address-limits.ts";
 import { Connection } from "../../src/server/connection.ts";
-import { createMemoryRooms } from "../../src/server/memory-rooms.ts";
+import { createLogger } from "../../src/server/logger.ts";
+import { createMemoryRegistry } from "../../src/server/rooms/memory-registry.ts";
+import { loneNode } from "../../src/server/rooms/node-link.ts";
+import { createRoomHub } from "../../src/server/rooms/room-hub.ts";
 import { OpenSockets } from "../../src/server/open-sockets.ts";
 import { randomId } from "../../src/server/random-id.ts";
-import { Seat } from "../../src/server/seat.ts";
+import { Seat } from "../../src/server/rooms/seat.ts";
 
 const args = JSON.parse(process.argv[2] ?? "{}") as { sockets?: number; part?: string };
 const N = args.sockets ?? 20_000;
@@ -24,11 +27,13 @@ function heapAfterGc(): number {
 const alive: unknown[] = [];
 
 /** Heap bytes per socket of what `add` keeps for N sockets (N/2 rooms of two); `make`'s own set-up is not counted. */
-function perSocket(make: () => (i: number) => unknown): number {
+async function perSocket(make: () => (i: number) => unknown): Promise<number> {
   const add = make();
   const before = heapAfterGc();
   const kept: unknown[] = new Array(N);
   for (let i = 0; i < N; i++) kept[i] = add(i);
+  // Joins are answered asynchronously: let them all settle first.
+  await Bun.sleep(0);
   alive.push(add, kept);
   return (heapAfterGc() - before) / N;
 }
@@ -38,15 +43,16 @@ const LIMITS = { messages: { perSecond: 50, burst: 200 }, bytes: { perSecond: 26
 const ADDRESS = new Address("127.0.0.1", { perSecond: 1_048_576, burst: 4_194_304 }, 0);
 const roomOf = (i: number) => `idle-0-${i >> 1}`;
 const someone = new Connection(ADDRESS, LIMITS);
+const newRooms = () => createRoomHub(createMemoryRegistry({ capacity: 2, maxRooms: 1e7 }), loneNode(), createLogger("silent"));
 
 /** What signaling.ts keeps per joined socket, piece by piece (each measured alone, then all). */
 const ourParts: Record<string, () => (i: number) => unknown> = {
   "Connection (its rate limit in plain fields)": () => () => new Connection(ADDRESS, LIMITS),
   "peer id (12 characters)": () => () => randomId(9),
-  "Seat (id and connection)": () => () => new Seat("", someone),
-  "place in the rooms module (room name, an array per room)": () => {
-    const rooms = createMemoryRooms({ capacity: 2, maxRooms: 1e7 });
-    return (i) => void rooms.join(roomOf(i), new Seat(String(i & 1), someone));
+  "Seat (id, node, epoch and connection)": () => () => new Seat("", "local", 0, someone),
+  "place in the rooms module (the registry's record and room, the node's view of the room)": () => {
+    const rooms = newRooms();
+    return (i) => void rooms.join(roomOf(i), String(i & 1), someone, () => {});
   },
   "entry in the list of open sockets": () => {
     const sockets = new OpenSockets<{ data: { slot: number } }>();
@@ -58,7 +64,7 @@ const ourParts: Record<string, () => (i: number) => unknown> = {
 
 const wholes: Record<string, () => (i: number) => unknown> = {
   "ours, all of it": () => {
-    const rooms = createMemoryRooms({ capacity: 2, maxRooms: 1e7 });
+    const rooms = newRooms();
     const sockets = new OpenSockets<{ data: Connection }>();
     return (i) => {
       // Stand-in for Bun's ServerWebSocket: only its `data` is ours.
@@ -68,11 +74,9 @@ const wholes: Record<string, () => (i: number) => unknown> = {
       sockets.add(ws);
       const id = randomId(9);
       const room = roomOf(i);
-      const seat = new Seat(id, c);
-      void rooms.join(room, seat);
+      void rooms.join(room, id, c, (o) => (c.seat = o.seat));
       c.room = room;
       c.id = id;
-      c.seat = seat;
       return ws;
     };
   },
@@ -92,7 +96,7 @@ const all = { ...wholes, ...ourParts };
 // One measurement per process: a collector that scans the stack conservatively may keep a
 // previous measurement's objects alive and skew the next.
 if (args.part !== undefined) {
-  console.log(JSON.stringify({ bytes: perSocket(all[args.part]!) }));
+  console.log(JSON.stringify({ bytes: await perSocket(all[args.part]!) }));
   process.exit(0);
 }
 const measured: Record<string, number> = {};

@@ -86,7 +86,7 @@ export const micro: Section<MicroResult> = {
       if (g) out.push(`Relay, ${int(Number(pairs))} rooms: ours used ${fmt(g.total, 2)} µs more server CPU per message than the baseline (${fmt(g.user, 2)} µs in user space, ${fmt(g.system, 2)} µs in the kernel).`, "");
     }
     out.push(
-      `JavaScript heap per joined socket, without the socket itself (the same native object in both), for ${int(state.sockets)} sockets in rooms of two, each figure from a process of its own (\`bench/micro/connection-state.ts\`): the baseline keeps \`{ room }\` and a Set per room; ours keeps what \`signaling.ts\` and \`memory-rooms.ts\` allocate.`,
+      `JavaScript heap per joined socket, without the socket itself (the same native object in both), for ${int(state.sockets)} sockets in rooms of two, each figure from a process of its own (\`bench/micro/connection-state.ts\`): the baseline keeps \`{ room }\` and a Set per room; ours keeps what \`signaling.ts\` and the rooms (\`rooms/\`) allocate.`,
       "",
       "| what | heap bytes per socket |",
       "|---|---|",

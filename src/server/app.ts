@@ -5,17 +5,18 @@ import { bearerAuth } from "hono/bearer-auth";
 import { HTTPException } from "hono/http-exception";
 import type { Assets } from "./assets.ts";
 import { createClientAddress } from "./client-address.ts";
-import { createMetrics } from "./metrics.ts";
+import type { Metrics } from "./metrics.ts";
 import type { Config } from "./config.ts";
 import type { Connection } from "./connection.ts";
 import type { Logger } from "./logger.ts";
 import { isOriginAllowed, pinnedHost } from "./origin.ts";
-import type { Rooms } from "./rooms.ts";
+import type { Rooms } from "./rooms/rooms.ts";
 import { createSignaling, type Signaling } from "./signaling.ts";
 import { createSite, notFoundPage, pageHeaders } from "./site.tsx";
 
 export interface AppDeps {
   config: Config;
+  metrics: Metrics;
   rooms: Rooms;
   log: Logger;
   assets: Assets;
@@ -31,10 +32,16 @@ export interface App {
   drain(): void;
 }
 
-export function createApp({ config, rooms, log, assets }: AppDeps): App {
-  // The gauges are read at scrape time, by when `signaling` exists.
-  const metrics = createMetrics({ rooms: () => rooms.roomCount(), connections: () => signaling.connectionCount() });
+export function createApp({ config, metrics, rooms, log, assets }: AppDeps): App {
   const signaling = createSignaling(config, rooms, log, metrics);
+  metrics.watch({
+    rooms: () => rooms.roomCount(),
+    connections: () => signaling.connectionCount(),
+    redisReachable: () => {
+      const store = rooms.store();
+      return store.kind === "redis" ? store.reachable : null;
+    },
+  });
   const clientAddress = createClientAddress(config.trustedProxies);
   let draining = false;
   const app = new Hono<AppEnv>();
@@ -53,12 +60,21 @@ export function createApp({ config, rooms, log, assets }: AppDeps): App {
   // Every answer carries the security headers: pages, fragments and the 404 alike.
   app.use("*", pageHeaders);
 
-  app.get("/healthz", (c) =>
-    c.json({ ok: true, connections: signaling.connectionCount(), rooms: rooms.roomCount() }),
-  );
+  // With Redis: rooms of the whole cluster, and whether this node reaches Redis (null rooms: it does not).
+  app.get("/healthz", async (c) => {
+    const store = rooms.store();
+    const count = await rooms.roomCount().catch(() => null);
+    const redis = store.kind === "redis" ? { redis: store.reachable ? "reachable" : "unreachable" } : {};
+    return c.json({ ok: true, connections: signaling.connectionCount(), rooms: count, ...redis });
+  });
 
   // Liveness is /healthz; readiness says whether to send new clients here.
-  app.get("/readyz", (c) => (draining ? c.json({ ready: false, reason: "draining" }, 503) : c.json({ ready: true })));
+  app.get("/readyz", (c) => {
+    if (draining) return c.json({ ready: false, reason: "draining" }, 503);
+    const store = rooms.store();
+    if (store.kind === "redis" && !store.reachable) return c.json({ ready: false, reason: "redis-unreachable" }, 503);
+    return c.json({ ready: true });
+  });
 
   if (config.metricsToken !== null) app.use("/metrics", bearerAuth({ token: config.metricsToken }));
   app.get("/metrics", async (c) => {

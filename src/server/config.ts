@@ -60,6 +60,10 @@ const EnvSchema = z.object({
   MAX_CONNECTIONS_PER_ADDRESS: int(1, 1_000_000).default(64),
   /** Rooms one process holds at once; past it, joins that would open a room are refused. */
   MAX_ROOMS: int(1, 10_000_000).default(50_000),
+  /** Rooms shared with other server processes through this Redis (docs/scaling.md); none: this process alone. */
+  REDIS_URL: z.string().optional(),
+  /** With REDIS_URL: a node that stops renewing its lease this long is taken for dead, and its seats freed. */
+  NODE_LEASE_SECONDS: int(2, 60).default(10),
   /** Signs resume tokens; set it (32+ characters) so that tokens survive a restart. */
   RESUME_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** A peer whose socket dropped without a close frame keeps its seat this long. */
@@ -102,7 +106,10 @@ export interface Config {
   publicOrigin: string | null;
   maxConnectionsPerAddress: number;
   floodBanSeconds: number;
+  /** Rooms per process, or per cluster with Redis. */
   maxRooms: number;
+  /** Null: rooms in this process only. */
+  redis: { url: string; leaseSeconds: number } | null;
   /** Random per process unless RESUME_SECRET is set. */
   resumeSecret: string;
   resumeGraceSeconds: number;
@@ -141,6 +148,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   for (const proxy of e.TRUSTED_PROXIES) {
     if (!isAddressOrRange(proxy)) fail("TRUSTED_PROXIES", `"${proxy}" is not an IP address or a CIDR range like 10.0.0.0/8`);
   }
+  if (e.REDIS_URL !== undefined && !isRedisUrl(e.REDIS_URL)) fail("REDIS_URL", `"${e.REDIS_URL}" is not a URL like redis://127.0.0.1:6379/0`);
   if (e.PUBLIC_ORIGIN !== undefined && !isOrigin(e.PUBLIC_ORIGIN)) {
     throw new ConfigError(`Invalid configuration:\n  PUBLIC_ORIGIN: "${e.PUBLIC_ORIGIN}" is not an origin like https://calls.example.com`);
   }
@@ -159,6 +167,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
     floodBanSeconds: e.FLOOD_BAN_SECONDS,
     maxRooms: e.MAX_ROOMS,
+    redis: e.REDIS_URL === undefined ? null : { url: e.REDIS_URL, leaseSeconds: e.NODE_LEASE_SECONDS },
     resumeSecret: e.RESUME_SECRET ?? crypto.getRandomValues(new Uint8Array(32)).toBase64(),
     resumeGraceSeconds: e.RESUME_GRACE_SECONDS,
     ice: {
@@ -188,6 +197,15 @@ function isAddressOrRange(s: string): boolean {
 
 function fail(variable: string, why: string): never {
   throw new ConfigError(`Invalid configuration:\n  ${variable}: ${why}`);
+}
+
+function isRedisUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === "redis:" || u.protocol === "rediss:") && u.hostname !== "" && /^(\/\d*)?$/.test(u.pathname);
+  } catch {
+    return false;
+  }
 }
 
 function isOrigin(s: string): boolean {

@@ -2,8 +2,8 @@
 import type { ServerWebSocket } from "bun";
 import type { Address } from "./address-limits.ts";
 import { Backlog } from "./backlog.ts";
-import type { Delivery } from "./rooms.ts";
-import type { Seat } from "./seat.ts";
+import type { Delivery } from "./rooms/rooms.ts";
+import type { Seat } from "./rooms/seat.ts";
 import { type Rate, refill } from "./token-bucket.ts";
 
 /** The limits of one connection (docs/security.md). */
@@ -28,6 +28,8 @@ export class Connection {
   seat: Seat | null = null;
   /** A join is in flight: further joins and signals wait for its answer. */
   joining = false;
+  /** A leave on its way to the rooms: the next join waits for it. */
+  leaving: Promise<void> | null = null;
   closed = false;
   /** A rate-limit error was sent and no message has been accepted since. */
   throttled = false;

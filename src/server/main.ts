@@ -12,7 +12,11 @@ try {
 }
 
 // Development rebuilds the components on change; production builds them once, minified.
-const server = await startServer(config, { watch: !config.production });
+const server = await startServer(config, { watch: !config.production }).catch((err: unknown) => {
+  // e.g. REDIS_URL names a Redis that does not answer: say so and stop, as for a bad setting.
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
 server.log.info("listening", { url: server.url, port: server.port });
 
 let stopping = false;

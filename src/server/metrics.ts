@@ -25,20 +25,53 @@ export interface Metrics {
   rateLimited: { inc(): void };
   /** Seconds from a join's arrival to its answer. */
   joinSeconds: { observe(seconds: number): void };
+  /** Seconds a Redis command took, by command (the registry's scripts and reads: a bounded set). */
+  redisCommand(command: string, seconds: number): void;
+  /** Binds the gauges to the running server. */
+  watch(gauges: Gauges): void;
 }
 
+/** What the gauges read at scrape time, bound once the server's parts exist. */
 export interface Gauges {
-  rooms(): number;
+  /** Rooms of the whole cluster; null when the store cannot tell. */
+  rooms(): Promise<number | null>;
   connections(): number;
+  /** With Redis: whether this node reaches it; null without Redis. */
+  redisReachable(): boolean | null;
 }
 
 function children<L extends string>(counter: Counter<string>, labels: readonly L[]): Record<L, { inc(): void }> {
   return Object.fromEntries(labels.map((l) => [l, counter.labels(l)])) as Record<L, { inc(): void }>;
 }
 
-export function createMetrics(gauges: Gauges, registry = new Registry()): Metrics {
-  new Gauge({ name: "roomcall_rooms", help: "Rooms held now.", registers: [registry], collect() { this.set(gauges.rooms()); } });
-  new Gauge({ name: "roomcall_connections", help: "Signaling sockets open now.", registers: [registry], collect() { this.set(gauges.connections()); } });
+export function createMetrics(registry = new Registry()): Metrics {
+  let gauges: Gauges | null = null;
+  new Gauge({
+    name: "roomcall_rooms",
+    help: "Rooms held now (by every node).",
+    registers: [registry],
+    async collect() {
+      const n = await gauges?.rooms().catch(() => null);
+      if (n !== null && n !== undefined) this.set(n);
+    },
+  });
+  new Gauge({ name: "roomcall_connections", help: "Signaling sockets open on this node now.", registers: [registry], collect() { this.set(gauges?.connections() ?? 0); } });
+  new Gauge({
+    name: "roomcall_redis_up",
+    help: "1 while this node reaches Redis, 0 while it does not (absent without Redis).",
+    registers: [registry],
+    collect() {
+      const up = gauges?.redisReachable() ?? null;
+      if (up !== null) this.set(up ? 1 : 0);
+    },
+  });
+  const redisSeconds = new Histogram({
+    name: "roomcall_redis_command_seconds",
+    help: "Time a Redis command took, by command.",
+    labelNames: ["command"],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
   const joins = new Counter({ name: "roomcall_joins_total", help: "Joins by outcome.", labelNames: ["outcome"], registers: [registry] });
   const resumes = new Counter({ name: "roomcall_resumes_total", help: "Joins that carried a resume token, by what it got.", labelNames: ["outcome"], registers: [registry] });
   const relayed = new Counter({ name: "roomcall_relayed_messages_total", help: "Messages relayed, by type.", labelNames: ["type"], registers: [registry] });
@@ -63,5 +96,9 @@ export function createMetrics(gauges: Gauges, registry = new Registry()): Metric
     closed: (code) => closes.labels(String(code)).inc(),
     rateLimited,
     joinSeconds,
+    redisCommand: (command, seconds) => redisSeconds.labels(command).observe(seconds),
+    watch(g) {
+      gauges = g;
+    },
   };
 }

@@ -4,8 +4,9 @@ import { createApp } from "./app.ts";
 import { type Assets, createAssets } from "./assets.ts";
 import type { Config } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { createMemoryRooms } from "./memory-rooms.ts";
-import type { Rooms } from "./rooms.ts";
+import { createMetrics } from "./metrics.ts";
+import { createRooms } from "./rooms/create-rooms.ts";
+import type { Rooms } from "./rooms/rooms.ts";
 
 export interface RunningServer {
   readonly port: number;
@@ -27,10 +28,11 @@ export interface ServerOptions {
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
-  const rooms = options.rooms ?? createMemoryRooms({ capacity: config.roomCapacity, maxRooms: config.maxRooms });
+  const metrics = createMetrics();
+  const rooms = options.rooms ?? (await createRooms(config, log, metrics.redisCommand));
   const ownAssets = options.assets ? null : await createAssets({ production: config.production, watch: options.watch ?? false });
   const assets = options.assets ?? ownAssets!;
-  const app = createApp({ config, rooms, log, assets });
+  const app = createApp({ config, metrics, rooms, log, assets });
   const server = Bun.serve({
     port: config.port,
     hostname: config.host,
@@ -50,6 +52,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       if (config.drainSeconds > 0) await Bun.sleep(config.drainSeconds * 1000);
       app.signaling.closeAll(CLOSE.goingAway, "Server shutting down: reconnect to resume");
       await server.stop();
+      // With other nodes, its seats go back for a resume there (at once, not when a lease runs out).
+      await rooms.close(config.resumeGraceSeconds);
       await ownAssets?.dispose();
     },
   };

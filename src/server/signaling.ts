@@ -24,8 +24,7 @@ import { createJoinTokens } from "./join-tokens.ts";
 import type { Metrics } from "./metrics.ts";
 import { createResumeTokens } from "./resume-tokens.ts";
 import { createRoomRule } from "../shared/room-name.ts";
-import type { JoinOutcome, Rooms } from "./rooms.ts";
-import { Seat } from "./seat.ts";
+import type { JoinOutcome, Rooms } from "./rooms/rooms.ts";
 
 type Socket = ServerWebSocket<Connection>;
 
@@ -91,7 +90,12 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
     c.room = null;
     c.id = null;
     c.seat = null;
-    await rooms.leave(room, seat, reason);
+    // A join that follows waits for this leave: the registry sees them in order.
+    const leaving = rooms.leave(room, seat, reason).finally(() => {
+      if (c.leaving === leaving) c.leaving = null;
+    });
+    c.leaving = leaving;
+    await leaving;
     log.info("leave", { room, peer: id, reason });
   };
 
@@ -100,10 +104,9 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
     const began = performance.now();
     const claimed = resume === undefined ? null : tokens.verify(resume, room);
     if (resume !== undefined && claimed === null) metrics.resumes.refused.inc();
+    const id = claimed ?? randomId(PEER_ID_BYTES);
     c.joining = true;
     let outcome: JoinOutcome;
-    let id: string;
-    let seat: Seat;
     try {
       // A valid resume token is its own admission, for the seat it was issued for: a call in
       // progress is not cut when the join token it began with expires.
@@ -117,9 +120,22 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
           return;
         }
       }
-      id = claimed ?? randomId(PEER_ID_BYTES);
-      seat = new Seat(id, c);
-      outcome = await rooms.join(room, seat);
+      // A leave still on its way failed or not: the seat it gave up is not this one's business.
+      if (c.leaving !== null) await c.leaving.catch(() => {});
+      // Answered the moment the seat is had, before anything else of the room reaches the socket.
+      outcome = await rooms.join(room, id, c, (seated) => {
+        if (c.closed) return;
+        c.room = room;
+        c.id = id;
+        c.seat = seated.seat;
+        const resumed = claimed !== null;
+        if (resumed) metrics.resumes[seated.kind === "joined" && seated.replaced ? "seat" : "id"].inc();
+        metrics.joins[seated.kind].inc();
+        metrics.joinSeconds.observe((performance.now() - began) / 1000);
+        log.info("join", { room, peer: id, resumed });
+        const info = { room, id, capacity: rooms.capacity, resume: tokens.issue(room, id), resumed, ice: ice.issue(id) };
+        send(ws, seated.kind === "created" ? { type: "created", ...info } : { type: "joined", ...info, peers: seated.peers });
+      });
     } catch (err) {
       log.error("join-failed", { room, message: String(err) });
       metrics.joins.unavailable.inc();
@@ -137,21 +153,8 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
       metrics.joins["room-limit"].inc();
       return fail(ws, "room-limit", "The server holds as many rooms as it may; try again later.");
     }
-    if (c.closed) {
-      // The socket went away while the join was in flight: give the seat straight back.
-      await rooms.leave(room, seat, "closed");
-      return;
-    }
-    c.room = room;
-    c.id = id;
-    c.seat = seat;
-    const resumed = claimed !== null;
-    if (resumed) metrics.resumes[outcome.kind === "joined" && outcome.replaced ? "seat" : "id"].inc();
-    metrics.joins[outcome.kind].inc();
-    metrics.joinSeconds.observe((performance.now() - began) / 1000);
-    log.info("join", { room, peer: id, resumed });
-    const info = { room, id, capacity: rooms.capacity, resume: tokens.issue(room, id), resumed, ice: ice.issue(id) };
-    send(ws, outcome.kind === "created" ? { type: "created", ...info } : { type: "joined", ...info, peers: outcome.peers });
+    // The socket went away while the join was in flight: give the seat straight back.
+    if (c.closed && c.seat !== outcome.seat) await rooms.leave(room, outcome.seat, "closed");
   };
 
   /** The sender learns that its frame went nowhere, so it can send it again after `peer-resumed`. */
@@ -192,7 +195,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
         // came, with our `from` put in front (one of the sender's own was refused). Encoding
         // it again would cost more than the rest of the relay's JavaScript together.
         const frame = `{"from":${JSON.stringify(c.id)},${raw.slice(raw.indexOf("{") + 1)}`;
-        const outcome = rooms.relay(c.room, c.id, msg.to, frame);
+        const outcome = rooms.relay(c.room, c.id, msg.to, frame, msg.type);
         metrics.relayed[msg.type].inc();
         if (outcome === "sent") return;
         if (outcome === "no-such-peer") return fail(ws, "no-such-peer", `No peer "${msg.to}" in this room.`, msg.to);
@@ -281,6 +284,14 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
     }
   };
   const heartbeat = setInterval(sweep, (config.heartbeatSeconds * 1000) / 3);
+
+  // A relay to a peer on another node that did not reach it is told to its sender a moment later.
+  rooms.onMissed((sender, why, peer, type) => {
+    const ws = sender.ws;
+    if (ws === null || sender.closed) return;
+    if (why === "busy") fail(ws, "peer-busy", busy(peer), peer);
+    else unreachable(ws, type, peer);
+  });
 
   const logInternal = (err: unknown) => log.error("internal", { message: String(err) });
 

@@ -16,7 +16,7 @@ import { RoomPage } from "./pages/room-page.tsx";
 import { createJoinTokens } from "./join-tokens.ts";
 import { isOriginAllowed } from "./origin.ts";
 import { createRoomRule } from "../shared/room-name.ts";
-import type { Rooms } from "./rooms.ts";
+import type { Rooms } from "./rooms/rooms.ts";
 
 /**
  * The headers of every page. Pages load only same-origin scripts and styles; media and
@@ -102,7 +102,8 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
       if (!check.ok) return c.html(<output class="occupancy error">{check.message}</output>, 401);
     }
     if (reason) return c.html(<output class="occupancy error">{reason}</output>, 400);
-    const count = await rooms.occupancy(room);
+    const count = await rooms.occupancy(room).catch(() => null);
+    if (count === null) return c.html(<output class="occupancy error">The server cannot tell just now.</output>, 503);
     return c.html(<OccupancyFragment room={room} count={count} capacity={config.roomCapacity} />);
   });
 

@@ -20,6 +20,12 @@ describe("configuration", () => {
     });
   });
 
+  test("rooms in this process unless REDIS_URL points at a Redis", () => {
+    expect(parseConfig({}).redis).toBeNull();
+    expect(parseConfig({ REDIS_URL: "redis://10.0.0.5:6380/2" }).redis).toEqual({ url: "redis://10.0.0.5:6380/2", leaseSeconds: 10 });
+    expect(parseConfig({ REDIS_URL: "rediss://cache.example", NODE_LEASE_SECONDS: "4" }).redis).toEqual({ url: "rediss://cache.example", leaseSeconds: 4 });
+  });
+
   test("values from the environment", () => {
     const c = parseConfig({ PORT: "8080", ROOM_CAPACITY: "16", ALLOWED_ORIGINS: "https://a.example, https://b.example:8443", PUBLIC_ORIGIN: "https://calls.example:8443", NODE_ENV: "production" });
     expect(c.publicOrigin).toBe("https://calls.example:8443");
@@ -31,6 +37,10 @@ describe("configuration", () => {
 
   const bad: [Record<string, string>, string][] = [
     [{ PORT: "eighty" }, "PORT"],
+    [{ REDIS_URL: "localhost:6379" }, "REDIS_URL"],
+    [{ REDIS_URL: "http://127.0.0.1:6379/0" }, "REDIS_URL"],
+    [{ REDIS_URL: "redis://127.0.0.1:6379/zero" }, "REDIS_URL"],
+    [{ REDIS_URL: "redis://127.0.0.1", NODE_LEASE_SECONDS: "1" }, "NODE_LEASE_SECONDS"],
     [{ PORT: "70000" }, "PORT"],
     [{ ROOM_CAPACITY: "17" }, "ROOM_CAPACITY"],
     [{ ROOM_CAPACITY: "1" }, "ROOM_CAPACITY"],

@@ -151,10 +151,10 @@ export async function joined(url: string, room: string) {
   return { client: c, id: m.id, answer: m };
 }
 
-/** Two peers in `room`, the first having seen the second arrive. */
-export async function pair(url: string, room: string) {
+/** Two peers in `room`, the first having seen the second arrive; the second through `urlB` if given. */
+export async function pair(url: string, room: string, urlB = url) {
   const a = await joined(url, room);
-  const b = await joined(url, room);
+  const b = await joined(urlB, room);
   await a.client.next("peer-joined");
   return { a, b };
 }

@@ -84,3 +84,35 @@ describe("metrics behind a token", () => {
     a.client.close();
   });
 });
+
+describe("metrics and readiness with Redis", () => {
+  test("Redis reachability and command latency are measured; /readyz is not ready while Redis is away", async () => {
+    const { startRedis } = await import("../support/redis-server.ts");
+    const { startTestServer } = await import("./harness.ts");
+    const redis = await startRedis();
+    const server = await startTestServer({ REDIS_URL: redis.url });
+    try {
+      const a = await joined(server.wsUrl, "metrics-redis");
+      let { families } = await scrape(server.url);
+      expect(value(families, "roomcall_redis_up")).toBe(1);
+      expect(families.get("roomcall_redis_command_seconds")?.type).toBe("HISTOGRAM");
+      // One series per command (the parser merges labelled histograms, so the count is read from the text).
+      const { text } = await scrape(server.url);
+      const joins = text.match(/^roomcall_redis_command_seconds_count\{command="rcJoin"\} (\d+)$/m);
+      expect(Number(joins?.[1])).toBeGreaterThanOrEqual(1);
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      await redis.stop();
+      const down = await eventually(async () => {
+        const r = await fetch(`${server.url}/readyz`);
+        return r.status === 503 && (await r.json());
+      }, "not ready without Redis");
+      expect(down).toEqual({ ready: false, reason: "redis-unreachable" });
+      ({ families } = await scrape(server.url));
+      expect(value(families, "roomcall_redis_up")).toBe(0);
+      a.client.close();
+    } finally {
+      await server.shutdown().catch(() => {});
+      await redis.stop().catch(() => {});
+    }
+  });
+});

@@ -5,8 +5,11 @@
  * the socket usable.
  */
 import { describe, expect, test } from "bun:test";
-import { createMemoryRooms } from "../../src/server/memory-rooms.ts";
-import type { Rooms } from "../../src/server/rooms.ts";
+import { createLogger } from "../../src/server/logger.ts";
+import { createMemoryRegistry } from "../../src/server/rooms/memory-registry.ts";
+import { loneNode } from "../../src/server/rooms/node-link.ts";
+import type { RoomRegistry } from "../../src/server/rooms/registry.ts";
+import { createRoomHub } from "../../src/server/rooms/room-hub.ts";
 import { parseConfig } from "../../src/server/config.ts";
 import { startServer } from "../../src/server/server.ts";
 import { Client, eventually, joined, useServer } from "./harness.ts";
@@ -72,17 +75,17 @@ describe("a seat held for a resume", () => {
 describe("a rooms backend that fails a join", () => {
   test("the joiner gets a retryable unavailable error and the socket stays usable", async () => {
     const config = parseConfig({ PORT: "0", LOG_LEVEL: "silent" });
-    const memory = createMemoryRooms({ capacity: 2, maxRooms: 100 });
+    const memory = createMemoryRegistry({ capacity: 2, maxRooms: 100 });
     let failures = 1;
-    const flaky: Rooms = {
+    const flaky: RoomRegistry = {
       ...memory,
       capacity: memory.capacity,
-      async join(room, member) {
+      async join(room, id, node) {
         if (failures-- > 0) throw new Error("backend unreachable");
-        return memory.join(room, member);
+        return memory.join(room, id, node);
       },
     };
-    const server = await startServer(config, { rooms: flaky });
+    const server = await startServer(config, { rooms: createRoomHub(flaky, loneNode(), createLogger("silent")) });
     try {
       const c = await Client.connect(server.url.replace(/^http/, "ws") + "/ws");
       c.send({ type: "join", room: "flaky" });

@@ -1,7 +1,8 @@
 /**
  * A TCP proxy on a loopback port in front of a server, byte for byte, so that tests can cut
  * every connection through it at once (no close frame, no FIN handshake: what a dropped
- * network looks like to both ends) while the server itself stays up.
+ * network looks like to both ends) while the server itself stays up. Given fallback ports,
+ * it is a load balancer that fails over: a connection the target refuses goes to the next.
  */
 import type { Socket } from "bun";
 
@@ -60,7 +61,7 @@ function flush(end: End) {
   }
 }
 
-export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", hostname = "127.0.0.1" } = {}): TcpProxy {
+export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", hostname = "127.0.0.1", fallbackPorts = [] as number[] } = {}): TcpProxy {
   const pairs = new Set<Pair>();
   let refuseUntil = 0;
   let refused = 0;
@@ -86,23 +87,27 @@ export function startTcpProxy(targetPort: number, { targetHost = "127.0.0.1", ho
         const pair: Pair = { client: { socket: client, queue: [] }, upstream: { socket: null, queue: [] }, closed: false };
         client.data = pair;
         pairs.add(pair);
-        Bun.connect<Pair>({
-          hostname: targetHost,
-          port: targetPort,
-          data: pair,
-          socket: {
-            open(upstream) {
-              if (pair.closed) return void upstream.terminate();
-              pair.upstream.socket = upstream;
-              flush(pair.upstream);
+        const dial = (ports: number[]): void => {
+          const next = () => (ports.length > 1 && !pair.closed ? dial(ports.slice(1)) : destroy(pair));
+          Bun.connect<Pair>({
+            hostname: targetHost,
+            port: ports[0]!,
+            data: pair,
+            socket: {
+              open(upstream) {
+                if (pair.closed) return void upstream.terminate();
+                pair.upstream.socket = upstream;
+                flush(pair.upstream);
+              },
+              data: (_s, data) => write(pair.client, data),
+              drain: () => flush(pair.upstream),
+              close: () => destroy(pair),
+              error: () => destroy(pair),
+              connectError: next,
             },
-            data: (_s, data) => write(pair.client, data),
-            drain: () => flush(pair.upstream),
-            close: () => destroy(pair),
-            error: () => destroy(pair),
-            connectError: () => destroy(pair),
-          },
-        }).catch(() => destroy(pair));
+          }).catch(next);
+        };
+        dial([targetPort, ...fallbackPorts]);
       },
       // A refused connection has no pair.
       data: (client, data) => client.data && write(client.data.upstream, data),
