@@ -49,10 +49,10 @@ const newRooms = () => createRoomHub(createMemoryRegistry({ capacity: 2, maxRoom
 const ourParts: Record<string, () => (i: number) => unknown> = {
   "Connection (its rate limit in plain fields)": () => () => new Connection(ADDRESS, LIMITS),
   "peer id (12 characters)": () => () => randomId(9),
-  "Seat (id, node, epoch and connection)": () => () => new Seat("", "local", 0, someone),
+  "Seat (id, node, epoch, connection and profile)": () => () => new Seat("", "local", 0, someone, null),
   "place in the rooms module (the registry's record and room, the node's view of the room)": () => {
     const rooms = newRooms();
-    return (i) => void rooms.join(roomOf(i), String(i & 1), someone, () => {});
+    return (i) => void rooms.join(roomOf(i), String(i & 1), someone, null, () => {});
   },
   "entry in the list of open sockets": () => {
     const sockets = new OpenSockets<{ data: { slot: number } }>();
@@ -74,7 +74,7 @@ const wholes: Record<string, () => (i: number) => unknown> = {
       sockets.add(ws);
       const id = randomId(9);
       const room = roomOf(i);
-      void rooms.join(room, id, c, (o) => (c.seat = o.seat));
+      void rooms.join(room, id, c, null, (o) => (c.seat = o.seat));
       c.room = room;
       c.id = id;
       return ws;

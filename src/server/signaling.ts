@@ -10,6 +10,7 @@ import {
   ClientMessage,
   type ErrorCode,
   type LeaveReason,
+  type Profile,
   type ServerMessage,
 } from "../shared/protocol.ts";
 import { createAddressLimits } from "./address-limits.ts";
@@ -99,7 +100,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
     log.info("leave", { room, peer: id, reason });
   };
 
-  const join = async (ws: Socket, room: string, resume: string | undefined, token: string | undefined) => {
+  const join = async (ws: Socket, room: string, resume: string | undefined, token: string | undefined, name: string | undefined) => {
     const c = ws.data;
     const began = performance.now();
     const claimed = resume === undefined ? null : tokens.verify(resume, room);
@@ -107,6 +108,9 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
     const id = claimed ?? randomId(PEER_ID_BYTES);
     c.joining = true;
     let outcome: JoinOutcome;
+    // Where joins need tokens, only a token's name is shown (as verified); elsewhere the name
+    // a peer gives itself, marked as such.
+    let profile: Profile | null = joinTokens === null && name !== undefined ? { name, verified: false } : null;
     try {
       // A valid resume token is its own admission, for the seat it was issued for: a call in
       // progress is not cut when the join token it began with expires.
@@ -119,11 +123,12 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
           if (!c.closed) fail(ws, "unauthorized", check.message);
           return;
         }
+        if (check.claims.name !== null) profile = { name: check.claims.name, verified: true };
       }
       // A leave still on its way failed or not: the seat it gave up is not this one's business.
       if (c.leaving !== null) await c.leaving.catch(() => {});
       // Answered the moment the seat is had, before anything else of the room reaches the socket.
-      outcome = await rooms.join(room, id, c, (seated) => {
+      outcome = await rooms.join(room, id, c, profile, (seated) => {
         if (c.closed) return;
         c.room = room;
         c.id = id;
@@ -133,8 +138,9 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
         metrics.joins[seated.kind].inc();
         metrics.joinSeconds.observe((performance.now() - began) / 1000);
         log.info("join", { room, peer: id, resumed });
-        const info = { room, id, capacity: rooms.capacity, resume: tokens.issue(room, id), resumed, ice: ice.issue(id) };
-        send(ws, seated.kind === "created" ? { type: "created", ...info } : { type: "joined", ...info, peers: seated.peers });
+        const own = seated.seat.profile;
+        const info = { room, id, capacity: rooms.capacity, resume: tokens.issue(room, id), resumed, ice: ice.issue(id), ...(own ? { profile: own } : {}) };
+        send(ws, seated.kind === "created" ? { type: "created", ...info } : { type: "joined", ...info, peers: seated.peers, profiles: seated.profiles });
       });
     } catch (err) {
       log.error("join-failed", { room, message: String(err) });
@@ -180,7 +186,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
           metrics.joins["room-name"].inc();
           return fail(ws, "room-name", problem);
         }
-        return join(ws, msg.room, msg.resume, msg.token);
+        return join(ws, msg.room, msg.resume, msg.token, msg.name);
       }
       case "leave": {
         const room = c.room;

@@ -6,10 +6,11 @@
  */
 import * as z from "zod/mini";
 import { roomNameProblem } from "./room-name.ts";
-import { DESCRIPTION_TYPES, LEAVE_REASONS, LINK_GENERATION_MAX } from "./wire.ts";
+import { DESCRIPTION_TYPES, DISPLAY_NAME_MAX, LEAVE_REASONS, LINK_GENERATION_MAX } from "./wire.ts";
 
 export { ROOM_NAME_MAX, ROOM_NAME_PATTERN, roomNameProblem } from "./room-name.ts";
-export { CLOSE, DESCRIPTION_TYPES, isPolite, LEAVE_REASONS, LINK_GENERATION_MAX, SERVER_MESSAGE_TYPES } from "./wire.ts";
+export { CLOSE, DESCRIPTION_TYPES, DISPLAY_NAME_MAX, isPolite, LEAVE_REASONS, LINK_GENERATION_MAX, SERVER_MESSAGE_TYPES } from "./wire.ts";
+export type { Profile } from "./wire.ts";
 
 /** Room names, by the rule in room-name.ts (the browser checks the same rule without zod). */
 export const RoomName = z.string().check(
@@ -58,6 +59,11 @@ const target = { to: z.optional(PeerId) };
 export const LinkGeneration = z.int().check(z.nonnegative(), z.lte(LINK_GENERATION_MAX));
 const link = { link: z.optional(LinkGeneration) };
 
+/** A display name: 1–64 characters, none of them control or format characters. */
+export const DisplayName = z.string().check(z.minLength(1), z.maxLength(DISPLAY_NAME_MAX), z.regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u));
+/** How a peer is known to the others: a name, and whether it came from a join token. */
+export const PeerProfile = z.object({ name: DisplayName, verified: z.boolean() });
+
 /** A join token (a JWT from the embedding site's backend), where the server asks for one. */
 export const JoinToken = z.string().check(z.minLength(1), z.maxLength(4096));
 
@@ -66,6 +72,8 @@ export const JoinMessage = z.strictObject({
   room: RoomName,
   resume: z.optional(ResumeToken),
   token: z.optional(JoinToken),
+  /** A name to be known by, where the server takes no join tokens (then it is shown as unverified). */
+  name: z.optional(DisplayName),
 });
 export const LeaveMessage = z.strictObject({ type: z.literal("leave") });
 export const DescriptionMessage = z.strictObject({
@@ -157,6 +165,8 @@ const roomInfo = {
   resumed: z.boolean(),
   /** The ICE servers (fresh TURN credentials) and policy to use for this room's calls. */
   ice: IceConfig,
+  /** How the others know this peer, when it has a name. */
+  profile: z.optional(PeerProfile),
 };
 
 /** You are the first in the room: wait for someone to join. */
@@ -166,13 +176,15 @@ export const JoinedMessage = z.object({
   type: z.literal("joined"),
   ...roomInfo,
   peers: z.array(PeerId),
+  /** How the peers with a name are known, by id. */
+  profiles: z.optional(z.record(PeerId, PeerProfile)),
 });
 export const FullMessage = z.object({
   type: z.literal("full"),
   room: RoomName,
   capacity: z.int().check(z.positive()),
 });
-export const PeerJoinedMessage = z.object({ type: z.literal("peer-joined"), peer: PeerId });
+export const PeerJoinedMessage = z.object({ type: z.literal("peer-joined"), peer: PeerId, profile: z.optional(PeerProfile) });
 /**
  * A peer took its seat back with a resume token (after a drop, or from a new socket):
  * same id, but whatever was sent to it meanwhile may be lost. Renegotiate what is pending.

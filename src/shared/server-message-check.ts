@@ -5,7 +5,7 @@
  * protocol's zod schemas (every valid server message passes, malformed ones do not).
  */
 import type { ServerMessage } from "./protocol.ts";
-import { DESCRIPTION_TYPES, LEAVE_REASONS, LINK_GENERATION_MAX } from "./wire.ts";
+import { DESCRIPTION_TYPES, DISPLAY_NAME_MAX, LEAVE_REASONS, LINK_GENERATION_MAX } from "./wire.ts";
 
 type Fields = Record<string, unknown>;
 
@@ -34,8 +34,16 @@ function isIceConfig(v: unknown): boolean {
   );
 }
 
+function isProfile(v: unknown): boolean {
+  return isObject(v) && typeof v.name === "string" && v.name.length > 0 && v.name.length <= DISPLAY_NAME_MAX && typeof v.verified === "boolean";
+}
+
+function isProfiles(v: unknown): boolean {
+  return isObject(v) && Object.entries(v).every(([id, p]) => isId(id) && isProfile(p));
+}
+
 function isRoomInfo(m: Fields): boolean {
-  return isText(m.room) && isId(m.id) && isCount(m.capacity) && isText(m.resume) && typeof m.resumed === "boolean" && isIceConfig(m.ice);
+  return isText(m.room) && isId(m.id) && isCount(m.capacity) && isText(m.resume) && typeof m.resumed === "boolean" && isIceConfig(m.ice) && optional(m.profile, isProfile);
 }
 
 function isRelay(m: Fields): boolean {
@@ -67,12 +75,14 @@ export function checkServerMessage(value: unknown): ServerMessage | null {
       ok = isRoomInfo(m);
       break;
     case "joined":
-      ok = isRoomInfo(m) && Array.isArray(m.peers) && m.peers.every(isId);
+      ok = isRoomInfo(m) && Array.isArray(m.peers) && m.peers.every(isId) && optional(m.profiles, isProfiles);
       break;
     case "full":
       ok = isText(m.room) && isCount(m.capacity);
       break;
     case "peer-joined":
+      ok = isId(m.peer) && optional(m.profile, isProfile);
+      break;
     case "peer-resumed":
       ok = isId(m.peer);
       break;

@@ -41,6 +41,15 @@ export const SERVER_MESSAGE_TYPES = [
   "error",
 ] as const;
 
+/** Longest display name a peer is known by. */
+export const DISPLAY_NAME_MAX = 64;
+
+/** A peer's display name as the others learn it: `verified` when it came from a join token. */
+export interface Profile {
+  name: string;
+  verified: boolean;
+}
+
 /** Why a seat ended, in `peer-left`. */
 export const LEAVE_REASONS = ["left", "closed", "timeout"] as const;
 

@@ -32,7 +32,7 @@ async function until(p: Page, want: string) {
 test("a token in the room page's address admits; none gives a clear unauthorized state", async () => {
   const room = `tokens-${Date.now().toString(36)}`;
   const a = await (await browser.newContext()).newPage();
-  await a.goto(`${server.url}/room/${room}?token=${await mint(room)}`);
+  await a.goto(`${server.url}/room/${room}?token=${await mint(room, { name: "Ada Lovelace" })}`);
   await until(a, "waiting");
   const b = await (await browser.newContext()).newPage();
   await b.goto(`${server.url}/room/${room}`);
@@ -50,5 +50,9 @@ test("a token in the room page's address admits; none gives a clear unauthorized
   await d.goto(`${server.url}/room/${room}?token=${await mint(room)}`);
   await until(a, "connected");
   await until(d, "connected");
+  // The name in a's token labels a's tile at d, marked as confirmed by the site.
+  const caption = () => d.evaluate(() => document.querySelector("video-call")!.shadowRoot!.querySelector("[part~=remote-tile] figcaption")?.textContent ?? "");
+  await d.waitForFunction(() => document.querySelector("video-call")!.shadowRoot!.querySelector("[part~=remote-tile] figcaption")?.textContent?.includes("Ada Lovelace"), undefined, { timeout: 10_000 });
+  expect(await caption()).toContain("(confirmed by the site)");
   for (const p of [a, b, c, d]) await p.context().close();
 }, 60_000);

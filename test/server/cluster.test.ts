@@ -105,6 +105,21 @@ describe("a cluster of three nodes", () => {
     for (const x of [a, b, c]) x.client.close();
   });
 
+  test("names cross nodes: a newcomer on one node learns the others' names, and they learn its", async () => {
+    const join = async (node: number, name: string) => {
+      const c = await Client.connect(url(node));
+      c.send({ type: "join", room: "names-x", name });
+      return { c, answer: await c.next() };
+    };
+    const a = await join(0, "Ada");
+    const b = await join(1, "Grace");
+    if (a.answer.type !== "created" || b.answer.type !== "joined") throw new Error("not seated");
+    expect(b.answer.profiles).toEqual({ [a.answer.id]: { name: "Ada", verified: false } });
+    expect(await a.c.next("peer-joined")).toEqual({ type: "peer-joined", peer: b.answer.id, profile: { name: "Grace", verified: false } });
+    a.c.close();
+    b.c.close();
+  });
+
   test("nothing crosses rooms: 1,000 busy rooms, each split over two nodes", async () => {
     await busyRooms(url(1), url(2));
   }, 60_000);

@@ -22,9 +22,9 @@ function samples(rand: () => number): unknown[] {
   const link = () => maybe({ link: Math.floor(rand() * 2 ** 31) });
   return [
     { type: "created", ...info, resumed: rand() < 0.5, ...(rand() < 0.5 ? { ice: { iceServers: [], iceTransportPolicy: "relay" } } : {}) },
-    { type: "joined", ...info, peers: rand() < 0.5 ? [] : [OTHER, "a-b_c"] },
+    { type: "joined", ...info, peers: rand() < 0.5 ? [] : [OTHER, "a-b_c"], ...maybe({ profile: { name: "Ada", verified: true }, profiles: { [OTHER]: { name: "Grace H.", verified: false } } }) },
     { type: "full", room: "standup", capacity: 1 + Math.floor(rand() * 16) },
-    { type: "peer-joined", peer: OTHER },
+    { type: "peer-joined", peer: OTHER, ...maybe({ profile: { name: "Émile", verified: rand() < 0.5 } }) },
     { type: "peer-resumed", peer: OTHER },
     { type: "peer-left", peer: OTHER, reason: ["left", "closed", "timeout"][Math.floor(rand() * 3)] },
     { type: "left", room: "standup" },
@@ -51,6 +51,11 @@ const broken: unknown[] = [
   { type: "joined", ...info },
   { type: "full", room: "standup", capacity: -1 },
   { type: "peer-joined", peer: "" },
+  { type: "peer-joined", peer: OTHER, profile: { name: "", verified: true } },
+  { type: "peer-joined", peer: OTHER, profile: { name: "x".repeat(65), verified: true } },
+  { type: "peer-joined", peer: OTHER, profile: { name: "Ada", verified: "yes" } },
+  { type: "joined", ...info, peers: [], profiles: { "bad id": { name: "Ada", verified: true } } },
+  { type: "created", ...info, profile: "Ada" },
   { type: "peer-joined", peer: "x".repeat(33) },
   { type: "peer-resumed" },
   { type: "peer-left", peer: OTHER, reason: "kicked" },

@@ -80,9 +80,9 @@ describe("a rooms backend that fails a join", () => {
     const flaky: RoomRegistry = {
       ...memory,
       capacity: memory.capacity,
-      async join(room, id, node) {
+      async join(room, id, node, profile) {
         if (failures-- > 0) throw new Error("backend unreachable");
-        return memory.join(room, id, node);
+        return memory.join(room, id, node, profile);
       },
     };
     const server = await startServer(config, { rooms: createRoomHub(flaky, loneNode(), createLogger("silent")) });

@@ -10,6 +10,15 @@ export const theme = css`
   [hidden] {
     display: none !important;
   }
+  /* Read by screen readers, not shown. */
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
   .videos {
     display: grid;
     grid-template-columns: repeat(auto-fit, minmax(var(--rc-tile-min-width, 240px), 1fr));

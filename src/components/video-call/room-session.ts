@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { IceConfig, ServerMessage, ServerMessageOf } from "../../shared/protocol.ts";
-import { CLOSE, isPolite } from "../../shared/wire.ts";
+import { CLOSE, DISPLAY_NAME_MAX, isPolite, type Profile } from "../../shared/wire.ts";
 import { type IceServerError, PeerLink } from "../controllers/peer-link.ts";
 import { BACKOFF_MAX_MS, SignalingController, type SignalingStatus } from "../controllers/signaling-controller.ts";
 import type { CallStateReason, JoinedDetail, PeerLeftDetail, RecoveryDetail } from "./events.ts";
@@ -54,6 +54,8 @@ export interface RoomSessionOptions {
   outgoing(): MediaStream | null;
   /** The join token for this room, where the server asks for one. */
   token(): string;
+  /** A name to be known by, where the server takes no join tokens. */
+  name(): string;
 }
 
 /**
@@ -72,6 +74,8 @@ export class RoomSession implements ReactiveController {
   /** Remote peers in the room, linked or not yet, in the order they came. */
   readonly roster = new Set<string>();
   readonly links = new Map<string, PeerLink>();
+  /** How the server says each peer is known (a name, verified or not), by id. */
+  readonly profiles = new Map<string, Profile>();
   /** Why the session is where it is, while it goes on (e.g. retrying an unavailable join). */
   pending: CallStateReason | undefined;
   private readonly signaling: SignalingController;
@@ -152,6 +156,7 @@ export class RoomSession implements ReactiveController {
     for (const link of this.links.values()) link.close();
     this.links.clear();
     this.roster.clear();
+    this.profiles.clear();
     this.generations.clear();
     this.selfId = null;
     this.resume = null;
@@ -211,7 +216,8 @@ export class RoomSession implements ReactiveController {
   private sendJoin() {
     clearTimeout(this.rejoin);
     const token = this.options.token();
-    this.signaling.send({ type: "join", room: this.room, ...(this.resume ? { resume: this.resume } : {}), ...(token ? { token } : {}) });
+    const name = this.options.name().trim().slice(0, DISPLAY_NAME_MAX);
+    this.signaling.send({ type: "join", room: this.room, ...(this.resume ? { resume: this.resume } : {}), ...(token ? { token } : {}), ...(name ? { name } : {}) });
   }
 
   private onMessage(m: ServerMessage) {
@@ -230,6 +236,7 @@ export class RoomSession implements ReactiveController {
         return this.on.full(m.room, m.capacity);
       case "peer-joined": {
         const known = this.roster.has(m.peer) || this.links.has(m.peer);
+        if (m.profile) this.profiles.set(m.peer, m.profile);
         this.confirm(m.peer);
         this.roster.add(m.peer);
         const link = this.links.get(m.peer);
@@ -289,6 +296,7 @@ export class RoomSession implements ReactiveController {
       this.confirm(peer);
       this.roster.add(peer);
     }
+    if (m.type === "joined") for (const [peer, profile] of Object.entries(m.profiles ?? {})) this.profiles.set(peer, profile);
     if (!this.prepared) {
       // First seat of this call: let the element capture before any connection is made.
       this.prepared = true;
@@ -440,6 +448,7 @@ export class RoomSession implements ReactiveController {
     link?.close();
     this.links.delete(peer);
     if (link) this.on.tracks(peer, link.remote);
+    this.profiles.delete(peer);
     if (!this.roster.delete(peer)) return this.on.changed();
     this.on.peerLeft({ peer, reason });
     this.on.changed();

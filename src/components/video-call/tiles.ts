@@ -12,6 +12,8 @@ export interface LocalTileView {
 export interface RemoteTileView {
   peer: string;
   name: string;
+  /** The name came from the embedding site's join token (not chosen by the peer itself). */
+  verified: boolean;
   /** Plays the peer's media in this tile's video (the same function every render). */
   ref: (el: Element | undefined) => void;
   /** A picture is coming: a video track is live and the peer has not said its camera is off. */
@@ -56,7 +58,8 @@ export function remoteTile(v: RemoteTileView) {
       <video part="remote-video" data-peer=${v.peer} playsinline autoplay aria-label=${`${v.name}'s picture`} ${ref(v.ref)}></video>
       ${v.picture ? nothing : html`<div class="placeholder" part="placeholder" aria-hidden="true">${initial(v.name)}</div>`}
       <figcaption>
-        ${v.name} ${status([v.microphone === "off" && "microphone off", v.camera === "off" && "camera off"])}
+        <span class="name" title=${v.verified ? "Name confirmed by the site" : ""}>${v.name}</span>${v.verified ? html`<span class="verified"><span aria-hidden="true"> ✓</span><span class="visually-hidden"> (confirmed by the site)</span></span>` : nothing}
+        ${status([v.microphone === "off" && "microphone off", v.camera === "off" && "camera off"])}
       </figcaption>
       ${v.blocked
         ? html`<button part="button unmute" class="unmute primary" @click=${v.onUnblock}>Click to play sound from ${v.name}</button>`

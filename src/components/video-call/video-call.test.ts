@@ -570,6 +570,17 @@ describe("<video-call>", () => {
     ws.close();
   });
 
+  it("a name attribute labels this peer's tile at the others, as given (not confirmed)", async () => {
+    const room = uniqueRoom("named");
+    const a = await callIn(room, URL_PAIR, { name: "Grace" });
+    const b = await callIn(room);
+    await decodingFrom(b, 1);
+    const caption = part(b, "remote-tile").querySelector("figcaption")!.textContent!;
+    expect(caption).to.contain("Grace");
+    expect(caption).not.to.contain("confirmed");
+    expect(part(a, "remote-tile").querySelector("figcaption")!.textContent).to.contain("Guest");
+  });
+
   it("a server that narrows room names gets a clear invalid-room state", async () => {
     const el = await callIn("Upper-Case", URL_TRIO);
     await until(() => el.state === "invalid-room", "invalid-room from the server");

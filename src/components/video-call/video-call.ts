@@ -60,6 +60,7 @@ export type * from "./events.ts";
  * @attr room-max-length - The server's longest room name, when it narrows the protocol's 64 (its pages set this).
  * @attr room-charset - The server's room-name characters as a character class body, e.g. `a-z0-9-`, when it narrows them.
  * @attr token - A join token (a JWT signed by the embedding site's backend) for servers that admit only holders of one.
+ * @attr name - The name the others see on this peer's tile, where the server takes no join tokens (a token's name wins, and is marked verified).
  * @attr title-count - Put the number of people in the call in front of the page's title, e.g. "(2) Room standup" (for a page of its own).
  * @attr join-sound - Play a short chime when someone joins.
  * @attr state - (read only) Where the call is: idle, starting, connecting, waiting, connecting-peer, connected, reconnecting, failed, full, invalid-room, invalid-config, unauthorized, replaced, disconnected, hung-up.
@@ -128,6 +129,8 @@ export class VideoCall extends LitElement {
   @property({ attribute: "join-sound", type: Boolean }) accessor joinSound = false;
   /** A join token (JWT) from the embedding site, for servers that admit only holders of one. */
   @property() accessor token = "";
+  /** The name to be known by in the call, where the server takes no join tokens (shown as given, not verified). */
+  @property() accessor name = "";
 
   /** Where the call is. */
   @property({ reflect: true }) accessor state: CallState = "idle";
@@ -150,6 +153,7 @@ export class VideoCall extends LitElement {
       rtcConfig: () => ({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy }),
       outgoing: () => this.self.outgoing.stream(),
       token: () => this.token,
+      name: () => this.name,
     },
     {
       joined: (d) => emit<JoinedDetail>(this, "joined", d),
@@ -474,9 +478,11 @@ export class VideoCall extends LitElement {
               (peer) => {
                 const said = this.remote.said.get(peer);
                 const video = this.remote.streams.get(peer)?.getVideoTracks().some((t) => t.readyState === "live") ?? false;
+                const profile = this.session.profiles.get(peer);
                 return remoteTile({
                   peer,
-                  name: this.guest(peer),
+                  name: profile?.name ?? this.guest(peer),
+                  verified: profile?.verified ?? false,
                   ref: this.remote.ref(peer),
                   picture: video && said?.camera !== false,
                   microphone: said ? (said.microphone ? "on" : "off") : "unknown",

@@ -18,7 +18,7 @@ export function createMemoryRegistry({ capacity, maxRooms }: MemoryRegistryOptio
   return {
     capacity,
 
-    async join(name, id, node): Promise<JoinResult> {
+    async join(name, id, node, profile): Promise<JoinResult> {
       let room = rooms.get(name);
       if (!room) {
         if (rooms.size >= maxRooms) return { kind: "room-limit" };
@@ -27,8 +27,8 @@ export function createMemoryRegistry({ capacity, maxRooms }: MemoryRegistryOptio
       }
       const at = room.findIndex((s) => s.id === id);
       if (at < 0 && room.length >= capacity) return { kind: "full", capacity };
-      const seat: SeatRecord = { id, node, epoch: ++version };
       const replaced = at >= 0 ? room[at]! : null;
+      const seat: SeatRecord = { id, node, epoch: ++version, profile: profile ?? replaced?.profile ?? null };
       if (at >= 0) room[at] = seat;
       else room.push(seat);
       return { kind: "seated", seat, replaced, ...state(room) };

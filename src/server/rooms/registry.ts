@@ -4,6 +4,7 @@
  * It knows nothing of sockets or of the protocol's messages: signaling turns its answers
  * into frames and delivers them (room-hub.ts).
  */
+import type { Profile } from "../../shared/wire.ts";
 
 /** One seat as the registry keeps it. `epoch` is new at every join (a resumed seat too), and never reused. */
 export interface SeatRecord {
@@ -11,6 +12,8 @@ export interface SeatRecord {
   /** The server process (node) whose socket holds the seat. */
   readonly node: string;
   readonly epoch: number;
+  /** How the others know this peer (a name from a join token, or one it chose), if at all. */
+  readonly profile: Profile | null;
 }
 
 /** A room's seats in join order, and the version of that list (it grows at every change, cluster-wide). */
@@ -33,9 +36,10 @@ export interface RoomRegistry {
   /**
    * Seats `id` in `room` for `node`, atomically against the room's capacity and the
    * number of rooms. An id that already holds a seat there takes it over whatever the
-   * capacity (a resumed peer), keeping its place in the join order.
+   * capacity (a resumed peer), keeping its place in the join order, and its profile unless
+   * the resuming join brings one.
    */
-  join(room: string, id: string, node: string): Promise<JoinResult>;
+  join(room: string, id: string, node: string, profile: Profile | null): Promise<JoinResult>;
   /** Frees the seat `id` holds in `room` if it is still that very seat (`epoch`); null if it is not. */
   leave(room: string, id: string, epoch: number): Promise<LeaveResult | null>;
   /** The room as it is now (no seats when there is no such room). */

@@ -6,6 +6,7 @@
  * that hold seats in it (and no others).
  */
 import type { LeaveReason, ServerMessage } from "../../shared/protocol.ts";
+import type { Profile } from "../../shared/wire.ts";
 import type { Connection } from "../connection.ts";
 import type { Logger } from "../logger.ts";
 import type { NodeLink, NodeMessage } from "./node-link.ts";
@@ -39,7 +40,7 @@ export function createRoomHub(registry: RoomRegistry, link: NodeLink, log: Logge
     if (!here) return;
     const frames: [string, string][] = [];
     for (const s of change.left) frames.push([s.id, encode({ type: "peer-left", peer: s.id, reason })]);
-    for (const s of change.joined) frames.push([s.id, encode({ type: "peer-joined", peer: s.id })]);
+    for (const s of change.joined) frames.push([s.id, encode(s.profile ? { type: "peer-joined", peer: s.id, profile: s.profile } : { type: "peer-joined", peer: s.id })]);
     // What was sent to the old socket may be lost: the others renegotiate what is pending.
     for (const s of change.resumed) frames.push([s.id, encode({ type: "peer-resumed", peer: s.id })]);
     for (const m of here) {
@@ -143,11 +144,11 @@ export function createRoomHub(registry: RoomRegistry, link: NodeLink, log: Logge
   return {
     capacity: registry.capacity,
 
-    async join(room, id, connection, answer): Promise<JoinOutcome> {
+    async join(room, id, connection, profile, answer): Promise<JoinOutcome> {
       pending.set(room, (pending.get(room) ?? 0) + 1);
       let r;
       try {
-        r = await registry.join(room, id, self);
+        r = await registry.join(room, id, self, profile);
       } finally {
         const n = pending.get(room)! - 1;
         if (n > 0) pending.set(room, n);
@@ -165,10 +166,17 @@ export function createRoomHub(registry: RoomRegistry, link: NodeLink, log: Logge
         });
       }
       if (r.kind !== "seated") return r;
-      const seat = new Seat(id, self, r.seat.epoch, connection);
-      const peers = r.seats.filter((s) => s.id !== id).map((s) => s.id);
+      const seat = new Seat(id, self, r.seat.epoch, connection, r.seat.profile ?? null);
+      const others = r.seats.filter((s) => s.id !== id);
+      const peers = others.map((s) => s.id);
+      const profiles: Record<string, Profile> = {};
+      for (const s of others) if (s.profile) profiles[s.id] = s.profile;
       const outcome: Seated =
-        r.replaced !== null ? { kind: "joined", seat, peers, replaced: true } : peers.length === 0 ? { kind: "created", seat } : { kind: "joined", seat, peers, replaced: false };
+        r.replaced !== null
+          ? { kind: "joined", seat, peers, profiles, replaced: true }
+          : peers.length === 0
+            ? { kind: "created", seat }
+            : { kind: "joined", seat, peers, profiles, replaced: false };
       const change = views.apply(room, r, seat);
       // Another join answered in the same moment may tell this room of itself next: the
       // joiner has its answer first.

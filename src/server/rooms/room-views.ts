@@ -76,7 +76,7 @@ export class RoomViews {
       for (const m of old) if (m.id === s.id && m.epoch === s.epoch) return m;
       if (fresh && fresh.id === s.id && fresh.epoch === s.epoch) return fresh;
       // A seat of this node that no connection here knows (a stale record) has none: relays to it miss.
-      return new Seat(s.id, s.node, s.epoch, null);
+      return new Seat(s.id, s.node, s.epoch, null, s.profile ?? null);
     });
     // `merge`: seats missing from the state may only not have been put back yet; they stay.
     const next = merge ? [...given, ...old.filter((o) => !given.some((m) => m.id === o.id))] : given;

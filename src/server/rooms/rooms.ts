@@ -4,6 +4,7 @@
  * (registry.ts) and node link (node-link.ts).
  */
 import type { LeaveReason } from "../../shared/protocol.ts";
+import type { Profile } from "../../shared/wire.ts";
 import type { Connection } from "../connection.ts";
 import type { Seat } from "./seat.ts";
 
@@ -20,7 +21,7 @@ export type RelayOutcome = "sent" | "no-such-peer" | Missed;
 export type JoinOutcome =
   | { kind: "created"; seat: Seat }
   /** `replaced`: the connection took over a seat its id already held; the others got `peer-resumed`. */
-  | { kind: "joined"; seat: Seat; peers: string[]; replaced: boolean }
+  | { kind: "joined"; seat: Seat; peers: string[]; profiles: Record<string, Profile>; replaced: boolean }
   | { kind: "full"; capacity: number }
   | { kind: "room-limit" };
 
@@ -41,7 +42,7 @@ export interface Rooms {
    * takes it over: the old connection is closed (4001) and the others get `peer-resumed`.
    * `answer` is called, synchronously, when the seat is had.
    */
-  join(room: string, id: string, connection: Connection, answer: (seated: Seated) => void): Promise<JoinOutcome>;
+  join(room: string, id: string, connection: Connection, profile: Profile | null, answer: (seated: Seated) => void): Promise<JoinOutcome>;
   /**
    * Frees `seat` (only that very seat: not one that took it over) and tells those
    * remaining (`peer-left`); an empty room is freed at once.

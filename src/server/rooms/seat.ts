@@ -5,6 +5,7 @@
  */
 import { CLOSE } from "../../shared/wire.ts";
 import type { Connection } from "../connection.ts";
+import type { Profile } from "../../shared/wire.ts";
 import type { SeatRecord } from "./registry.ts";
 
 /** The registry gave this seat up under a connection that is still here: it reconnects and resumes. */
@@ -16,6 +17,7 @@ export class Seat implements SeatRecord {
     readonly node: string,
     readonly epoch: number,
     readonly connection: Connection | null,
+    readonly profile: Profile | null,
   ) {}
 
   /** This seat's connection is no longer seated here: `replaced` by a resumed one (4001), or `lost`. */

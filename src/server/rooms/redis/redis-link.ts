@@ -25,7 +25,7 @@ export function encodeNodeMessage(m: NodeMessage): string {
     case "missed":
       return `M${m.room} ${m.to} ${m.peer} ${m.why} ${m.type}`;
     case "change":
-      return `C${JSON.stringify({ room: m.room, reason: m.reason, merge: m.merge === true, version: m.state.version, seats: m.state.seats.map((s) => [s.id, s.node, s.epoch]) })}`;
+      return `C${JSON.stringify({ room: m.room, reason: m.reason, merge: m.merge === true, version: m.state.version, seats: m.state.seats.map((s) => (s.profile ? [s.id, s.node, s.epoch, s.profile.name, s.profile.verified] : [s.id, s.node, s.epoch])) })}`;
   }
 }
 
@@ -41,8 +41,11 @@ export function decodeNodeMessage(text: string): NodeMessage | null {
     return { kind: "missed", room, to, peer, why: why === "busy" ? "busy" : "away", type };
   }
   if (kind === "C") {
-    const c = JSON.parse(text.slice(1)) as { room: string; reason: LeaveReason; merge: boolean; version: number; seats: [string, string, number][] };
-    const state: RoomState = { version: c.version, seats: c.seats.map(([id, node, epoch]) => ({ id, node, epoch })) };
+    const c = JSON.parse(text.slice(1)) as { room: string; reason: LeaveReason; merge: boolean; version: number; seats: [string, string, number, string?, boolean?][] };
+    const state: RoomState = {
+      version: c.version,
+      seats: c.seats.map(([id, node, epoch, name, verified]) => ({ id, node, epoch, profile: typeof name === "string" ? { name, verified: verified === true } : null })),
+    };
     return { kind: "change", room: c.room, reason: c.reason, merge: c.merge, state };
   }
   return null;

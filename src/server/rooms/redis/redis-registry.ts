@@ -5,6 +5,7 @@
  * which the client retries.
  */
 import type Redis from "ioredis";
+import type { Profile } from "../../../shared/wire.ts";
 import type { JoinResult, LeaveResult, RoomState, SeatRecord, SharedRegistry } from "../registry.ts";
 import { type ScriptName, SCRIPTS, scriptSource } from "./scripts.ts";
 
@@ -18,10 +19,26 @@ export class StoreUnavailable extends Error {
 
 type Reply = string | number | null | Reply[];
 
-/** { version, id, node, epoch, … } from a script → a room state. */
+/**
+ * A profile as a seat's record keeps it in Redis: one word (the record is split on spaces),
+ * `-` for none, else `v` (verified) or `u` and the name in base64url.
+ */
+export function profileWord(p: Profile | null): string {
+  return p === null ? "-" : (p.verified ? "v" : "u") + Buffer.from(p.name).toString("base64url");
+}
+
+function readProfile(word: Reply): Profile | null {
+  const w = typeof word === "string" ? word : "-";
+  if (w.length < 2 || (w[0] !== "v" && w[0] !== "u")) return null;
+  return { name: Buffer.from(w.slice(1), "base64url").toString(), verified: w[0] === "v" };
+}
+
+/** { version, id, node, epoch, profile, … } from a script → a room state. */
 export function parseState(flat: Reply[]): RoomState {
   const seats: SeatRecord[] = [];
-  for (let i = 1; i + 2 < flat.length; i += 3) seats.push({ id: String(flat[i]), node: String(flat[i + 1]), epoch: Number(flat[i + 2]) });
+  for (let i = 1; i + 3 < flat.length; i += 4) {
+    seats.push({ id: String(flat[i]), node: String(flat[i + 1]), epoch: Number(flat[i + 2]), profile: readProfile(flat[i + 3]!) });
+  }
   return { version: Number(flat[0]), seats };
 }
 
@@ -62,19 +79,21 @@ export function createRedisRegistry(client: Redis, { capacity, maxRooms, leaseMs
     kind: "redis",
     capacity,
 
-    async join(room, id, node): Promise<JoinResult> {
-      const r = (await run("rcJoin", room, id, node, capacity, maxRooms)) as Reply[];
+    async join(room, id, node, profile): Promise<JoinResult> {
+      const r = (await run("rcJoin", room, id, node, capacity, maxRooms, profileWord(profile))) as Reply[];
       if (r[0] === "full") return { kind: "full", capacity };
       if (r[0] === "room-limit") return { kind: "room-limit" };
       const state = parseState(r[4] as Reply[]);
-      const replaced = r[2] === "" ? null : { id, node: String(r[2]), epoch: Number(r[3]) };
-      return { kind: "seated", seat: { id, node, epoch: Number(r[1]) }, replaced, ...state };
+      const epoch = Number(r[1]);
+      const kept = state.seats.find((s) => s.id === id && s.epoch === epoch)?.profile ?? profile;
+      const replaced = r[2] === "" ? null : { id, node: String(r[2]), epoch: Number(r[3]), profile: kept };
+      return { kind: "seated", seat: { id, node, epoch, profile: kept }, replaced, ...state };
     },
 
     async leave(room, id, epoch): Promise<LeaveResult | null> {
       const r = (await run("rcLeave", room, id, epoch)) as Reply[] | null;
       if (r === null) return null;
-      return { removed: { id, node: String(r[0]), epoch: Number(r[1]) }, ...parseState(r[2] as Reply[]) };
+      return { removed: { id, node: String(r[0]), epoch: Number(r[1]), profile: null }, ...parseState(r[2] as Reply[]) };
     },
 
     async room(room) {
@@ -91,10 +110,10 @@ export function createRedisRegistry(client: Redis, { capacity, maxRooms, leaseMs
 
     async reassert(node, seats) {
       const known = seats.reduce((v, { seat }) => Math.max(v, seat.epoch), 0);
-      const args = seats.flatMap(({ room, seat }) => [room, seat.id, seat.epoch]);
+      const args = seats.flatMap(({ room, seat }) => [room, seat.id, seat.epoch, profileWord(seat.profile)]);
       const [changed, lost] = (await run("rcReassert", node, leaseMs, known, ...args)) as [Reply[][], Reply[]];
       const lostSeats: { room: string; seat: SeatRecord }[] = [];
-      for (let i = 0; i + 2 < lost.length; i += 3) lostSeats.push({ room: String(lost[i]), seat: { id: String(lost[i + 1]), node, epoch: Number(lost[i + 2]) } });
+      for (let i = 0; i + 2 < lost.length; i += 3) lostSeats.push({ room: String(lost[i]), seat: { id: String(lost[i + 1]), node, epoch: Number(lost[i + 2]), profile: null } });
       return { changed: changed.map(([room, flat]) => ({ room: String(room), state: parseState(flat as Reply[]) })), lost: lostSeats };
     },
 

@@ -4,13 +4,13 @@
  * never from a node's clock.
  *
  * Keys (P is the prefix, "roomcall:"):
- *   P room:<room>        hash: peer id → "<node> <epoch> <order>"
+ *   P room:<room>        hash: peer id → "<node> <epoch> <order> <profile>" (profile: "-", or v/u + the name in base64url)
  *   P rooms              set of room names (the room limit counts it)
  *   P version            counter: room versions and seat epochs, never reused
  *   P nodes              sorted set: node → when its lease runs out (ms)
  *   P node-seats:<node>  set of "<room> <id>" the node holds
  *   P held               sorted set: "<room> <id> <epoch>" handed back → when it is freed (ms)
- * A room's state is returned as { version, id, node, epoch, id, node, epoch, … } in join order.
+ * A room's state is returned as { version, id, node, epoch, profile, id, … } in join order.
  */
 
 const PRELUDE = `
@@ -25,11 +25,11 @@ local function state(r, version)
   local seats = {}
   for i = 1, #all, 2 do
     local f = split(all[i + 1])
-    seats[#seats + 1] = { all[i], f[1], f[2], tonumber(f[3]) }
+    seats[#seats + 1] = { all[i], f[1], f[2], tonumber(f[3]), f[4] or '-' }
   end
   table.sort(seats, function(a, b) return a[4] < b[4] end)
   local out = { version }
-  for _, s in ipairs(seats) do out[#out + 1] = s[1]; out[#out + 1] = s[2]; out[#out + 1] = s[3] end
+  for _, s in ipairs(seats) do out[#out + 1] = s[1]; out[#out + 1] = s[2]; out[#out + 1] = s[3]; out[#out + 1] = s[5] end
   return out
 end
 local function drop(r, id, node)
@@ -39,18 +39,20 @@ local function drop(r, id, node)
 end
 `;
 
-/** ARGV: P, room, id, node, capacity, maxRooms → {'seated', version, replacedNode, replacedEpoch, state} | {'full'} | {'room-limit'} */
+/** ARGV: P, room, id, node, capacity, maxRooms, profile → {'seated', version, replacedNode, replacedEpoch, state} | {'full'} | {'room-limit'} */
 const JOIN = `
-local r, id, node, cap, maxRooms = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local r, id, node, cap, maxRooms, prof = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
 local key = roomKey(r)
 local cur = redis.call('HGET', key, id)
 if cur then
-  -- A resume: the seat changes hands, whatever the capacity, and keeps its place.
+  -- A resume: the seat changes hands, whatever the capacity, and keeps its place (and its
+  -- profile, unless the resuming join brings one).
   local f = split(cur)
   local v = bump()
+  if prof == '-' then prof = f[4] or '-' end
   redis.call('SREM', seatsKey(f[1]), r .. ' ' .. id)
   redis.call('ZREM', P .. 'held', r .. ' ' .. id .. ' ' .. f[2])
-  redis.call('HSET', key, id, node .. ' ' .. v .. ' ' .. f[3])
+  redis.call('HSET', key, id, node .. ' ' .. v .. ' ' .. f[3] .. ' ' .. prof)
   redis.call('SADD', seatsKey(node), r .. ' ' .. id)
   return { 'seated', v, f[1], f[2], state(r, v) }
 end
@@ -58,7 +60,7 @@ local n = redis.call('HLEN', key)
 if n >= cap then return { 'full' } end
 if n == 0 and redis.call('SCARD', P .. 'rooms') >= maxRooms then return { 'room-limit' } end
 local v = bump()
-redis.call('HSET', key, id, node .. ' ' .. v .. ' ' .. v)
+redis.call('HSET', key, id, node .. ' ' .. v .. ' ' .. v .. ' ' .. prof)
 redis.call('SADD', P .. 'rooms', r)
 redis.call('SADD', seatsKey(node), r .. ' ' .. id)
 return { 'seated', v, '', '0', state(r, v) }
@@ -141,7 +143,7 @@ return 1
 `;
 
 /**
- * ARGV: P, node, leaseMs, highest version the node knows, then room, id, epoch of each seat
+ * ARGV: P, node, leaseMs, highest version the node knows, then room, id, epoch, profile of each seat
  * it holds → {{{room, state}, …}, {room, id, epoch, …}}: puts back its seats that are
  * missing, frees those it holds no more, and names those another node took meanwhile.
  */
@@ -151,12 +153,12 @@ local node = ARGV[2]
 if tonumber(ARGV[4]) > tonumber(redis.call('GET', P .. 'version') or '0') then redis.call('SET', P .. 'version', ARGV[4]) end
 redis.call('ZADD', P .. 'nodes', nowMs() + tonumber(ARGV[3]), node)
 local mine, changed, lost = {}, {}, {}
-for i = 5, #ARGV, 3 do
-  local r, id, epoch = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+for i = 5, #ARGV, 4 do
+  local r, id, epoch, prof = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   mine[r .. ' ' .. id] = true
   local cur = redis.call('HGET', roomKey(r), id)
   if not cur then
-    redis.call('HSET', roomKey(r), id, node .. ' ' .. epoch .. ' ' .. epoch)
+    redis.call('HSET', roomKey(r), id, node .. ' ' .. epoch .. ' ' .. epoch .. ' ' .. prof)
     redis.call('SADD', P .. 'rooms', r)
     redis.call('SADD', seatsKey(node), r .. ' ' .. id)
     changed[r] = true
