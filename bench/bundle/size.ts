@@ -2,7 +2,7 @@
 import * as esbuild from "esbuild";
 import * as path from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { buildOptions, ENTRIES, ROOT } from "../../src/server/assets.ts";
+import { buildOptions, ENTRIES, ROOT } from "../../src/server/http/assets.ts";
 
 export async function bundleSizes() {
   const result = await esbuild.build({ ...buildOptions(true), sourcemap: false });

@@ -5,13 +5,13 @@
  * bare relay keeps (`{ room }` and a Set per room). The native socket itself is the same
  * for both and is not here. Prints one JSON line.
  */
-import { Address } from "../../src/server/address-limits.ts";
-import { Connection } from "../../src/server/connection.ts";
+import { Address } from "../../src/server/limits/address-limits.ts";
+import { Connection } from "../../src/server/signaling/connection.ts";
 import { createLogger } from "../../src/server/logger.ts";
 import { createMemoryRegistry } from "../../src/server/rooms/memory-registry.ts";
 import { loneNode } from "../../src/server/rooms/node-link.ts";
 import { createRoomHub } from "../../src/server/rooms/room-hub.ts";
-import { OpenSockets } from "../../src/server/open-sockets.ts";
+import { OpenSockets } from "../../src/server/signaling/open-sockets.ts";
 import { randomId } from "../../src/server/random-id.ts";
 import { Seat } from "../../src/server/rooms/seat.ts";
 

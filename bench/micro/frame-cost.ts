@@ -7,7 +7,7 @@
  * Object.values, which copies them), which is what such a frame cost then. Also the work
  * each frame is charged against the byte budgets. Prints one JSON line.
  */
-import { FRAME_LIMITS, FrameScan } from "../../src/server/frame-scan.ts";
+import { FRAME_LIMITS, FrameScan } from "../../src/server/limits/frame-scan.ts";
 import * as z from "zod/mini";
 import { ClientMessage, PAYLOAD_MAX_DEPTH, PeerId } from "../../src/shared/protocol.ts";
 import { costlyFrames } from "../../test/support/costly-frames.ts";

@@ -4,9 +4,9 @@
  * frame the relay benchmark sends; and other ways of doing it, for contrast.
  * Prints one JSON line: nanoseconds per operation, median of repeats.
  */
-import { Address } from "../../src/server/address-limits.ts";
-import { Connection } from "../../src/server/connection.ts";
-import { FRAME_LIMITS, FrameScan } from "../../src/server/frame-scan.ts";
+import { Address } from "../../src/server/limits/address-limits.ts";
+import { Connection } from "../../src/server/signaling/connection.ts";
+import { FRAME_LIMITS, FrameScan } from "../../src/server/limits/frame-scan.ts";
 import { ClientMessage } from "../../src/shared/protocol.ts";
 import { median } from "../lib/stats.ts";
 import { descriptionFrame } from "../load/sdp.ts";

@@ -4,7 +4,7 @@
  */
 import { isIP } from "node:net";
 import * as z from "zod";
-import type { IceSettings } from "./ice-servers.ts";
+import type { IceSettings } from "./credentials/ice-servers.ts";
 import { isNarrowerCharset } from "./room-rule.ts";
 
 /** The most MAX_MESSAGE_BYTES may be. */

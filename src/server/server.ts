@@ -1,10 +1,10 @@
 /** Starts the app on Bun.serve; used by main.ts and by tests on an ephemeral port. */
 import { CLOSE } from "../shared/protocol.ts";
-import { createApp } from "./app.ts";
-import { type Assets, createAssets } from "./assets.ts";
+import { createApp } from "./http/app.ts";
+import { type Assets, createAssets } from "./http/assets.ts";
 import type { Config } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { createMetrics } from "./metrics.ts";
+import { createMetrics } from "./http/metrics.ts";
 import { createRooms } from "./rooms/create-rooms.ts";
 import type { Rooms } from "./rooms/rooms.ts";
 

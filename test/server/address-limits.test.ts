@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createAddressLimits } from "../../src/server/address-limits.ts";
+import { createAddressLimits } from "../../src/server/limits/address-limits.ts";
 
 describe("address limits", () => {
   test("expired flood bans are swept without the address coming back", () => {

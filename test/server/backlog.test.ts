@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { Backlog } from "../../src/server/backlog.ts";
+import { Backlog } from "../../src/server/limits/backlog.ts";
 
 test("a backlog takes what has gone out off its oldest records, and never counts more than is queued", () => {
   const b = new Backlog();

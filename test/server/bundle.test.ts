@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import * as esbuild from "esbuild";
-import { buildOptions } from "../../src/server/assets.ts";
+import { buildOptions } from "../../src/server/http/assets.ts";
 
 test("no server module, and nothing of Node or Bun, ends up in the browser bundle", async () => {
   const result = await esbuild.build(buildOptions(true));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { FrameScan } from "../../src/server/frame-scan.ts";
+import { FrameScan } from "../../src/server/limits/frame-scan.ts";
 import { prng } from "../support/fuzz.ts";
 
 const scan = new FrameScan({ maxDepth: 5, maxItems: 50 });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, expect } from "bun:test";
 import { ServerMessage, type ServerMessageOf } from "../../src/shared/protocol.ts";
 import { parseConfig } from "../../src/server/config.ts";
-import { type Assets, createAssets } from "../../src/server/assets.ts";
+import { type Assets, createAssets } from "../../src/server/http/assets.ts";
 import { type RunningServer, startServer } from "../../src/server/server.ts";
 
 let sharedAssets: Promise<Assets> | undefined;

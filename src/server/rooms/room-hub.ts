@@ -7,7 +7,7 @@
  */
 import type { LeaveReason, ServerMessage } from "../../shared/protocol.ts";
 import type { Profile } from "../../shared/wire.ts";
-import type { Connection } from "../connection.ts";
+import type { Connection } from "../signaling/connection.ts";
 import type { Logger } from "../logger.ts";
 import type { NodeLink, NodeMessage } from "./node-link.ts";
 import { isShared, type RoomRegistry, type RoomState } from "./registry.ts";

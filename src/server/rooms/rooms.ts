@@ -5,7 +5,7 @@
  */
 import type { LeaveReason } from "../../shared/protocol.ts";
 import type { Profile } from "../../shared/wire.ts";
-import type { Connection } from "../connection.ts";
+import type { Connection } from "../signaling/connection.ts";
 import type { Seat } from "./seat.ts";
 
 export type Delivery = "sent" | "busy" | "away";

@@ -4,7 +4,7 @@
  * taken over by a resumed connection is told apart from the one it replaced.
  */
 import { CLOSE } from "../../shared/wire.ts";
-import type { Connection } from "../connection.ts";
+import type { Connection } from "../signaling/connection.ts";
 import type { Profile } from "../../shared/wire.ts";
 import type { SeatRecord } from "./registry.ts";
 

@@ -8,7 +8,7 @@
  * The scan leaves the syntax to JSON.parse: on text that is not JSON it may let anything
  * through, and JSON.parse then refuses it.
  */
-import { PAYLOAD_MAX_DEPTH } from "../shared/protocol.ts";
+import { PAYLOAD_MAX_DEPTH } from "../../shared/protocol.ts";
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

@@ -6,12 +6,12 @@ import { HTTPException } from "hono/http-exception";
 import type { Assets } from "./assets.ts";
 import { createClientAddress } from "./client-address.ts";
 import type { Metrics } from "./metrics.ts";
-import type { Config } from "./config.ts";
-import type { Connection } from "./connection.ts";
-import type { Logger } from "./logger.ts";
+import type { Config } from "../config.ts";
+import type { Connection } from "../signaling/connection.ts";
+import type { Logger } from "../logger.ts";
 import { isOriginAllowed, pinnedHost } from "./origin.ts";
-import type { Rooms } from "./rooms/rooms.ts";
-import { createSignaling, type Signaling } from "./signaling.ts";
+import type { Rooms } from "../rooms/rooms.ts";
+import { createSignaling, type Signaling } from "../signaling/signaling.ts";
 import { createSite, notFoundPage, pageHeaders } from "./site.tsx";
 
 export interface AppDeps {

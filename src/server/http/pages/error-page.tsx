@@ -1,4 +1,4 @@
-import type { RoomRule } from "../../shared/room-name.ts";
+import type { RoomRule } from "../../../shared/room-name.ts";
 import { JoinForm, Layout, ruleAttributes } from "./layout.tsx";
 
 /** A 400 for a bad room name: the home page's form again, its field focused and tied to why. */

@@ -12,20 +12,20 @@ import {
   type LeaveReason,
   type Profile,
   type ServerMessage,
-} from "../shared/protocol.ts";
-import { createAddressLimits } from "./address-limits.ts";
-import type { Config } from "./config.ts";
+} from "../../shared/protocol.ts";
+import { createAddressLimits } from "../limits/address-limits.ts";
+import type { Config } from "../config.ts";
 import { Connection } from "./connection.ts";
-import { FRAME_LIMITS, FrameScan } from "./frame-scan.ts";
-import { randomId } from "./random-id.ts";
-import type { Logger } from "./logger.ts";
+import { FRAME_LIMITS, FrameScan } from "../limits/frame-scan.ts";
+import { randomId } from "../random-id.ts";
+import type { Logger } from "../logger.ts";
 import { OpenSockets } from "./open-sockets.ts";
-import { createIceServers } from "./ice-servers.ts";
-import { createJoinTokens } from "./join-tokens.ts";
-import type { Metrics } from "./metrics.ts";
-import { createResumeTokens } from "./resume-tokens.ts";
-import { createRoomRule } from "../shared/room-name.ts";
-import type { JoinOutcome, Rooms } from "./rooms/rooms.ts";
+import { createIceServers } from "../credentials/ice-servers.ts";
+import { createJoinTokens } from "../credentials/join-tokens.ts";
+import type { Metrics } from "../http/metrics.ts";
+import { createResumeTokens } from "../credentials/resume-tokens.ts";
+import { createRoomRule } from "../../shared/room-name.ts";
+import type { JoinOutcome, Rooms } from "../rooms/rooms.ts";
 
 type Socket = ServerWebSocket<Connection>;
 

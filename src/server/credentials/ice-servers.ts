@@ -5,7 +5,7 @@
  * secret stays here; peers only ever see credentials that expire.
  */
 import { createHmac } from "node:crypto";
-import type { IceConfig } from "../shared/protocol.ts";
+import type { IceConfig } from "../../shared/protocol.ts";
 
 export interface IceSettings {
   turnUrls: string[];

@@ -1,4 +1,4 @@
-import type { RoomRule } from "../../shared/room-name.ts";
+import type { RoomRule } from "../../../shared/room-name.ts";
 import { JoinForm, Layout, ruleAttributes } from "./layout.tsx";
 
 export function HomePage({ script, capacity, rule, error, value }: { script: string; capacity: number; rule: RoomRule; error?: string; value?: string }) {

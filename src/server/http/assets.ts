@@ -6,7 +6,7 @@
 import * as esbuild from "esbuild";
 import * as path from "node:path";
 
-export const ROOT = path.resolve(import.meta.dir, "../..");
+export const ROOT = path.resolve(import.meta.dir, "../../..");
 
 /** Entry name → source. `roomcall` holds all three elements. */
 export const ENTRIES = {

@@ -2,7 +2,7 @@ import { type Child, createContext, useContext } from "hono/jsx";
 
 /** The stylesheet's current, content-hashed URL: every page links it (set by `page` in site.tsx). */
 export const StylesheetUrl = createContext("");
-import type { RoomRule } from "../../shared/room-name.ts";
+import type { RoomRule } from "../../../shared/room-name.ts";
 
 export interface LayoutProps {
   title: string;

@@ -6,17 +6,17 @@ import { secureHeaders } from "hono/secure-headers";
 import type { Child } from "hono/jsx";
 import * as path from "node:path";
 import { ROOT, type Assets } from "./assets.ts";
-import type { Config } from "./config.ts";
+import type { Config } from "../config.ts";
 import { BadRoomPage, NotFoundPage } from "./pages/error-page.tsx";
 import { StylesheetUrl } from "./pages/layout.tsx";
 import { HomePage } from "./pages/home-page.tsx";
 import { LoopbackPage } from "./pages/loopback-page.tsx";
 import { OccupancyFragment } from "./pages/occupancy-fragment.tsx";
 import { RoomPage } from "./pages/room-page.tsx";
-import { createJoinTokens } from "./join-tokens.ts";
+import { createJoinTokens } from "../credentials/join-tokens.ts";
 import { isOriginAllowed } from "./origin.ts";
-import { createRoomRule } from "../shared/room-name.ts";
-import type { Rooms } from "./rooms/rooms.ts";
+import { createRoomRule } from "../../shared/room-name.ts";
+import type { Rooms } from "../rooms/rooms.ts";
 
 /**
  * The headers of every page. Pages load only same-origin scripts and styles; media and

@@ -1,10 +1,10 @@
 /** One signaling socket's state, kept in Bun's `ws.data`. */
 import type { ServerWebSocket } from "bun";
-import type { Address } from "./address-limits.ts";
-import { Backlog } from "./backlog.ts";
-import type { Delivery } from "./rooms/rooms.ts";
-import type { Seat } from "./rooms/seat.ts";
-import { type Rate, refill } from "./token-bucket.ts";
+import type { Address } from "../limits/address-limits.ts";
+import { Backlog } from "../limits/backlog.ts";
+import type { Delivery } from "../rooms/rooms.ts";
+import type { Seat } from "../rooms/seat.ts";
+import { type Rate, refill } from "../limits/token-bucket.ts";
 
 /** The limits of one connection (docs/security.md). */
 export interface ConnectionLimits {

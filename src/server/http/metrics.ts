@@ -4,7 +4,7 @@
  * bounded, and nothing about who calls whom leaves the server this way.
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import { ERROR_CODES } from "../shared/protocol.ts";
+import { ERROR_CODES } from "../../shared/protocol.ts";
 
 /** How a join ended. */
 export const JOIN_OUTCOMES = ["created", "joined", "full", "room-limit", "room-name", "unauthorized", "unavailable"] as const;

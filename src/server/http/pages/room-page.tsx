@@ -1,4 +1,4 @@
-import type { RoomRule } from "../../shared/room-name.ts";
+import type { RoomRule } from "../../../shared/room-name.ts";
 import { Layout, ruleAttributes } from "./layout.tsx";
 
 export function RoomPage({ room, script, rule, token }: { room: string; script: string; rule: RoomRule; token?: string }) {
