@@ -572,9 +572,14 @@ describe("<video-call>", () => {
       // Said in a live region too, not only shown.
       const said = [...a.shadowRoot!.querySelectorAll("[role=status] [part~=notice]")].map((n) => n.textContent).join(" ");
       expect(said).to.contain("will not play the sound");
+      // Meanwhile the picture plays, without its sound.
+      const [video] = remoteVideos(a);
+      expect(video!.muted).to.equal(true);
+      expect(await playing(video!)).to.equal(true);
       HTMLMediaElement.prototype.play = nativePlay;
       button.click();
       await until(() => !part(a, "unmute"), "unmute button gone");
+      expect(video!.muted).to.equal(false);
       await decodingFrom(a, 1);
     } finally {
       HTMLMediaElement.prototype.play = nativePlay;
