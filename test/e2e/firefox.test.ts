@@ -1,8 +1,9 @@
 /**
  * Chromium and Firefox in one call, through the real server process and the real room page:
  * each decodes the other's video and hears its audio; each shares a screen in turn (headless
- * Firefox has none to share, and says so); Firefox hangs up and joins again; and a Firefox
- * page resumes its seat after a server restart. Chromium runs under playwright-core,
+ * Firefox has none to share, and says so); Firefox hangs up and joins again; a Firefox
+ * page resumes its seat after a server restart; and Firefox with its own autoplay policy
+ * shows the picture and plays the sound after a click. Chromium runs under playwright-core,
  * Firefox under puppeteer-core (WebDriver BiDi).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -10,7 +11,7 @@ import type { Browser as PlaywrightBrowser } from "playwright-core";
 import type { Browser as PuppeteerBrowser, Page as PuppeteerPage } from "puppeteer-core";
 import { launchBrowser } from "../support/browser.ts";
 import { callProblems, type PageLook } from "../support/call-checks.ts";
-import { firefoxPage, launchFirefox } from "../support/firefox.ts";
+import { FIREFOX_PREFS_AS_INSTALLED, firefoxPage, launchFirefox } from "../support/firefox.ts";
 import { collectErrors, type PageErrors } from "../support/page-errors.ts";
 import { freePort, type ServerProcess, spawnServer } from "../support/server-process.ts";
 import { type CallSnapshot, callMethod, eventsOf, inPage, installProbe, type Page, snapshot } from "../support/video-call-probe.ts";
@@ -36,8 +37,8 @@ interface Named {
   page: Page;
 }
 
-async function openRoom(name: "chromium" | "firefox", room: string): Promise<Named> {
-  const page: Page = name === "chromium" ? await (await chromium.newContext()).newPage() : await firefoxPage(firefox);
+async function openRoom(name: "chromium" | "firefox", room: string, inFirefox = firefox): Promise<Named> {
+  const page: Page = name === "chromium" ? await (await chromium.newContext()).newPage() : await firefoxPage(inFirefox);
   await installProbe(page);
   collectErrors(page, name, seen);
   await page.goto(`http://127.0.0.1:${port}/room/${room}`);
@@ -191,3 +192,53 @@ test("a Firefox page in a call resumes its seat after a server restart", async (
   expect(seen.errors).toEqual([]);
   for (const p of [c, f]) await p.page.close();
 }, 120_000);
+
+/**
+ * Resolves when the page's <video-call> fires autoplay-blocked, learnt from the page's console
+ * rather than by evaluating in it: every script puppeteer runs in a Firefox page counts as a
+ * user gesture there, and would lift the autoplay block it is waiting for.
+ */
+async function autoplayBlocked(page: PuppeteerPage): Promise<void> {
+  const said = new Promise<void>((resolve) => page.on("console", (m) => m.text() === "autoplay-blocked" && resolve()));
+  await page.evaluateOnNewDocument(() => document.addEventListener("autoplay-blocked", () => console.info("autoplay-blocked")));
+  return said;
+}
+
+test("Firefox as installed plays the picture at once and the sound after a click", async () => {
+  const asInstalled = await launchFirefox(FIREFOX_PREFS_AS_INSTALLED);
+  try {
+    const room = `ff-autoplay-${Date.now().toString(36)}`;
+    const c = await openRoom("chromium", room);
+    await until(c, (s) => s.state === "waiting", "waiting alone");
+    const ff = await firefoxPage(asInstalled);
+    const f: Named = { name: "firefox", page: ff };
+    await installProbe(ff);
+    collectErrors(ff, f.name, seen);
+    const blocked = autoplayBlocked(ff);
+    await ff.goto(`http://127.0.0.1:${port}/room/${room}`);
+    // Firefox will not start the sound by itself: the element says so and offers the click.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([blocked, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("firefox: autoplay was never blocked")), 20_000)))]).finally(() => clearTimeout(timer));
+    expect(await textOf(ff, "unmute")).toContain("Click to play sound");
+    const video = part("remote-video");
+    const playback = () => ff.$eval(video, (v) => ({ muted: (v as HTMLVideoElement).muted, paused: (v as HTMLVideoElement).paused, time: (v as HTMLVideoElement).currentTime }));
+    // The picture plays meanwhile, muted.
+    const first = await playback();
+    expect(first.muted).toBe(true);
+    for (let deadline = Date.now() + 10_000; (await playback()).time <= first.time; await Bun.sleep(200)) {
+      if (Date.now() > deadline) throw new Error(`firefox: the picture does not play: ${JSON.stringify(await playback())}`);
+    }
+    await ff.click(part("unmute"));
+    for (let deadline = Date.now() + 10_000; await textOf(ff, "unmute"); await Bun.sleep(200)) {
+      if (Date.now() > deadline) throw new Error("firefox: the click-to-play button stayed");
+    }
+    const now = await playback();
+    expect(now.muted).toBe(false);
+    expect(now.paused).toBe(false);
+    await settled([c, f], "the call after the click");
+    expect(seen.errors).toEqual([]);
+    await c.page.close();
+  } finally {
+    await asInstalled.close();
+  }
+}, 60_000);

@@ -10,9 +10,12 @@ export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
 /** The same prefs as the component tests: fake devices, no permission prompt, autoplay allowed. */
 export const FIREFOX_PREFS: Record<string, unknown> = prefs;
 
-export function launchFirefox(): Promise<Browser> {
-  return puppeteer.launch({ browser: "firefox", executablePath: FIREFOX_PATH, headless: true, extraPrefsFirefox: FIREFOX_PREFS });
+export function launchFirefox(prefs: Record<string, unknown> = FIREFOX_PREFS): Promise<Browser> {
+  return puppeteer.launch({ browser: "firefox", executablePath: FIREFOX_PATH, headless: true, extraPrefsFirefox: prefs });
 }
+
+/** Firefox's own autoplay policy, as people have it: media with sound waits for a click. */
+export const { "media.autoplay.default": _, ...FIREFOX_PREFS_AS_INSTALLED } = FIREFOX_PREFS;
 
 /** A page in a context of its own (its own storage, as another person's browser would be). */
 export async function firefoxPage(browser: Browser): Promise<Page> {
