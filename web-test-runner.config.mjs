@@ -56,6 +56,7 @@ export default {
   rootDir: root,
   files: ["src/components/**/*.test.ts"],
   nodeResolve: true,
+  // One test file at a time in each browser: the two browsers side by side keep two cores busy.
   concurrency: 1,
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 30_000 } },
