@@ -13,6 +13,7 @@ import { launchBrowser } from "../support/browser.ts";
 import { callProblems, type PageLook } from "../support/call-checks.ts";
 import { FIREFOX_PREFS_AS_INSTALLED, firefoxPage, launchFirefox } from "../support/firefox.ts";
 import { collectErrors, type PageErrors } from "../support/page-errors.ts";
+import { pollUntil } from "../support/poll.ts";
 import { freePort, type ServerProcess, spawnServer } from "../support/server-process.ts";
 import { type CallSnapshot, callMethod, eventsOf, inPage, installProbe, type Page, snapshot } from "../support/video-call-probe.ts";
 
@@ -26,7 +27,7 @@ const seen: PageErrors = { errors: [], socketFailures: [] };
 beforeAll(async () => {
   servers.push(await spawnServer(env));
   [chromium, firefox] = await Promise.all([launchBrowser(), launchFirefox()]);
-});
+}, 30_000);
 afterAll(async () => {
   await Promise.allSettled([chromium?.close(), firefox?.close()]);
   for (const s of servers) if (s.proc.exitCode === null) await s.stop();
@@ -133,9 +134,7 @@ test("a Chromium page and a Firefox page call each other, share screens in turn,
   // Firefox's turn: the Share screen button, pressed for real, finds no screen in headless
   // Firefox. Nothing is shared, a notice says why, and Chromium still sees the camera.
   await ff.click(part("screen-share"));
-  for (let deadline = Date.now() + 10_000; !(await textOf(ff, "screen-notice"))?.includes("No screen could be shared"); await Bun.sleep(200)) {
-    if (Date.now() > deadline) throw new Error(`firefox: no screen notice; its notices: ${await textOf(ff, "notice")}`);
-  }
+  await pollUntil(() => textOf(ff, "screen-notice"), (t) => !!t?.includes("No screen could be shared"), "Firefox's screen notice", 10_000);
   expect(await ff.$eval("video-call", (e) => e.hasAttribute("sharing-screen"))).toBe(false);
   expect((await textOf(ff, "screen-share"))?.trim()).toBe("Share screen");
   const atChromium = await until(c, (s) => near(aspectOf(s), CAMERA), "Firefox's camera at Chromium");
@@ -166,9 +165,7 @@ test("a Firefox page in a call resumes its seat after a server restart", async (
 
   // Down: the call itself goes on peer to peer; Firefox says it is reconnecting.
   await servers.at(-1)!.stop();
-  for (let deadline = Date.now() + 10_000; !(await textOf(ff, "state"))?.includes("Reconnecting to the server"); await Bun.sleep(200)) {
-    if (Date.now() > deadline) throw new Error(`firefox: never said it was reconnecting: ${await textOf(ff, "state")}`);
-  }
+  await pollUntil(() => textOf(ff, "state"), (t) => !!t?.includes("Reconnecting to the server"), "Firefox saying it reconnects", 10_000);
   const during = await until(f, (s) => (s.links[first.after.peers[0]!]?.videoFramesDecoded ?? 0) > first.after.links[first.after.peers[0]!]!.videoFramesDecoded + 10, "frames while the server is down");
   expect(during.state).toBe("connected");
 
@@ -176,13 +173,9 @@ test("a Firefox page in a call resumes its seat after a server restart", async (
   servers.push(await spawnServer(env));
   const back = await until(f, (s) => s.selfId === first.after.selfId && s.state === "connected", "Firefox resumed");
   expect(back.peers).toEqual(first.after.peers);
-  for (let deadline = Date.now() + 20_000; (await textOf(ff, "state"))?.includes("Reconnecting"); await Bun.sleep(200)) {
-    if (Date.now() > deadline) throw new Error(`firefox: still reconnecting: ${await textOf(ff, "state")}`);
-  }
+  await pollUntil(() => textOf(ff, "state"), (t) => !t?.includes("Reconnecting"), "Firefox done reconnecting");
   const occupancy = async () => (await fetch(`http://127.0.0.1:${port}/rooms/${room}/occupancy`)).text();
-  for (let deadline = Date.now() + 20_000; !(await occupancy()).includes("2 of 2"); await Bun.sleep(200)) {
-    if (Date.now() > deadline) throw new Error(`occupancy after the restart: ${await occupancy()}`);
-  }
+  await pollUntil(occupancy, (t) => t.includes("2 of 2"), "both back in the room");
   const [cAfter, fAfter] = await settled([c, f], "the call after the restart");
   expect(fAfter!.after.selfId).toBe(first.after.selfId);
   expect(cAfter!.after.peers).toEqual([first.after.selfId!]);
@@ -225,13 +218,9 @@ test("Firefox as installed plays the picture at once and the sound after a click
     // The picture plays meanwhile, muted.
     const first = await playback();
     expect(first.muted).toBe(true);
-    for (let deadline = Date.now() + 10_000; (await playback()).time <= first.time; await Bun.sleep(200)) {
-      if (Date.now() > deadline) throw new Error(`firefox: the picture does not play: ${JSON.stringify(await playback())}`);
-    }
+    await pollUntil(playback, (p) => p.time > first.time, "the muted picture playing", 10_000);
     await ff.click(part("unmute"));
-    for (let deadline = Date.now() + 10_000; await textOf(ff, "unmute"); await Bun.sleep(200)) {
-      if (Date.now() > deadline) throw new Error("firefox: the click-to-play button stayed");
-    }
+    await pollUntil(() => textOf(ff, "unmute"), (t) => t === null, "the click-to-play button gone", 10_000);
     const now = await playback();
     expect(now.muted).toBe(false);
     expect(now.paused).toBe(false);
