@@ -1,14 +1,19 @@
-// Component tests in headless Chromium (Debian's package) with a fake camera and microphone,
-// against real signaling servers started here for the run.
+// Component tests in headless Chromium and headless Firefox ESR (Debian's packages), each with
+// a fake camera and microphone, against real signaling servers started here for the run.
+// TEST_BROWSERS=chromium or =firefox runs one of them.
 import { chromeLauncher } from "@web/test-runner-chrome";
+import * as puppeteer from "puppeteer-core";
 import { esbuildPlugin } from "@web/dev-server-esbuild";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import chromiumArgs from "./test/support/chromium-args.json" with { type: "json" };
+import firefoxPrefs from "./test/support/firefox-prefs.json" with { type: "json" };
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const firefox = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
+const wanted = (process.env.TEST_BROWSERS ?? "chromium,firefox").split(",");
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -51,18 +56,33 @@ export default {
   rootDir: root,
   files: ["src/components/**/*.test.ts"],
   nodeResolve: true,
+  // One test file at a time in each browser: the two browsers side by side keep two cores busy.
   concurrency: 1,
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 30_000 } },
   browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: chromium,
-        headless: true,
-        args: chromiumArgs,
-      },
-    }),
-  ],
+    wanted.includes("chromium") &&
+      chromeLauncher({
+        launchOptions: {
+          executablePath: chromium,
+          headless: true,
+          args: chromiumArgs,
+        },
+      }),
+    // The same launcher drives Firefox over WebDriver BiDi when given puppeteer-core itself
+    // (@web/test-runner-puppeteer does the same with the full puppeteer, whose install
+    // downloads a Chrome of its own).
+    wanted.includes("firefox") &&
+      chromeLauncher({
+        puppeteer,
+        launchOptions: {
+          browser: "firefox",
+          executablePath: firefox,
+          headless: true,
+          extraPrefsFirefox: firefoxPrefs,
+        },
+      }),
+  ].filter(Boolean),
   plugins: [esbuildPlugin({ ts: true, target: "es2022", tsconfig: `${root}tsconfig.browser.json` })],
   testRunnerHtml: (testFramework) => `<!DOCTYPE html>
 <html><body>

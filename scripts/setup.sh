@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a machine that has only Node and npm: Bun (from the
-# npm registry) and the packages; with --browser also what the tests drive (Chromium, coturn...).
+# npm registry) and the packages; with --browser also what the tests drive (Chromium, Firefox
+# ESR, coturn...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,12 +18,14 @@ fi
 bun install --frozen-lockfile
 
 if [ "${1:-}" = "--browser" ]; then
-  # What the tests drive for real: Chromium, coturn (TURN), redis-server (several nodes),
-  # nginx (a proxy in front), nftables and iproute2 (network namespaces whose packets a
-  # test drops).
+  # What the tests drive for real: Chromium, Firefox ESR, coturn (TURN), redis-server
+  # (several nodes), nginx (a proxy in front), nftables and iproute2 (network namespaces
+  # whose packets a test drops).
   chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  firefox="${FIREFOX_PATH:-/usr/bin/firefox-esr}"
   missing=()
   [ -x "$chromium" ] || missing+=(chromium)
+  [ -x "$firefox" ] || missing+=(firefox-esr)
   [ -x /usr/bin/turnserver ] || missing+=(coturn)
   [ -x /usr/sbin/nginx ] || missing+=(nginx)
   [ -x /usr/bin/redis-server ] || missing+=(redis-server)
@@ -35,7 +38,7 @@ if [ "${1:-}" = "--browser" ]; then
       apt-get update -qq
       apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-      echo "setup: the tests need ${missing[*]}. Install them (Debian: sudo apt-get install ${missing[*]}), or set CHROMIUM_PATH for Chromium." >&2
+      echo "setup: the tests need ${missing[*]}. Install them (Debian: sudo apt-get install ${missing[*]}), or set CHROMIUM_PATH / FIREFOX_PATH for the browsers." >&2
       exit 1
     fi
   fi

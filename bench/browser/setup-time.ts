@@ -1,11 +1,12 @@
 /**
- * Call set-up time in headless Chromium with fake devices: from the start of a call to the
+ * Call set-up time in a headless browser with fake devices: from the start of a call to the
  * first remote frame on screen, median of `runs`, for (a) a raw two-RTCPeerConnection
- * loopback with no component (the baseline), (b) <loopback-demo>, (c) two pages calling each
- * other through the running server (from the newcomer's `joined` event).
+ * loopback with no component (the baseline), (b) <loopback-demo>, (c) two pages of the same
+ * browser calling each other through the running server (from the newcomer's `joined` event).
  */
-import { launchBrowser } from "../../test/support/browser.ts";
+import { beforeScripts, inPage, type Page } from "../../test/support/video-call-probe.ts";
 import { median } from "../lib/stats.ts";
+import type { BenchBrowser } from "./bench-browser.ts";
 
 /** (a): the same browser, the same media, no component and no server. */
 async function rawLoopback(runs: number): Promise<number[]> {
@@ -41,62 +42,79 @@ async function rawLoopback(runs: number): Promise<number[]> {
   return out;
 }
 
-export async function setupTimeBench(serverUrl: string, runs = 12) {
-  const browser = await launchBrowser();
+/** (b): one call of the page's <loopback-demo>, Call → first frame as it reports it. */
+async function loopbackDemoCall(): Promise<number> {
+  const el = document.querySelector("loopback-demo") as HTMLElement & { start(): Promise<void>; call(): Promise<void>; hangUp(): void };
+  await el.start();
+  const shown = new Promise<number>((r) => el.addEventListener("first-frame", (e) => r((e as CustomEvent).detail.ms), { once: true }));
+  await el.call();
+  const ms = await shown;
+  el.hangUp();
+  return ms;
+}
+
+/** Polls `check` in the page until it holds, for at most `ms`. */
+async function until(page: Page, check: () => boolean, what: string, ms = 20_000) {
+  for (const deadline = Date.now() + ms; !(await inPage(page, check, null)); await Bun.sleep(50)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  }
+}
+
+export async function setupTimeBench(browser: BenchBrowser, serverUrl: string, runs = 12) {
+  const raw = await browser.open(`${serverUrl}/healthz`);
+  const demo = await browser.open(`${serverUrl}/loopback`);
   try {
-    const raw = await (await browser.newContext()).newPage();
-    await raw.goto(`${serverUrl}/healthz`);
-    const demo = await (await browser.newContext()).newPage();
-    await demo.goto(`${serverUrl}/loopback`);
-    await demo.waitForFunction(() => customElements.get("loopback-demo") !== undefined);
+    await until(demo.page, () => customElements.get("loopback-demo") !== undefined, "<loopback-demo> defined");
     const a: number[] = [];
     const b: number[] = [];
     const c: number[] = [];
-    // Interleaved, so a noisy moment hits every variant alike.
+    // Interleaved, so a noisy moment hits every variant alike. The page measuring is brought to
+    // the front: Firefox draws a tab in the background about once a second.
     for (let i = 0; i < runs; i++) {
-      a.push(...(await raw.evaluate(rawLoopback, 1)));
-      b.push(
-        await demo.evaluate(async () => {
-          const el = document.querySelector("loopback-demo") as HTMLElement & { start(): Promise<void>; call(): Promise<void>; hangUp(): void };
-          await el.start();
-          const shown = new Promise<number>((r) => el.addEventListener("first-frame", (e) => r((e as CustomEvent).detail.ms), { once: true }));
-          await el.call();
-          const ms = await shown;
-          el.hangUp();
-          return ms;
-        }),
-      );
+      await raw.page.bringToFront();
+      a.push(...(await inPage(raw.page, rawLoopback, 1)));
+      await demo.page.bringToFront();
+      b.push(await inPage(demo.page, loopbackDemoCall, null));
       c.push(await twoPages(browser, serverUrl, `bench-${Date.now().toString(36)}-${i}`));
     }
     return { runs, raw: median(a), loopbackDemo: median(b), twoPages: median(c), samples: { a, b, c } };
   } finally {
-    await browser.close();
+    await raw.close();
+    await demo.close();
   }
 }
 
-/** (c): two pages open the room; the second (the newcomer) measures joined → first remote frame. */
-export async function twoPages(browser: Awaited<ReturnType<typeof launchBrowser>>, serverUrl: string, room: string): Promise<number> {
-  const first = await (await browser.newContext()).newPage();
-  const second = await (await browser.newContext()).newPage();
-  await second.addInitScript(() => {
-    const w = window as unknown as { __setup?: Promise<number> };
-    w.__setup = new Promise<number>((resolve) => {
-      document.addEventListener("joined", () => {
-        const t0 = performance.now();
-        const find = () => {
-          const v = document.querySelector("video-call")?.shadowRoot?.querySelector<HTMLVideoElement>("video[part~='remote-video']");
-          if (v) v.requestVideoFrameCallback((_now, frame) => resolve(frame.presentationTime - t0));
-          else requestAnimationFrame(find);
-        };
-        find();
-      });
+/** Runs before the newcomer's page scripts: times its `joined` → first frame of the remote video. */
+function timeSetup() {
+  const w = window as unknown as { __setup?: Promise<number> };
+  w.__setup = new Promise<number>((resolve) => {
+    document.addEventListener("joined", () => {
+      const t0 = performance.now();
+      const find = () => {
+        const v = document.querySelector("video-call")?.shadowRoot?.querySelector<HTMLVideoElement>("video[part~='remote-video']");
+        if (v) v.requestVideoFrameCallback((_now, frame) => resolve(frame.presentationTime - t0));
+        else requestAnimationFrame(find);
+      };
+      find();
     });
   });
-  await first.goto(`${serverUrl}/room/${room}`);
-  await first.waitForFunction(() => document.querySelector("video-call")?.getAttribute("state") === "waiting");
-  await second.goto(`${serverUrl}/room/${room}`);
-  const ms = await second.evaluate(() => (window as unknown as { __setup: Promise<number> }).__setup);
-  await first.context().close();
-  await second.context().close();
-  return ms;
+}
+
+/** (c): two pages open the room; the second (the newcomer) measures joined → first remote frame. */
+export async function twoPages(browser: BenchBrowser, serverUrl: string, room: string): Promise<number> {
+  const first = await browser.open(`${serverUrl}/room/${room}`);
+  const second = await browser.blank();
+  try {
+    await beforeScripts(second.page, timeSetup, null);
+    await until(first.page, () => document.querySelector("video-call")?.getAttribute("state") === "waiting", "the first page waiting");
+    await second.page.bringToFront();
+    await second.page.goto(`${serverUrl}/room/${room}`);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${browser.name}: no remote frame within 30 s`)), 30_000)));
+    const setup = inPage(second.page, () => (window as unknown as { __setup: Promise<number> }).__setup, null);
+    return await Promise.race([setup, late]).finally(() => clearTimeout(timer));
+  } finally {
+    await first.close();
+    await second.close();
+  }
 }

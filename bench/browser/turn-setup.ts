@@ -4,10 +4,10 @@
  * servers and another relaying every call through a real coturn (ICE_TRANSPORT_POLICY=relay).
  * Interleaved runs on the same browser.
  */
-import { launchBrowser } from "../../test/support/browser.ts";
 import { startCoturn } from "../../test/support/coturn.ts";
 import { withServer } from "../lib/servers.ts";
 import { median } from "../lib/stats.ts";
+import { chromiumBench } from "./bench-browser.ts";
 import { twoPages } from "./setup-time.ts";
 
 export async function turnSetupBench(runs: number) {
@@ -16,7 +16,7 @@ export async function turnSetupBench(runs: number) {
     const relayEnv = { TURN_URLS: coturn.urls, TURN_SECRET: coturn.secret, ICE_TRANSPORT_POLICY: "relay" };
     return await withServer("ours", {}, (direct) =>
       withServer("ours", relayEnv, async (relayed) => {
-        const browser = await launchBrowser();
+        const browser = await chromiumBench();
         try {
           const d: number[] = [];
           const r: number[] = [];

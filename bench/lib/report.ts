@@ -23,7 +23,7 @@ export function renderReport(sections: Section[], r: Results): string {
     "",
     "Every figure that has a baseline is shown against it as a ratio, the baseline measured in the same run: these machines are shared and noisy. Each measurement is repeated (3 rounds unless said otherwise), the baseline and ours alternating which goes first; a figure is the median of the rounds, with the lowest and highest in small print, and the ratio is of the medians, with the range of the per-round ratios. Load generators are processes of their own, on loopback; the server is a process of its own too, started fresh for each run. The raw samples are in `bench/results.json`.",
     "",
-    `Machine: ${m.cpus} · ${m.memoryGiB} GiB · Bun ${m.bun} · ${m.kernel}${m.chromium ? ` · ${m.chromium}` : ""} · load average ${m.loadAverage} at the start`,
+    `Machine: ${m.cpus} · ${m.memoryGiB} GiB · Bun ${m.bun} · ${m.kernel}${m.chromium ? ` · ${m.chromium}` : ""}${m.firefox ? ` · ${m.firefox}` : ""} · load average ${m.loadAverage} at the start`,
     "",
     `Last run: ${r.last.date}, \`${r.last.command}\`, ${Math.round(r.last.seconds)} s.`,
     "",

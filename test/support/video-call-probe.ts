@@ -3,9 +3,24 @@
  * selectors and API (state attribute, `selfId`, `peers`, `getStats()`, remote tiles, events),
  * so a change to the element is adapted here. The probe also keeps every RTCPeerConnection
  * the page creates, to tell each link's signaling state and find connections left open, and
- * the element's events, as evidence of how a call got where it is.
+ * the element's events, as evidence of how a call got where it is. Pages may be Chromium's
+ * (playwright-core) or Firefox's (puppeteer-core).
  */
-import type { Page } from "playwright-core";
+import type { Page as PlaywrightPage } from "playwright-core";
+import type { Page as PuppeteerPage } from "puppeteer-core";
+
+export type Page = PlaywrightPage | PuppeteerPage;
+
+/** Runs `fn(arg)` in the page: both drivers take evaluate(fn, arg), with differing types. */
+export function inPage<A, R>(page: Page, fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
+  return (page as unknown as { evaluate(f: typeof fn, a: A): Promise<R> }).evaluate(fn, arg);
+}
+
+/** Runs `fn(arg)` in every document the page loads from now on, before its own scripts. */
+export async function beforeScripts<A>(page: Page, fn: (arg: A) => void, arg: A): Promise<void> {
+  if ("addInitScript" in page) await page.addInitScript(fn as (a: unknown) => void, arg);
+  else await page.evaluateOnNewDocument(fn, arg);
+}
 
 /** What the element exposes, as the tests read it. */
 export const VIDEO_CALL = {
@@ -87,13 +102,13 @@ function probe(events: readonly string[]) {
   }
 }
 
-export const installProbe = (page: Page) => page.addInitScript(probe, VIDEO_CALL.events);
+export const installProbe = (page: Page) => beforeScripts(page, probe, VIDEO_CALL.events);
 
 /** The element's events so far, with the time since the page started. */
-export const eventsOf = (page: Page) => page.evaluate(() => (window as unknown as { __probe: ProbeState }).__probe.events);
+export const eventsOf = (page: Page) => inPage(page, () => (window as unknown as { __probe: ProbeState }).__probe.events, null);
 
 export function snapshot(page: Page): Promise<CallSnapshot> {
-  return page.evaluate(async (call) => {
+  return inPage(page, async (call): Promise<CallSnapshot> => {
     const el = document.querySelector(call.tag) as
       | (HTMLElement & { selfId: string | null; peers: string[]; getStats(): Promise<Map<string, RTCStatsReport>> })
       | null;
@@ -131,7 +146,8 @@ export function snapshot(page: Page): Promise<CallSnapshot> {
 
 /** Calls one of the element's methods in the page and resolves with what it returned. */
 export function callMethod<T>(page: Page, method: "shareScreen" | "stopScreenShare" | "hangUp" | "join"): Promise<T> {
-  return page.evaluate(
+  return inPage(
+    page,
     async ([tag, m]) => {
       const el = document.querySelector(tag) as unknown as Record<string, () => unknown>;
       return (await el[m]!()) as T;

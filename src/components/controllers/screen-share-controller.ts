@@ -8,6 +8,12 @@ import type { ReactiveController, ReactiveControllerHost } from "lit";
 export class ScreenShareController implements ReactiveController {
   /** The captured screen (video only), or null when not sharing. */
   stream: MediaStream | null = null;
+  /**
+   * Why the last attempt could not share a screen, as a sentence, when the browser failed
+   * rather than the person cancelling (e.g. headless Firefox offers no screen at all); null
+   * otherwise.
+   */
+  failure: string | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -32,10 +38,13 @@ export class ScreenShareController implements ReactiveController {
    */
   async start(): Promise<MediaStreamTrack | null> {
     if (!ScreenShareController.supported) return null;
+    this.failure = null;
     let stream: MediaStream;
     try {
       stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
-    } catch {
+    } catch (err) {
+      this.failure = failureText(err);
+      this.host.requestUpdate();
       return null;
     }
     const track = stream.getVideoTracks()[0];
@@ -55,15 +64,38 @@ export class ScreenShareController implements ReactiveController {
     return track;
   }
 
-  /** Stops sharing; harmless to call again. */
+  /** Stops sharing, and forgets a failure to share; harmless to call again. */
   stop(): void {
     const stream = this.stream;
+    const told = this.failure !== null;
     this.stream = null;
+    this.failure = null;
     stream?.getTracks().forEach((t) => t.stop());
-    if (stream) this.host.requestUpdate();
+    if (stream || told) this.host.requestUpdate();
   }
 
   hostDisconnected(): void {
     this.stop();
+  }
+}
+
+/** What to tell the person when getDisplayMedia failed; null when they cancelled or refused. */
+function failureText(err: unknown): string | null {
+  const name = err instanceof DOMException || err instanceof Error ? err.name : "";
+  switch (name) {
+    // The person cancelled the picker, or said no: nothing to report.
+    case "NotAllowedError":
+      return null;
+    // Firefox shares only in answer to a click or key press (transient activation).
+    case "InvalidStateError":
+      return "This browser shares a screen only when you press Share screen.";
+    // Firefox without a display (headless) finds nothing to capture.
+    case "NotFoundError":
+      return "No screen could be shared: the browser found no screen, window or tab to offer.";
+    case "NotReadableError":
+    case "AbortError":
+      return "The screen could not be captured: the system did not allow it.";
+    default:
+      return "This browser could not share a screen.";
   }
 }

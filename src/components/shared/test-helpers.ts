@@ -1,5 +1,17 @@
 /** Small helpers for the component tests (imported by *.test.ts only). */
 
+const FIREFOX = navigator.userAgent.includes("Firefox/");
+
+/**
+ * Whether the browser running the tests can capture a screen: headless Chromium offers a
+ * fake one; headless Firefox has no display, so getDisplayMedia rejects (NotFoundError).
+ * The tests expect exactly this, so a browser that stops sharing, or starts, is noticed.
+ */
+export const SCREEN_CAPTURE = !FIREFOX;
+
+/** Firefox lets a page share a screen only in answer to a click or key press (transient activation). */
+export const SCREEN_SHARE_NEEDS_GESTURE = FIREFOX;
+
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
 export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<T> {
   const deadline = performance.now() + timeoutMs;

@@ -79,12 +79,16 @@ export class RemoteMedia implements ReactiveController {
     return fn;
   }
 
-  /** Plays `peer`'s media after a click (the browser had refused to autoplay it). */
+  /** Plays `peer`'s sound after a click (the browser had refused to autoplay it). */
   async unblock(peer: string): Promise<void> {
     const video = this.videos.get(peer);
-    if (video && (await play(video)) === "playing") {
+    if (!video) return;
+    video.muted = false;
+    if ((await play(video)) === "playing") {
       this.blocked.delete(peer);
       this.host.requestUpdate();
+    } else {
+      video.muted = true;
     }
   }
 
@@ -94,6 +98,10 @@ export class RemoteMedia implements ReactiveController {
 
   private async start(peer: string, video: HTMLVideoElement) {
     if ((await play(video)) === "blocked" && this.streams.has(peer) && !this.blocked.has(peer)) {
+      // Browsers let muted media play by itself (Firefox as installed refuses only the sound):
+      // the picture shows while the click for the sound is awaited.
+      video.muted = true;
+      void play(video);
       this.blocked.add(peer);
       this.host.requestUpdate();
       this.onBlocked(peer);

@@ -1,5 +1,6 @@
 import { expect, fixture, fixtureCleanup, html, oneEvent } from "@open-wc/testing";
-import { framesDecoded, playing, until } from "../shared/test-helpers.ts";
+import { sendMouse } from "@web/test-runner-commands";
+import { framesDecoded, playing, SCREEN_CAPTURE, SCREEN_SHARE_NEEDS_GESTURE, until } from "../shared/test-helpers.ts";
 import "./video-call.ts";
 import type { CallStateDetail, VideoCall } from "./video-call.ts";
 
@@ -76,6 +77,33 @@ async function decodingFrom(el: VideoCall, n: number) {
 
 const aspect = (v: HTMLVideoElement) => (v.videoHeight > 0 ? v.videoWidth / v.videoHeight : 0);
 const near = (x: number, y: number) => Math.abs(x - y) < 0.05;
+
+/** Presses one of `el`'s buttons with the mouse, as a person would (a real user gesture). */
+async function press(el: VideoCall, name: string) {
+  const button = part(el, name);
+  button.scrollIntoView({ block: "center" });
+  const r = button.getBoundingClientRect();
+  await sendMouse({ type: "click", position: [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)] });
+}
+
+/**
+ * Where the browser has no screen to offer (headless Firefox): the Share screen button,
+ * pressed for real, shares nothing, fires no screen-share event, and a notice in the live
+ * region says why.
+ */
+async function noScreenToShare(el: VideoCall) {
+  let events = 0;
+  const count = () => events++;
+  el.addEventListener("screen-share", count);
+  await press(el, "screen-share");
+  await until(() => part(el, "screen-notice")?.textContent?.includes("No screen could be shared"), "the notice after the button");
+  el.removeEventListener("screen-share", count);
+  expect(events).to.equal(0);
+  expect(el.sharingScreen).to.equal(false);
+  expect(el.hasAttribute("sharing-screen")).to.equal(false);
+  expect(part(el, "screen-notice").closest("[role=status]")).to.exist;
+  expect(part(el, "screen-share").textContent!.trim()).to.equal("Share screen");
+}
 
 function released(el: VideoCall, stream: MediaStream | null) {
   for (const t of stream?.getTracks() ?? []) expect(t.readyState).to.equal("ended");
@@ -199,6 +227,32 @@ describe("<video-call>", () => {
     expect(button.textContent!.trim()).to.equal("Share screen");
     const pcA = opened.pcs.find((pc) => pc.connectionState === "connected" && pc.getSenders().some((s) => s.track === a.localStream!.getVideoTracks()[0]))!;
     const sdp = pcA.localDescription!.sdp;
+    if (!SCREEN_CAPTURE) {
+      // Nothing to share: the camera goes on being sent as it was, and b goes on seeing it.
+      await noScreenToShare(a);
+      const videoSender = pcA.getSenders().find((s) => s.track?.kind === "video")!;
+      expect(videoSender.track).to.equal(a.localStream!.getVideoTracks()[0]);
+      expect((part(a, "local-video") as HTMLVideoElement).srcObject).to.equal(a.localStream);
+      expect(pcA.localDescription!.sdp).to.equal(sdp);
+      expect(near(aspect(atB!), 4 / 3)).to.equal(true);
+      expect(await playing(atB!)).to.equal(true);
+      // A cancel clears the notice.
+      const getDisplayMedia = navigator.mediaDevices.getDisplayMedia;
+      navigator.mediaDevices.getDisplayMedia = () => Promise.reject(new DOMException("Permission denied by user", "NotAllowedError"));
+      try {
+        expect(await a.shareScreen()).to.equal(false);
+      } finally {
+        navigator.mediaDevices.getDisplayMedia = getDisplayMedia;
+      }
+      await a.updateComplete;
+      expect(part(a, "screen-notice")).to.equal(null);
+      // Hanging up clears it.
+      a.hangUp();
+      await a.updateComplete;
+      expect(part(a, "screen-notice")).to.equal(null);
+      b.hangUp();
+      return;
+    }
 
     const started = oneEvent(a, "screen-share");
     expect(await a.shareScreen()).to.equal(true);
@@ -260,6 +314,18 @@ describe("<video-call>", () => {
     const b = await callIn(room);
     await until(() => a.state === "connected" && b.state === "connected", "both connected", 20_000);
     expect(a.localStream!.getVideoTracks().length).to.equal(0);
+    if (!SCREEN_CAPTURE) {
+      // Nothing to share: b keeps a's placeholder, and nothing was renegotiated into sending.
+      await noScreenToShare(a);
+      const pcA = opened.pcs.find((pc) => pc.connectionState === "connected" && pc.getSenders().some((s) => s.track === a.localStream!.getAudioTracks()[0]))!;
+      expect(pcA.getSenders().some((s) => s.track?.kind === "video")).to.equal(false);
+      await until(() => remoteVideos(b).length === 1, "a's tile at b");
+      expect(part(b, "placeholder")).to.exist;
+      expect(framesDecoded([...(await b.getStats()).values()][0])).to.equal(0);
+      a.hangUp();
+      b.hangUp();
+      return;
+    }
     expect(await a.shareScreen()).to.equal(true);
     await until(async () => framesDecoded([...(await b.getStats()).values()][0]) > 0, "b decodes a's screen", 20_000);
     const [atB] = remoteVideos(b);
@@ -280,6 +346,17 @@ describe("<video-call>", () => {
     const room = uniqueRoom("screen-first");
     const a = await callIn(room);
     await until(() => a.state === "waiting", "a waiting");
+    if (!SCREEN_CAPTURE) {
+      // Nothing to share: the newcomer sees the camera.
+      await noScreenToShare(a);
+      const b = await callIn(room);
+      await decodingFrom(b, 1);
+      await until(() => near(aspect(remoteVideos(b)[0]!), 4 / 3), "the camera's shape at b");
+      a.hangUp();
+      expect(await a.shareScreen()).to.equal(false);
+      b.hangUp();
+      return;
+    }
     expect(await a.shareScreen()).to.equal(true);
     const screen = ((part(a, "local-video") as HTMLVideoElement).srcObject as MediaStream).getVideoTracks()[0]!;
     const b = await callIn(room);
@@ -291,6 +368,41 @@ describe("<video-call>", () => {
     expect(a.sharingScreen).to.equal(false);
     expect(await a.shareScreen()).to.equal(false);
     b.hangUp();
+  });
+
+  it("a screen the browser cannot capture is told in a notice; a cancelled picker is not", async () => {
+    const a = await callIn(uniqueRoom("screen-fail"));
+    await until(() => a.state === "waiting", "a waiting");
+    if (SCREEN_SHARE_NEEDS_GESTURE) {
+      // Called from a script, with no click to answer (an earlier test's has lapsed): it says so.
+      await until(() => !navigator.userActivation.isActive, "no user activation left", 10_000);
+      expect(await a.shareScreen()).to.equal(false);
+      await a.updateComplete;
+      expect(part(a, "screen-notice").textContent).to.contain("only when you press Share screen");
+    }
+    const getDisplayMedia = navigator.mediaDevices.getDisplayMedia;
+    try {
+      navigator.mediaDevices.getDisplayMedia = () => Promise.reject(new DOMException("no source", "NotFoundError"));
+      expect(await a.shareScreen()).to.equal(false);
+      await a.updateComplete;
+      expect(part(a, "screen-notice").textContent).to.contain("No screen could be shared");
+      expect(part(a, "screen-notice").closest("[role=status]")).to.exist;
+      expect(a.sharingScreen).to.equal(false);
+      // Cancelled: no notice (the person knows), and the earlier one is gone.
+      navigator.mediaDevices.getDisplayMedia = () => Promise.reject(new DOMException("Permission denied by user", "NotAllowedError"));
+      expect(await a.shareScreen()).to.equal(false);
+      await a.updateComplete;
+      expect(part(a, "screen-notice")).to.equal(null);
+      navigator.mediaDevices.getDisplayMedia = () => Promise.reject(new DOMException("capture failure", "NotReadableError"));
+      expect(await a.shareScreen()).to.equal(false);
+      await a.updateComplete;
+      expect(part(a, "screen-notice").textContent).to.contain("could not be captured");
+    } finally {
+      navigator.mediaDevices.getDisplayMedia = getDisplayMedia;
+    }
+    a.hangUp();
+    await a.updateComplete;
+    expect(part(a, "screen-notice")).to.equal(null);
   });
 
   it("a refused camera gives a media-error with its reason, and the call goes on without it", async () => {
@@ -460,9 +572,14 @@ describe("<video-call>", () => {
       // Said in a live region too, not only shown.
       const said = [...a.shadowRoot!.querySelectorAll("[role=status] [part~=notice]")].map((n) => n.textContent).join(" ");
       expect(said).to.contain("will not play the sound");
+      // Meanwhile the picture plays, without its sound.
+      const [video] = remoteVideos(a);
+      expect(video!.muted).to.equal(true);
+      expect(await playing(video!)).to.equal(true);
       HTMLMediaElement.prototype.play = nativePlay;
       button.click();
       await until(() => !part(a, "unmute"), "unmute button gone");
+      expect(video!.muted).to.equal(false);
       await decodingFrom(a, 1);
     } finally {
       HTMLMediaElement.prototype.play = nativePlay;
@@ -597,6 +714,15 @@ describe("<video-call>", () => {
     const tile = () => remoteVideos(b)[0];
     await until(() => tile() && liveTracks(tile()!, "audio").length === 1, "a's sound in b's tile");
     expect(liveTracks(tile()!, "video").length).to.equal(0);
+    if (!SCREEN_CAPTURE) {
+      // Nothing to share: a is still heard, in its one tile.
+      await noScreenToShare(a);
+      const heard = await audioPackets(b);
+      await until(async () => (await audioPackets(b)) > heard + 20, "a's sound flowing after the attempt");
+      expect(remoteVideos(b).length).to.equal(1);
+      expect(liveTracks(tile()!, "audio").length).to.equal(1);
+      return;
+    }
     expect(await a.shareScreen()).to.equal(true);
     await until(() => tile() && liveTracks(tile()!, "video").length === 1 && near(aspect(tile()!), 16 / 9), "a's screen in b's tile", 20_000);
     // One tile for a, holding both; and the sound still arrives.

@@ -90,6 +90,7 @@ export type * from "./events.ts";
  * @csspart state - The state line.
  * @csspart notice - A second line for camera/microphone problems (and STUN/TURN problems).
  * @csspart ice-notice - The line saying a STUN or TURN server could not be used (while not connected).
+ * @csspart screen-notice - The line saying the browser could not share a screen (not shown when the person cancelled).
  * @csspart controls - The row of buttons.
  * @csspart button - Every button.
  * @csspart microphone - The microphone toggle.
@@ -503,6 +504,7 @@ export class VideoCall extends LitElement {
             </p>`
           : nothing}
         ${this.iceProblem && this.state !== "connected" ? html`<p class="notice ice" part="notice ice-notice">${this.iceProblem}</p>` : nothing}
+        ${this.self.screen.failure && inCall ? html`<p class="notice" part="notice screen-notice">${this.self.screen.failure}</p>` : nothing}
         ${blocked.length ? html`<p class="notice" part="notice">The browser will not play the sound of ${blocked.join(", ")} until you press "Click to play sound".</p>` : nothing}
       </div>
       ${controls({
