@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../support/browser.ts";
 import { type Coturn, startCoturn } from "../support/coturn.ts";
+import { serveEmbeddingPage } from "../support/embedding-page.ts";
 import { type ServerProcess, spawnServer } from "../support/server-process.ts";
 import { pollUntil } from "../support/poll.ts";
 
@@ -195,4 +196,39 @@ test("the loopback page's relay test says whether the relay works, and how fast"
   expect((down.detail as { reason: string }).reason).toContain("No relay candidate could be gathered");
   expect(down.line).toContain("does not work");
   await page.context().close();
+}, 60_000);
+
+test("an ice-servers attribute adds to what the server gives", async () => {
+  const coturn = await turn();
+  const s = await server(coturn, { ICE_TRANSPORT_POLICY: "all" });
+  const room = `added-${Date.now().toString(36)}`;
+  const site = serveEmbeddingPage(s.url, { room, "ice-servers": '[{"urls":"stun:127.0.0.1:3479"}]' });
+  running.push({ stop: async () => site.stop() });
+  const a = await (await browser.newContext()).newPage();
+  await a.addInitScript(() => {
+    const w = window as unknown as { __pcs: RTCPeerConnection[] };
+    w.__pcs = [];
+    const Native = window.RTCPeerConnection;
+    window.RTCPeerConnection = class extends Native {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        w.__pcs.push(this);
+      }
+    } as typeof RTCPeerConnection;
+  });
+  await a.goto(site.url);
+  await a.waitForFunction(() => document.querySelector("video-call")?.getAttribute("state") === "waiting", undefined, { timeout: 15_000 });
+  const b = await open(s, room);
+  // The call's link: the element checks its attribute with a connection it closes at once.
+  await a.waitForFunction(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.some((pc) => pc.connectionState !== "closed"), undefined, { timeout: 15_000 });
+  const urls = await a.evaluate(() =>
+    (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs
+      .find((pc) => pc.connectionState !== "closed")!
+      .getConfiguration()
+      .iceServers!.flatMap((x) => [x.urls].flat()),
+  );
+  // The element's own first, then the server's TURN with its credentials.
+  expect(urls[0]).toBe("stun:127.0.0.1:3479");
+  expect(urls.some((u) => u.startsWith(`turn:127.0.0.1:${coturn.port}`))).toBe(true);
+  for (const p of [a, b]) await p.context().close();
 }, 60_000);

@@ -793,9 +793,17 @@ describe("<video-call>", () => {
       expect(opened.pcs.slice(pcs).every((pc) => pc.connectionState === "closed")).to.equal(true);
       container.remove();
     }
-    // A good value is taken.
-    const ok = await callIn(uniqueRoom("ice-ok"), URL_PAIR, { "ice-servers": '[{"urls":"stun:127.0.0.1:3478"}]', audio: "off", video: "off" });
+    // A good value is taken, and used: with a server that gives none, it is what connections are made with.
+    const room = uniqueRoom("ice-ok");
+    const ok = await callIn(room, URL_PAIR, { "ice-servers": '[{"urls":"stun:127.0.0.1:3478"}]', audio: "off", video: "off" });
     await until(() => ok.state === "waiting", "waiting with a good ice-servers");
+    const pcs = opened.pcs.length;
+    const other = await callIn(room, URL_PAIR, { audio: "off", video: "off" });
+    await until(() => opened.pcs.length >= pcs + 2, "a connection on each side");
+    const configs = opened.pcs.slice(pcs).map((pc) => (pc.getConfiguration().iceServers ?? []).flatMap((s) => [s.urls].flat()));
+    expect(configs.some((urls) => urls.includes("stun:127.0.0.1:3478"))).to.equal(true);
+    expect(configs.some((urls) => urls.length === 0)).to.equal(true);
+    other.hangUp();
   });
 
   it("remote tiles are keyed by peer: one leaving does not touch another's video", async () => {

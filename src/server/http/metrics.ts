@@ -44,6 +44,24 @@ function children<L extends string>(counter: Counter<string>, labels: readonly L
   return Object.fromEntries(labels.map((l) => [l, counter.labels(l)])) as Record<L, { inc(): void }>;
 }
 
+/**
+ * Counts kept as plain numbers and handed to `counter` when it is scraped: an increment on
+ * the relay path costs a field's add, not prom-client's label lookup (about 0.15 µs).
+ */
+function tallies<L extends string>(label: string, labels: readonly L[]): { by: Record<L, { inc(): void }>; flush(counter: Counter<string>): void } {
+  const counts = Object.fromEntries(labels.map((l) => [l, 0])) as Record<L, number>;
+  const by = Object.fromEntries(labels.map((l) => [l, { inc: () => void counts[l]++ }])) as Record<L, { inc(): void }>;
+  return {
+    by,
+    flush(counter) {
+      for (const l of labels) {
+        if (counts[l] > 0) counter.inc({ [label]: l }, counts[l]);
+        counts[l] = 0;
+      }
+    },
+  };
+}
+
 export function createMetrics(registry = new Registry()): Metrics {
   let gauges: Gauges | null = null;
   new Gauge({
@@ -74,10 +92,28 @@ export function createMetrics(registry = new Registry()): Metrics {
   });
   const joins = new Counter({ name: "roomcall_joins_total", help: "Joins by outcome.", labelNames: ["outcome"], registers: [registry] });
   const resumes = new Counter({ name: "roomcall_resumes_total", help: "Joins that carried a resume token, by what it got.", labelNames: ["outcome"], registers: [registry] });
-  const relayed = new Counter({ name: "roomcall_relayed_messages_total", help: "Messages relayed, by type.", labelNames: ["type"], registers: [registry] });
+  const relayedTally = tallies("type", RELAYED);
+  new Counter({
+    name: "roomcall_relayed_messages_total",
+    help: "Messages relayed, by type.",
+    labelNames: ["type"],
+    registers: [registry],
+    collect() {
+      relayedTally.flush(this);
+    },
+  });
   const errors = new Counter({ name: "roomcall_errors_total", help: "Errors sent to clients, by code.", labelNames: ["code"], registers: [registry] });
   const closes = new Counter({ name: "roomcall_closes_total", help: "Signaling sockets closed, by WebSocket close code.", labelNames: ["code"], registers: [registry] });
-  const rateLimited = new Counter({ name: "roomcall_rate_limited_total", help: "Frames dropped for a rate limit or a spent byte budget.", registers: [registry] });
+  let dropped = 0;
+  new Counter({
+    name: "roomcall_rate_limited_total",
+    help: "Frames dropped for a rate limit or a spent byte budget.",
+    registers: [registry],
+    collect() {
+      if (dropped > 0) this.inc(dropped);
+      dropped = 0;
+    },
+  });
   const joinSeconds = new Histogram({
     name: "roomcall_join_seconds",
     help: "Time from a join's arrival to its answer.",
@@ -90,11 +126,11 @@ export function createMetrics(registry = new Registry()): Metrics {
     registry,
     joins: children(joins, JOIN_OUTCOMES),
     resumes: children(resumes, RESUME_OUTCOMES),
-    relayed: children(relayed, RELAYED),
+    relayed: relayedTally.by,
     errors: children(errors, ERROR_CODES),
     // Close codes are few (the protocol's, and the WebSocket ones): a bounded label.
     closed: (code) => closes.labels(String(code)).inc(),
-    rateLimited,
+    rateLimited: { inc: () => void dropped++ },
     joinSeconds,
     redisCommand: (command, seconds) => redisSeconds.labels(command).observe(seconds),
     watch(g) {
