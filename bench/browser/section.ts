@@ -49,7 +49,7 @@ export const browser: Section<{ chromium: SetupTimes; firefox: SetupTimes }> = {
       "|---|---|---|---|---|---|",
       `| (a) raw two-RTCPeerConnection loopback, no component (baseline) | ${cell(c, c.raw)} | ${cell(f, f.raw)} | |`,
       `| (b) \`<loopback-demo>\`, Call → first frame | ${cell(c, c.loopbackDemo, GOALS.loopbackDemo)} | ${cell(f, f.loopbackDemo, GOALS.loopbackDemo)} | ≤ ${GOALS.loopbackDemo} × |`,
-      `| (c) two pages through the server, newcomer's \`joined\` → first remote frame | ${cell(c, c.twoPages, GOALS.twoPages)} | ${cell(f, f.twoPages, GOALS.twoPages)} | ≤ ${GOALS.twoPages} × |`,
+      `| (c) two pages through the server, newcomer seated with its camera on → first remote frame (the camera starts once the seat is had, so a full room never lights it) | ${cell(c, c.twoPages, GOALS.twoPages)} | ${cell(f, f.twoPages, GOALS.twoPages)} | ≤ ${GOALS.twoPages} × |`,
       "",
     ];
   },
@@ -66,7 +66,7 @@ export const turn: Section<Awaited<ReturnType<typeof turnSetupBench>>> = {
     return [
       "## Call set-up through TURN (headless Chromium, a real coturn on loopback)",
       "",
-      `Two pages through the server, the newcomer's \`joined\` → first remote frame, median of ${w.runs} interleaved runs: direct (no ICE servers) against relay-only through coturn (\`ICE_TRANSPORT_POLICY=relay\`, credentials from \`TURN_SECRET\`).`,
+      `Two pages through the server, the newcomer seated with its camera on → first remote frame, median of ${w.runs} interleaved runs: direct (no ICE servers) against relay-only through coturn (\`ICE_TRANSPORT_POLICY=relay\`, credentials from \`TURN_SECRET\`).`,
       "",
       "| path | median ms | range ms | ratio |",
       "|---|---|---|---|",

@@ -2,7 +2,7 @@
  * Call set-up time in a headless browser with fake devices: from the start of a call to the
  * first remote frame on screen, median of `runs`, for (a) a raw two-RTCPeerConnection
  * loopback with no component (the baseline), (b) <loopback-demo>, (c) two pages of the same
- * browser calling each other through the running server (from the newcomer's `joined` event).
+ * browser calling each other through the running server (from the moment the newcomer is seated with its camera on).
  */
 import { beforeScripts, inPage, type Page } from "../../test/support/video-call-probe.ts";
 import { median } from "../lib/stats.ts";
@@ -88,19 +88,28 @@ export async function setupTimeBench(browser: BenchBrowser, serverUrl: string, r
 function timeSetup() {
   const w = window as unknown as { __setup?: Promise<number> };
   w.__setup = new Promise<number>((resolve) => {
-    document.addEventListener("joined", () => {
-      const t0 = performance.now();
-      const find = () => {
-        const v = document.querySelector("video-call")?.shadowRoot?.querySelector<HTMLVideoElement>("video[part~='remote-video']");
-        if (v) v.requestVideoFrameCallback((_now, frame) => resolve(frame.presentationTime - t0));
-        else requestAnimationFrame(find);
-      };
-      find();
+    // From the moment the newcomer has its seat and its camera (capture waits for the seat,
+    // so that a full room never lights it) to the first remote frame: the call's own set-up.
+    let capturing = false;
+    let started = false;
+    document.addEventListener("call-state", (e) => {
+      const state = (e as CustomEvent<{ state: string }>).detail.state;
+      if (state === "starting") capturing = true;
+      else if (capturing && !started) {
+        started = true;
+        const t0 = performance.now();
+        const find = () => {
+          const v = document.querySelector("video-call")?.shadowRoot?.querySelector<HTMLVideoElement>("video[part~='remote-video']");
+          if (v) v.requestVideoFrameCallback((_now, frame) => resolve(frame.presentationTime - t0));
+          else requestAnimationFrame(find);
+        };
+        find();
+      }
     });
   });
 }
 
-/** (c): two pages open the room; the second (the newcomer) measures joined → first remote frame. */
+/** (c): two pages open the room; the second (the newcomer) measures seated with its camera → first remote frame. */
 export async function twoPages(browser: BenchBrowser, serverUrl: string, room: string): Promise<number> {
   const first = await browser.open(`${serverUrl}/room/${room}`);
   const second = await browser.blank();

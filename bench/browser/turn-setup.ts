@@ -1,6 +1,6 @@
 /**
  * Call set-up through TURN against direct: two pages through the server, from the
- * newcomer's `joined` to the first remote frame, with one server handing out no ICE
+ * newcomer being seated with its camera on to the first remote frame, with one server handing out no ICE
  * servers and another relaying every call through a real coturn (ICE_TRANSPORT_POLICY=relay).
  * Interleaved runs on the same browser.
  */
