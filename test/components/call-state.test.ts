@@ -27,6 +27,14 @@ describe("call state", () => {
     expect(callState(live)).toBe("connected");
   });
 
+  test("the lobby: before any seat, whatever the devices do; an end still wins", () => {
+    const lobby = facts({ idle: true, lobby: true, joined: false, peers: 0, links: [], signaling: "idle", everOpened: false });
+    expect(callState(lobby)).toBe("lobby");
+    expect(callState({ ...lobby, starting: true })).toBe("lobby");
+    expect(callState({ ...lobby, ended: "hung-up" })).toBe("hung-up");
+    expect(callState({ ...lobby, lobby: false })).toBe("idle");
+  });
+
   test("a call with any connected peer is connected, even while signaling is away", () => {
     expect(callState(facts({ links: ["failed", "connected"] }))).toBe("connected");
     expect(callState(facts({ signaling: "reconnecting" }))).toBe("connected");

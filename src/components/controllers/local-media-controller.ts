@@ -18,18 +18,18 @@ export class LocalMediaController implements ReactiveController {
   }
 
   /**
-   * Captures with `constraints`; where that fails for want of a device, tries the kinds one at
+   * Captures with `constraints` (a kind: true, or the constraints of its track); where that fails for want of a device, tries the kinds one at
    * a time so that a person with only a microphone (or only a camera) can still join.
    * Resolves with the stream (or null); `failure` is set whenever a kind asked for is missing.
    */
-  async start(constraints: { audio: boolean; video: boolean }): Promise<MediaStream | null> {
+  async start(constraints: { audio: boolean | MediaTrackConstraints; video: boolean | MediaTrackConstraints }): Promise<MediaStream | null> {
     this.stop();
     const generation = this.generation;
     this.failure = null;
     let stream: MediaStream | null = null;
     let firstError: unknown = null;
     const attempts = [constraints];
-    if (constraints.audio && constraints.video) attempts.push({ audio: true, video: false }, { audio: false, video: true });
+    if (constraints.audio && constraints.video) attempts.push({ audio: constraints.audio, video: false }, { audio: false, video: constraints.video });
     for (const attempt of attempts) {
       try {
         stream = await getUserMedia(attempt);

@@ -6,6 +6,7 @@ import type { SignalingStatus } from "../controllers/signaling-controller.ts";
 
 export type CallState =
   | "idle"
+  | "lobby"
   | "starting"
   | "connecting"
   | "waiting"
@@ -27,6 +28,8 @@ export type EndedState = "failed" | "full" | "invalid-room" | "invalid-config" |
 export interface CallFacts {
   /** No call was ever started. */
   idle: boolean;
+  /** The pre-join screen is shown (`lobby` attribute): no seat taken yet. */
+  lobby?: boolean;
   /** How the call ended, if it did; null while it is on. */
   ended: EndedState | null;
   /** Camera and microphone are being started. */
@@ -46,6 +49,7 @@ export interface CallFacts {
 
 export function callState(f: CallFacts): CallState {
   if (f.ended) return f.ended;
+  if (f.lobby) return "lobby";
   if (f.idle) return "idle";
   if (f.starting) return "starting";
   if (f.links.includes("connected")) return "connected";
@@ -63,6 +67,7 @@ export const ERROR_STATES: ReadonlySet<CallState> = new Set(["failed", "full", "
 /** The sentence the state line shows for each state. */
 export const STATE_TEXT: Record<CallState, string> = {
   idle: "Not in a call.",
+  lobby: "Check your camera and microphone, then join.",
   starting: "Starting your camera and microphone…",
   connecting: "Connecting to the server…",
   waiting: "Waiting for someone to join.",

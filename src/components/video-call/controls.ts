@@ -12,6 +12,8 @@ export interface ControlsView {
   camera: "on" | "off" | "none";
   sharing: boolean;
   canShare: boolean;
+  /** The settings control (device pickers), shown in the call. */
+  settings?: unknown;
   onMicrophone(): void;
   onCamera(): void;
   onShare(): void;
@@ -37,6 +39,7 @@ export function controls(v: ControlsView) {
       ${v.canShare
         ? html`<button part="button screen-share" class=${v.sharing ? "active" : ""} @click=${v.onShare}>${v.sharing ? "Stop sharing" : "Share screen"}</button>`
         : nothing}
+      ${v.settings ?? nothing}
       <button part="button hang-up" class="danger" @click=${v.onHangUp}>Hang Up</button>
     </div>
   `;

@@ -92,3 +92,22 @@ declare global {
     "peer-media": CustomEvent<PeerMediaDetail>;
   }
 }
+
+/** Detail of `device-change`: the device of one kind in use changed. */
+export interface DeviceChangeDetail {
+  kind: "camera" | "microphone" | "speaker";
+  /** The device in use now; null when none of that kind is left (the call goes on without it). */
+  deviceId: string | null;
+  /**
+   * `selected`: chosen with setCamera/setMicrophone/setSpeaker or a picker. `unplugged`: the
+   * device in use went away, and `deviceId` took its place (or null). `unavailable`: the
+   * remembered device was not there when capturing, and `deviceId` was used instead.
+   */
+  reason: "selected" | "unplugged" | "unavailable";
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    "device-change": CustomEvent<DeviceChangeDetail>;
+  }
+}

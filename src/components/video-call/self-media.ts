@@ -44,7 +44,7 @@ export class SelfMedia {
   }
 
   /** Captures the kinds asked for; false when it was stopped meanwhile. Both kinds start on. */
-  async capture(kinds: { audio: boolean; video: boolean }): Promise<boolean> {
+  async capture(kinds: { audio: boolean | MediaTrackConstraints; video: boolean | MediaTrackConstraints }): Promise<boolean> {
     if (kinds.audio || kinds.video) {
       const stream = await this.camera.start(kinds);
       if (!stream && !this.camera.failure) return false;

@@ -16,6 +16,7 @@ import type {
   JoinedDetail,
   PeerDetail,
   PeerMediaDetail,
+  DeviceChangeDetail,
   PeerLeftDetail,
   RecoveryDetail,
   RoomFullDetail,
@@ -30,8 +31,14 @@ import { SeatWatch } from "./seat-watch.ts";
 import { SelfMedia } from "./self-media.ts";
 import { localTile, remoteTile } from "./tiles.ts";
 import { styles } from "./styles.ts";
+import { type CallDevices, DeviceController, type DeviceKind } from "./devices/device-controller.ts";
+import { Lobby } from "./devices/lobby.ts";
+import { remember } from "./devices/memory.ts";
+import { pickers, settingsButton, settingsPanel } from "./devices/pickers.ts";
+import { deviceStyles } from "./devices/styles.ts";
 
 export type { CallState } from "./call-state.ts";
+export type { CallDevices, DeviceOption } from "./devices/device-controller.ts";
 export type * from "./events.ts";
 
 /**
@@ -63,7 +70,8 @@ export type * from "./events.ts";
  * @attr name - The name the others see on this peer's tile, where the server takes no join tokens (a token's name wins, and is marked verified).
  * @attr title-count - Put the number of people in the call in front of the page's title, e.g. "(2) Room standup" (for a page of its own).
  * @attr join-sound - Play a short chime when someone joins.
- * @attr state - (read only) Where the call is: idle, starting, connecting, waiting, connecting-peer, connected, reconnecting, failed, full, invalid-room, invalid-config, unauthorized, replaced, disconnected, hung-up.
+ * @attr lobby - Show a pre-join screen first: your own picture, a microphone level meter, pickers for camera, microphone and (where the browser can) speaker, camera and microphone toggles, and Join. The call starts (a seat, then the call) when Join is pressed or `join()` called, with what was captured there. State `lobby` meanwhile; camera or microphone problems show there, with the reason.
+ * @attr state - (read only) Where the call is: idle, lobby, starting, connecting, waiting, connecting-peer, connected, reconnecting, failed, full, invalid-room, invalid-config, unauthorized, replaced, disconnected, hung-up.
  * @attr media-error - (read only) Why camera/microphone could not be had: permission-denied, no-device, device-in-use, constraints, insecure-context, unknown.
  * @attr sharing-screen - (read only) Present while a screen is shared instead of the camera.
  *
@@ -78,6 +86,7 @@ export type * from "./events.ts";
  * @fires screen-share - Screen sharing started or stopped (also from the browser's own Stop control); detail `{ sharing }`.
  * @fires config-error - An attribute holds a value that cannot be used; detail `{ attribute, value, message }`.
  * @fires peer-media - A peer said its microphone or camera is on or off; detail `{ peer, microphone, camera }`.
+ * @fires device-change - The camera, microphone or speaker in use changed; detail `{ kind, deviceId, reason }` (kind `camera`, `microphone`, `speaker`; reason `selected`, `unplugged`: the device in use went away and `deviceId` took its place, or null: none left, the call goes on without; `unavailable`: the remembered device was not there, `deviceId` was used instead).
  * @fires ice-error - A STUN or TURN server could not be used (e.g. 401: credentials refused, 701: unreachable); detail `{ peer, url, code, message }`. Once per server and code in a call.
  *
  * @csspart videos - The grid of videos.
@@ -100,6 +109,12 @@ export type * from "./events.ts";
  * @csspart join - The Join again (or Join now) button shown after a call.
  * @csspart retry-media - Try camera and microphone again, after they could not be had.
  * @csspart unmute - The click-to-play button shown when autoplay is blocked.
+ * @csspart lobby - The pre-join screen (with `lobby`): preview, `mic-level`, pickers, the `microphone` and `camera` toggles and `join`.
+ * @csspart mic-level - The microphone level meter of the lobby (a `<meter>`, 0–1).
+ * @csspart settings - The Settings button of the call, which shows or hides `settings-panel`.
+ * @csspart settings-panel - The device pickers during the call.
+ * @csspart device-select - Every device picker (a labelled `<select>`), also `camera-select`, `microphone-select`, `speaker-select` (the last only where the browser can choose where sound plays).
+ * @csspart device-notice - The line saying a device went away and what is used instead.
  *
  * @cssprop --rc-accent - Background of main buttons.
  * @cssprop --rc-accent-text - Text of main buttons.
@@ -114,7 +129,7 @@ export type * from "./events.ts";
  */
 @customElement("video-call")
 export class VideoCall extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, deviceStyles];
 
   @property({ reflect: true }) accessor room = "";
   @property({ attribute: "signaling-url" }) accessor signalingUrl = "";
@@ -132,6 +147,8 @@ export class VideoCall extends LitElement {
   @property() accessor token = "";
   /** The name to be known by in the call, where the server takes no join tokens (shown as given, not verified). */
   @property() accessor name = "";
+  /** Show the pre-join screen first; read when the element starts (or is put back on the page). */
+  @property({ type: Boolean }) accessor lobby = false;
 
   /** Where the call is. */
   @property({ reflect: true }) accessor state: CallState = "idle";
@@ -143,10 +160,26 @@ export class VideoCall extends LitElement {
   @state() private accessor detail = "";
   /** The last STUN/TURN server problem, as a sentence (shown until the call connects). */
   @state() private accessor iceProblem = "";
+  @state() private accessor settingsOpen = false;
 
   private readonly self = new SelfMedia(this, () => void this.stopScreenShare());
   private readonly remote = new RemoteMedia(this, (peer) => emit<PeerDetail>(this, "autoplay-blocked", { peer }));
   private readonly seats = new SeatWatch(this);
+  private readonly hardware = new DeviceController(this, {
+    media: this.self.camera,
+    apply: async (added) => {
+      if (added) this.self.set(added, true);
+      await this.self.apply(this.session.links.values());
+      this.tellMedia();
+      this.requestUpdate();
+    },
+    outputs: () => this.renderRoot.querySelectorAll?.<HTMLVideoElement>("video:not(.local)") ?? [],
+    epoch: () => this.generation,
+    changed: (d) => emit<DeviceChangeDetail>(this, "device-change", d),
+  });
+  private readonly lobbyView = new Lobby(this, () => this.self.stream);
+  /** The next capture is the lobby's, already done: it goes on into the call. */
+  private keepMedia = false;
   private readonly session = new RoomSession(
     this,
     {
@@ -222,10 +255,15 @@ export class VideoCall extends LitElement {
     return this.self.stream;
   }
 
+  /** The cameras, microphones and speakers there are, and the one in use of each. */
+  get devices(): CallDevices {
+    return this.hardware.devices;
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     // Put back on the page after a removal: start again like a new element.
-    if (this.hasUpdated && this.room) void this.join();
+    if (this.hasUpdated && this.room) this.begin(true);
   }
 
   override disconnectedCallback(): void {
@@ -245,8 +283,23 @@ export class VideoCall extends LitElement {
       }
     }
     if ((changed.has("room") || changed.has("signalingUrl")) && this.isConnected && this.room && this.state !== "hung-up") {
-      void this.join();
+      this.begin(false);
     }
+  }
+
+  /** Starts: in the lobby where there is one and no call was made (or `fresh`), else straight into the room. */
+  private begin(fresh: boolean) {
+    if (!this.lobby || !(fresh || this.idle)) return void this.join();
+    if (this.lobbyView.active) return;
+    this.generation++;
+    this.release();
+    this.idle = true;
+    this.ended = null;
+    this.detail = "";
+    this.mediaError = null;
+    this.lobbyView.active = true;
+    this.lobbyView.preview = this.capture();
+    this.refreshState();
   }
 
   /**
@@ -254,14 +307,22 @@ export class VideoCall extends LitElement {
    * never lights the camera), then calls everyone there.
    */
   async join(): Promise<void> {
+    // From the lobby: what it captured goes on into the call (no second capture).
+    const fromLobby = this.lobbyView.active;
+    if (fromLobby) {
+      const generation = this.generation;
+      await this.lobbyView.preview;
+      if (generation !== this.generation) return;
+    }
     this.generation++;
-    this.release();
+    this.release(fromLobby);
+    this.keepMedia = fromLobby;
     this.idle = false;
     this.ended = null;
     this.reason = undefined;
     this.closeCode = undefined;
     this.detail = "";
-    this.mediaError = null;
+    if (!fromLobby) this.mediaError = null;
     const problem = createRoomRule(this.roomMaxLength, this.roomCharset).problem(this.room);
     if (problem) return this.end("invalid-room", undefined, undefined, problem);
     const configProblem = iceServersProblem(this.iceServers);
@@ -273,7 +334,7 @@ export class VideoCall extends LitElement {
   /** Leaves the room and releases camera, microphone, connections and socket. Harmless twice. */
   hangUp(): void {
     this.generation++;
-    if (!this.idle) this.end("hung-up");
+    if (!this.idle || this.lobbyView.active) this.end("hung-up");
   }
 
   /** Turns the microphone on or off (without renegotiation); returns whether it is on now. */
@@ -328,11 +389,40 @@ export class VideoCall extends LitElement {
    * sends what it gets to everyone in the call. Resolves whether both are there now.
    */
   async retryMedia(): Promise<boolean> {
+    if (this.lobbyView.active) {
+      await (this.lobbyView.preview = this.capture());
+      return this.self.failure === null;
+    }
     if (this.idle || this.ended || this.starting) return false;
     await this.capture();
     await this.self.apply(this.session.links.values());
     this.tellMedia();
     return this.self.failure === null;
+  }
+
+  /**
+   * Uses this camera from now on (remembered for the next time): in the lobby and in the
+   * call, swapped in on every link without renegotiation, the old one stopped. Resolves
+   * whether it is in use now (outside a call or the lobby it is only remembered).
+   */
+  setCamera(deviceId: string): Promise<boolean> {
+    return this.setDevice("camera", deviceId);
+  }
+
+  /** Uses this microphone from now on, as `setCamera` does the camera. */
+  setMicrophone(deviceId: string): Promise<boolean> {
+    return this.setDevice("microphone", deviceId);
+  }
+
+  /** Plays the others' sound on this output (where the browser has `setSinkId`) and remembers it; resolves whether it does. */
+  setSpeaker(deviceId: string): Promise<boolean> {
+    return this.hardware.select("speaker", deviceId);
+  }
+
+  private async setDevice(kind: DeviceKind, deviceId: string): Promise<boolean> {
+    if (this.lobbyView.active || (!this.idle && !this.ended)) return this.hardware.select(kind, deviceId);
+    remember(kind, deviceId);
+    return false;
   }
 
   /** Statistics of each peer connection, by remote peer id. */
@@ -342,12 +432,16 @@ export class VideoCall extends LitElement {
 
   /** Captures what `audio` and `video` ask for; a missing kind is a `media-error`, not the end of the call. */
   private async capture(): Promise<void> {
+    if (this.keepMedia) return void (this.keepMedia = false);
     const generation = this.generation;
     this.mediaError = null;
     this.starting = this.audio || this.video;
     this.refreshState();
-    const current = await this.self.capture({ audio: this.audio, video: this.video });
+    const constraints = await this.hardware.constraints({ audio: this.audio, video: this.video });
+    if (generation !== this.generation) return;
+    const current = await this.self.capture(constraints);
     if (!current || generation !== this.generation) return;
+    void this.hardware.captured();
     this.starting = false;
     const failure = this.self.failure;
     if (failure) {
@@ -380,9 +474,13 @@ export class VideoCall extends LitElement {
     this.refreshState();
   }
 
-  private release() {
+  private release(keepMedia = false) {
     this.session.stop();
-    this.self.stop();
+    if (!keepMedia) this.self.stop();
+    this.keepMedia = false;
+    this.lobbyView.close();
+    this.hardware.notice = "";
+    this.settingsOpen = false;
     this.remote.clear();
     this.seats.stop();
     this.guests.clear();
@@ -399,6 +497,7 @@ export class VideoCall extends LitElement {
     const s = this.session;
     const next = callState({
       idle: this.idle,
+      lobby: this.lobbyView.active,
       ended: this.ended,
       starting: this.starting,
       signaling: s.status,
@@ -467,7 +566,22 @@ export class VideoCall extends LitElement {
     const microphone = this.self.kind("audio");
     const camera = this.self.kind("video");
     const blocked = [...this.remote.blocked].map((peer) => this.guest(peer));
+    const lobby = this.lobbyView.active;
+    const devicePickers = () => pickers(this.devices, (kind, id) => (kind === "speaker" ? this.setSpeaker(id) : this.setDevice(kind, id)));
     return html`
+      ${lobby
+        ? this.lobbyView.view({
+            microphone,
+            camera,
+            pickers: devicePickers(),
+            onMicrophone: () => this.toggleMicrophone(),
+            onCamera: () => this.toggleCamera(),
+            onJoin: () => {
+              this.focusNext = "hang-up";
+              void this.join();
+            },
+          })
+        : nothing}
       <div class="videos" part="videos" ?hidden=${!seated}>
         ${seated
           ? localTile({ sharing: this.sharingScreen, microphone, camera })
@@ -497,17 +611,18 @@ export class VideoCall extends LitElement {
       </div>
       <p class="state ${ERROR_STATES.has(this.state) ? "error" : ""}" part="state" role="status" aria-live="polite">${this.stateLine()}</p>
       <div class="notices" role="status" aria-live="polite">
-        ${failure && inCall
+        ${failure && (inCall || lobby)
           ? html`<p class="notice" part="notice">
-              ${failure.message} ${withWhat(microphone !== "none", camera !== "none")}
+              ${failure.message} ${lobby ? "You can join all the same, or try again." : withWhat(microphone !== "none", camera !== "none")}
               <button part="button retry-media" @click=${() => void this.retryMedia()}>Try camera and microphone again</button>
             </p>`
           : nothing}
         ${this.iceProblem && this.state !== "connected" ? html`<p class="notice ice" part="notice ice-notice">${this.iceProblem}</p>` : nothing}
         ${this.self.screen.failure && inCall ? html`<p class="notice" part="notice screen-notice">${this.self.screen.failure}</p>` : nothing}
+        ${this.hardware.notice ? html`<p class="notice" part="notice device-notice">${this.hardware.notice}</p>` : nothing}
         ${blocked.length ? html`<p class="notice" part="notice">The browser will not play the sound of ${blocked.join(", ")} until you press "Click to play sound".</p>` : nothing}
       </div>
-      ${controls({
+      ${lobby ? nothing : controls({
         inCall,
         idle: this.idle,
         room: this.room,
@@ -516,6 +631,7 @@ export class VideoCall extends LitElement {
         camera,
         sharing: this.sharingScreen,
         canShare: ScreenShareController.supported,
+        settings: settingsButton(this.settingsOpen, () => (this.settingsOpen = !this.settingsOpen)),
         onMicrophone: () => this.toggleMicrophone(),
         onCamera: () => this.toggleCamera(),
         onShare: () => void (this.sharingScreen ? this.stopScreenShare() : this.shareScreen()),
@@ -528,6 +644,7 @@ export class VideoCall extends LitElement {
           void this.join();
         },
       })}
+      ${inCall ? settingsPanel(this.settingsOpen, devicePickers()) : nothing}
     `;
   }
 }
