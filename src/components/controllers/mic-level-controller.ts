@@ -40,6 +40,11 @@ export class MicLevelController implements ReactiveController {
     }, EVERY_MS);
   }
 
+  /** Browsers hold Web Audio until a click or key press on the page: call this in one. */
+  resume(): void {
+    void this.context?.resume();
+  }
+
   stop(): void {
     clearInterval(this.timer);
     void this.context?.close();

@@ -23,6 +23,8 @@ export class Lobby implements ReactiveController {
   preview: Promise<void> | null = null;
   private readonly meter: MicLevelController;
   private watched: MediaStream | null = null;
+  /** The meter reads nothing until the page has had a click or key press (autoplay rules). */
+  private readonly resume = () => this.meter.resume();
 
   constructor(
     host: ReactiveControllerHost,
@@ -48,7 +50,7 @@ export class Lobby implements ReactiveController {
 
   view(v: LobbyView) {
     return html`
-      <section class="lobby" part="lobby" aria-label="Before you join">
+      <section class="lobby" part="lobby" aria-label="Before you join" @pointerdown=${this.resume} @keydown=${this.resume}>
         <figure class="tile self" part="tile self-tile">
           <video class="local" part="local-video" muted playsinline autoplay aria-label="Your own picture"></video>
           ${v.camera === "on" ? nothing : html`<div class="placeholder" part="placeholder" aria-hidden="true">You</div>`}
