@@ -2,7 +2,8 @@
  * Call set-up time in a headless browser with fake devices: from the start of a call to the
  * first remote frame on screen, median of `runs`, for (a) a raw two-RTCPeerConnection
  * loopback with no component (the baseline), (b) <loopback-demo>, (c) two pages of the same
- * browser calling each other through the running server (from the moment the newcomer is seated with its camera on).
+ * browser calling each other through the running server (from the moment the newcomer is seated with its camera on),
+ * on the room page without its lobby (`?lobby=off`): the call's own set-up, as before the lobby.
  */
 import { beforeScripts, inPage, type Page } from "../../test/support/video-call-probe.ts";
 import { median } from "../lib/stats.ts";
@@ -111,13 +112,13 @@ function timeSetup() {
 
 /** (c): two pages open the room; the second (the newcomer) measures seated with its camera → first remote frame. */
 export async function twoPages(browser: BenchBrowser, serverUrl: string, room: string): Promise<number> {
-  const first = await browser.open(`${serverUrl}/room/${room}`);
+  const first = await browser.open(`${serverUrl}/room/${room}?lobby=off`);
   const second = await browser.blank();
   try {
     await beforeScripts(second.page, timeSetup, null);
     await until(first.page, () => document.querySelector("video-call")?.getAttribute("state") === "waiting", "the first page waiting");
     await second.page.bringToFront();
-    await second.page.goto(`${serverUrl}/room/${room}`);
+    await second.page.goto(`${serverUrl}/room/${room}?lobby=off`);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${browser.name}: no remote frame within 30 s`)), 30_000)));
     const setup = inPage(second.page, () => (window as unknown as { __setup: Promise<number> }).__setup, null);

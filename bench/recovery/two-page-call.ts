@@ -43,9 +43,9 @@ export async function openTwoPageCall(opts: { a: Browser; b: Browser; urlA: stri
     const [a, b] = await Promise.all(contexts.map((c) => c.newPage()));
     await installRecorder(a!);
     await installRecorder(b!);
-    await a!.goto(`${opts.urlA}/room/${opts.room}`);
+    await a!.goto(`${opts.urlA}/room/${opts.room}?lobby=off`);
     await waitFor(async () => (await stateOf(a!)) === "waiting", "waiting state at a", 15_000);
-    await b!.goto(`${opts.urlB}/room/${opts.room}`);
+    await b!.goto(`${opts.urlB}/room/${opts.room}?lobby=off`);
     await waitFor(async () => (await moving(a!, 5)) && (await moving(b!, 5)), "frames both ways", 20_000, 100);
     return { a: a!, b: b!, room: opts.room, close };
   } catch (err) {

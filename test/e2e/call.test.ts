@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../support/browser.ts";
 import { type ServerProcess, spawnServer } from "../support/server-process.ts";
+import { enterRoom } from "../support/video-call-probe.ts";
 
 let server: ServerProcess;
 let browser: Browser;
@@ -51,9 +52,9 @@ describe("two pages in one room", () => {
         if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
       });
     }
-    await a.goto(`${server.url}/room/${room}`);
+    await enterRoom(a, `${server.url}/room/${room}`);
     await a.waitForFunction(() => document.querySelector("video-call")?.getAttribute("state") === "waiting");
-    await b.goto(`${server.url}/room/${room}`);
+    await enterRoom(b, `${server.url}/room/${room}`);
     await waitForRemoteFrames(a);
     await waitForRemoteFrames(b);
     expect(cspViolations).toEqual([]);

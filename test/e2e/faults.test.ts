@@ -7,6 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../support/browser.ts";
 import { freePort, type ServerProcess, spawnServer } from "../support/server-process.ts";
 import { pollUntil } from "../support/poll.ts";
+import { enterRoom } from "../support/video-call-probe.ts";
 
 let browser: Browser;
 const servers: ServerProcess[] = [];
@@ -44,9 +45,9 @@ test("a server restart mid-call: media flows on, both resume, no duplicate peers
   const room = `restart-${Date.now().toString(36)}`;
   const [a, b] = await Promise.all([0, 1].map(async () => (await browser.newContext()).newPage()));
   const url = `http://127.0.0.1:${port}/room/${room}`;
-  await a!.goto(url);
+  await enterRoom(a!, url);
   await until(a!, (l) => l.state === "waiting", "a waiting");
-  await b!.goto(url);
+  await enterRoom(b!, url);
   const before = await until(a!, (l) => l.state === "connected" && l.frames > 0, "first call");
   const bBefore = await until(b!, (l) => l.state === "connected" && l.frames > 0, "b decoding");
 
@@ -95,9 +96,9 @@ test("a peer that hung up while the server was down is gone after the resume: no
     document.addEventListener("peer-left", (e) => w.__left.push((e as CustomEvent).detail));
   });
   const url = `http://127.0.0.1:${port}/room/${room}`;
-  await a!.goto(url);
+  await enterRoom(a!, url);
   await until(a!, (l) => l.state === "waiting", "a waiting");
-  await b!.goto(url);
+  await enterRoom(b!, url);
   const before = await until(a!, (l) => l.state === "connected" && l.frames > 0, "first call");
   await until(b!, (l) => l.state === "connected" && l.frames > 0, "b decoding");
 

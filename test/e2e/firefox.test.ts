@@ -15,7 +15,7 @@ import { FIREFOX_PREFS_AS_INSTALLED, firefoxPage, launchFirefox } from "../suppo
 import { collectErrors, type PageErrors } from "../support/page-errors.ts";
 import { pollUntil } from "../support/poll.ts";
 import { freePort, type ServerProcess, spawnServer } from "../support/server-process.ts";
-import { type CallSnapshot, callMethod, eventsOf, inPage, installProbe, type Page, snapshot } from "../support/video-call-probe.ts";
+import { type CallSnapshot, callMethod, eventsOf, inPage, installProbe, type Page, snapshot, enterRoom } from "../support/video-call-probe.ts";
 
 const port = freePort();
 const env = { PORT: String(port), RESUME_SECRET: "a-firefox-test-secret-long-enough-0123", LOG_LEVEL: "error" };
@@ -42,7 +42,7 @@ async function openRoom(name: "chromium" | "firefox", room: string, inFirefox = 
   const page: Page = name === "chromium" ? await (await chromium.newContext()).newPage() : await firefoxPage(inFirefox);
   await installProbe(page);
   collectErrors(page, name, seen);
-  await page.goto(`http://127.0.0.1:${port}/room/${room}`);
+  await enterRoom(page, `http://127.0.0.1:${port}/room/${room}`);
   return { name, page };
 }
 
@@ -208,7 +208,7 @@ test("Firefox as installed plays the picture at once and the sound after a click
     await installProbe(ff);
     collectErrors(ff, f.name, seen);
     const blocked = autoplayBlocked(ff);
-    await ff.goto(`http://127.0.0.1:${port}/room/${room}`);
+    await enterRoom(ff, `http://127.0.0.1:${port}/room/${room}`);
     // Firefox will not start the sound by itself: the element says so and offers the click.
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([blocked, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("firefox: autoplay was never blocked")), 20_000)))]).finally(() => clearTimeout(timer));

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../support/browser.ts";
 import { type ServerProcess, spawnServer } from "../support/server-process.ts";
+import { joinFromLobby } from "../support/video-call-probe.ts";
 
 const AXE = path.resolve(import.meta.dir, "../../node_modules/axe-core/axe.min.js");
 let server: ServerProcess;
@@ -57,6 +58,11 @@ test("every page passes axe in light and dark mode", async () => {
     const bad = await open("/room/not%20valid", { scheme });
     expect(await violations(bad)).toEqual([]);
     const room = await open(`/room/axe-${scheme}-${Date.now().toString(36)}`, { scheme });
+    // The lobby first, then the call.
+    await settled(room, "video-call", "lobby");
+    await room.waitForFunction(() => (document.querySelector("video-call") as HTMLElement & { localStream: unknown }).localStream !== null);
+    expect(await violations(room)).toEqual([]);
+    await joinFromLobby(room);
     await settled(room, "video-call", "waiting");
     expect(await violations(room)).toEqual([]);
     const loopback = await open("/loopback", { scheme });
@@ -69,9 +75,17 @@ test("a long room name fits a 360 px phone, with the whole name kept", async () 
   const name = "a_very_long_room_name_for_the_whole_team-standup_x";
   expect(name.length).toBe(50);
   const page = await open(`/room/${name}`, { width: 360 });
+  const fits = async () => {
+    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: window.innerWidth }));
+    expect(widths.page).toBeLessThanOrEqual(widths.view);
+  };
+  // The lobby (preview, meter, pickers) fits, and so does the call.
+  await settled(page, "video-call", "lobby");
+  await page.waitForFunction(() => !!document.querySelector("video-call")!.shadowRoot!.querySelector("select"));
+  await fits();
+  await joinFromLobby(page);
   await settled(page, "video-call", "waiting");
-  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: window.innerWidth }));
-  expect(widths.page).toBeLessThanOrEqual(widths.view);
+  await fits();
   const shown = page.locator(".room-name");
   expect(await shown.getAttribute("title")).toBe(name);
   expect(await shown.textContent()).toBe(name);
@@ -100,9 +114,11 @@ test("the 400 page: the home page's form, its field focused and tied to the erro
 test("the title says how many are in the call, for a tab in the background", async () => {
   const room = `title-${Date.now().toString(36)}`;
   const a = await open(`/room/${room}`);
+  await joinFromLobby(a);
   await settled(a, "video-call", "waiting");
   expect(await a.title()).toBe(`(1) Room ${room} · Roomcall`);
   const b = await open(`/room/${room}`);
+  await joinFromLobby(b);
   await a.waitForFunction(() => document.title.startsWith("(2) "), undefined, { timeout: 15_000 });
   await b.context().close();
   await a.waitForFunction(() => document.title.startsWith("(1) "), undefined, { timeout: 15_000 });

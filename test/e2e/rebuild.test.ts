@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { launchBrowser, secureOrigins } from "../support/browser.ts";
 import { createNetns, type Netns } from "../support/netns.ts";
 import { type ServerProcess, spawnServer } from "../support/server-process.ts";
-import { type CallSnapshot, eventsOf, installProbe, snapshot } from "../support/video-call-probe.ts";
+import { type CallSnapshot, eventsOf, installProbe, snapshot, enterRoom } from "../support/video-call-probe.ts";
 import { pollUntil } from "../support/poll.ts";
 
 let ns: Netns;
@@ -56,9 +56,9 @@ test("two rebuilds at the same moment settle on one new connection a side", asyn
   const a = await (await outside.newContext()).newPage();
   const b = await (await inside.newContext()).newPage();
   for (const p of [a, b]) await installProbe(p);
-  await a.goto(`${server.url}/room/${room}`);
+  await enterRoom(a, `${server.url}/room/${room}`);
   await until(a, (s) => s.state === "waiting", "a waiting");
-  await b.goto(`${server.url}/room/${room}`);
+  await enterRoom(b, `${server.url}/room/${room}`);
   await until(a, decoding, "a decoding");
   await until(b, decoding, "b decoding");
 

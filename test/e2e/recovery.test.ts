@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type Browser, type BrowserServer, chromium, type Page } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser } from "../support/browser.ts";
 import { type ServerProcess, spawnServer } from "../support/server-process.ts";
+import { enterRoom } from "../support/video-call-probe.ts";
 
 let server: ServerProcess;
 let browserA: Browser;
@@ -82,9 +83,9 @@ test("a short outage is healed by an ICE restart, a long one by a new connection
     w.__recovery = [];
     document.addEventListener("connection-recovery", (e) => w.__recovery.push((e as CustomEvent).detail.action));
   });
-  await a.goto(`${server.url}/room/${room}`);
+  await enterRoom(a, `${server.url}/room/${room}`);
   await a.waitForFunction(() => document.querySelector("video-call")?.getAttribute("state") === "waiting");
-  await b.goto(`${server.url}/room/${room}`);
+  await enterRoom(b, `${server.url}/room/${room}`);
   await flowing(a, "first call");
   await flowing(b, "first call, b");
   const recovery = () => a.evaluate(() => (window as unknown as { __recovery: string[] }).__recovery);

@@ -7,6 +7,7 @@ import { SignJWT } from "jose";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../support/browser.ts";
 import { type ServerProcess, spawnServer } from "../support/server-process.ts";
+import { enterRoom } from "../support/video-call-probe.ts";
 
 const SECRET = "the-embedding-sites-join-token-secret-0123";
 let server: ServerProcess;
@@ -32,22 +33,22 @@ async function until(p: Page, want: string) {
 test("a token in the room page's address admits; none gives a clear unauthorized state", async () => {
   const room = `tokens-${Date.now().toString(36)}`;
   const a = await (await browser.newContext()).newPage();
-  await a.goto(`${server.url}/room/${room}?token=${await mint(room, { name: "Ada Lovelace" })}`);
+  await enterRoom(a, `${server.url}/room/${room}?token=${await mint(room, { name: "Ada Lovelace" })}`);
   await until(a, "waiting");
   const b = await (await browser.newContext()).newPage();
-  await b.goto(`${server.url}/room/${room}`);
+  await enterRoom(b, `${server.url}/room/${room}`);
   await until(b, "unauthorized");
   const line = await b.evaluate(() => document.querySelector("video-call")!.shadowRoot!.querySelector("[part~=state]")!.textContent);
   expect(line).toContain("needs an invitation");
   expect(line).toContain("carried none");
   // A token for another room does not do either.
   const c = await (await browser.newContext()).newPage();
-  await c.goto(`${server.url}/room/${room}?token=${await mint("elsewhere")}`);
+  await enterRoom(c, `${server.url}/room/${room}?token=${await mint("elsewhere")}`);
   await until(c, "unauthorized");
   expect(await state(a)).toBe("waiting");
   // The right token connects the call.
   const d = await (await browser.newContext()).newPage();
-  await d.goto(`${server.url}/room/${room}?token=${await mint(room)}`);
+  await enterRoom(d, `${server.url}/room/${room}?token=${await mint(room)}`);
   await until(a, "connected");
   await until(d, "connected");
   // The name in a's token labels a's tile at d, marked as confirmed by the site.

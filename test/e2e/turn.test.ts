@@ -10,6 +10,7 @@ import { type Coturn, startCoturn } from "../support/coturn.ts";
 import { serveEmbeddingPage } from "../support/embedding-page.ts";
 import { type ServerProcess, spawnServer } from "../support/server-process.ts";
 import { pollUntil } from "../support/poll.ts";
+import { enterRoom } from "../support/video-call-probe.ts";
 
 let browser: Browser;
 const running: { stop(): Promise<unknown> }[] = [];
@@ -50,7 +51,7 @@ async function open(s: ServerProcess, room: string): Promise<Page> {
       }
     } as typeof RTCPeerConnection;
   });
-  await page.goto(`${s.url}/room/${room}`);
+  await enterRoom(page, `${s.url}/room/${room}`);
   return page;
 }
 

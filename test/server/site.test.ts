@@ -43,8 +43,10 @@ describe("site", () => {
     const res = await get("/room/abc-1");
     expect(res.status).toBe(200);
     const body = await res.text();
-    expect(body).toContain('<video-call room="abc-1" room-max-length="64" room-charset="A-Za-z0-9_-" title-count="true" join-sound="true">');
+    expect(body).toContain('<video-call room="abc-1" room-max-length="64" room-charset="A-Za-z0-9_-" title-count="true" join-sound="true" lobby="true">');
     expect(body).toMatch(/src="\/assets\/video-call-[A-Z0-9]+\.js"/);
+    // `?lobby=off`: the same element, joining at once.
+    expect(await (await get("/room/abc-1?lobby=off")).text()).toContain('title-count="true" join-sound="true">');
     const long = await get("/room/" + "x".repeat(65));
     expect(long.status).toBe(400);
     expect(await long.text()).toContain("longer than 64");
@@ -148,7 +150,7 @@ describe("a server that narrows room names", () => {
     expect(home).toContain('<room-join room-max-length="16" room-charset="a-z0-9-">');
     expect(home).toMatch(/<input name="room" value="" required="" maxlength="16" pattern="\[\\-0-9a-z\]\+"/);
     const room = await text("/room/standup");
-    expect(room).toContain('<video-call room="standup" room-max-length="16" room-charset="a-z0-9-" title-count="true" join-sound="true">');
+    expect(room).toContain('<video-call room="standup" room-max-length="16" room-charset="a-z0-9-" title-count="true" join-sound="true" lobby="true">');
     const bad = await fetch(server.url + "/room/Standup");
     expect(bad.status).toBe(400);
     const body = await bad.text();

@@ -155,3 +155,29 @@ export function callMethod<T>(page: Page, method: "shareScreen" | "stopScreenSha
     [VIDEO_CALL.tag, method] as const,
   );
 }
+
+/**
+ * The room page shows the lobby first: waits for it (the preview captured, or its problem
+ * shown) and presses Join, as a person would. Resolves once pressed.
+ */
+export function joinFromLobby(page: Page, timeoutMs = 20_000): Promise<void> {
+  return inPage(
+    page,
+    async ([tag, ms]) => {
+      for (const deadline = performance.now() + ms; ; await new Promise((r) => setTimeout(r, 50))) {
+        const el = document.querySelector(tag) as (HTMLElement & { localStream: MediaStream | null }) | null;
+        const ready = el?.getAttribute("state") === "lobby" && (el.localStream !== null || el.hasAttribute("media-error"));
+        const join = ready ? el!.shadowRoot!.querySelector<HTMLButtonElement>("[part~='join']") : null;
+        if (join) return join.click();
+        if (performance.now() > deadline) throw new Error(`no lobby to join from (state ${el?.getAttribute("state")})`);
+      }
+    },
+    [VIDEO_CALL.tag, timeoutMs] as const,
+  );
+}
+
+/** Opens the room page at `url` and joins from its lobby. */
+export async function enterRoom(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await joinFromLobby(page);
+}

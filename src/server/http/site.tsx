@@ -85,7 +85,8 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
     if (reason) return render(c, <BadRoomPage value={room} reason={reason} rule={rule} script={assets.url("room-join")} />, 400);
     // A join token from the embedding site's link goes on to the call (and, with no
     // referrer sent, nowhere else).
-    return render(c, <RoomPage room={room} script={assets.url("video-call")} rule={rule} token={c.req.query("token")} />);
+    // The pre-join lobby, unless `?lobby=off` (a straight join: set-up benches and tests).
+    return render(c, <RoomPage room={room} script={assets.url("video-call")} rule={rule} token={c.req.query("token")} lobby={c.req.query("lobby") !== "off"} />);
   });
 
   const relay = config.ice.turnUrls.length > 0;

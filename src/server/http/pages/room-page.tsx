@@ -1,7 +1,8 @@
 import type { RoomRule } from "../../../shared/room-name.ts";
 import { Layout, ruleAttributes } from "./layout.tsx";
 
-export function RoomPage({ room, script, rule, token }: { room: string; script: string; rule: RoomRule; token?: string }) {
+/** `lobby`: the pre-join screen first (people check camera and microphone); off for pages that measure or test a call's set-up alone. */
+export function RoomPage({ room, script, rule, token, lobby = true }: { room: string; script: string; rule: RoomRule; token?: string; lobby?: boolean }) {
   return (
     <Layout title={`Room ${room}`} scripts={[script]}>
       <h1>
@@ -13,7 +14,7 @@ export function RoomPage({ room, script, rule, token }: { room: string; script: 
       <p class="share">
         Share this page's address to invite someone. <a href="/">Leave for another room</a>
       </p>
-      <video-call room={room} {...ruleAttributes(rule)} {...(token ? { token } : {})} title-count join-sound>
+      <video-call room={room} {...ruleAttributes(rule)} {...(token ? { token } : {})} title-count join-sound {...(lobby ? { lobby: true } : {})}>
         <p class="noscript">This call needs JavaScript, a camera and a microphone.</p>
       </video-call>
     </Layout>
