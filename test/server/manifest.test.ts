@@ -22,6 +22,11 @@ test("custom-elements.json documents each element's attributes, events, parts an
   expect(names(call.cssParts)).toEqual(expect.arrayContaining(["local-video", "remote-video", "state", "controls", "hang-up"]));
   expect(names(call.cssProperties)).toEqual(expect.arrayContaining(["--rc-accent", "--rc-radius", "--rc-video-background"]));
   expect(names(call.members)).toEqual(expect.arrayContaining(["hangUp", "toggleMicrophone", "toggleCamera", "getStats", "join"]));
+  // The lobby and the devices.
+  expect(names(call.attributes)).toEqual(expect.arrayContaining(["lobby"]));
+  expect(names(call.members)).toEqual(expect.arrayContaining(["devices", "setCamera", "setMicrophone", "setSpeaker"]));
+  expect(names(call.events)).toEqual(expect.arrayContaining(["device-change"]));
+  expect(names(call.cssParts)).toEqual(expect.arrayContaining(["lobby", "mic-level", "settings", "settings-panel", "device-select", "device-notice"]));
 
   const demo = elements.get("loopback-demo");
   expect(names(demo.events)).toEqual(expect.arrayContaining(["loopback-state", "first-frame", "media-error"]));
