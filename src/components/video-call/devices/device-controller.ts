@@ -198,19 +198,24 @@ export class DeviceController implements ReactiveController {
       }
     }
     const track = stream.getTracks()[0]!;
-    const media = this.o.media;
     if (epoch !== this.o.epoch()) {
       // Hung up (or moved on) meanwhile: the device must not stay on.
       track.stop();
       return false;
     }
     if (old) track.enabled = old.enabled;
-    media.stream = new MediaStream([...(media.stream?.getTracks().filter((t) => t !== old) ?? []), track]);
-    await this.o.apply(old ? undefined : track.kind as "audio" | "video");
+    await this.swap(old, track);
+    return true;
+  }
+
+  /** Sends `track` in place of `old` (none: that kind is no longer sent), then stops `old`. */
+  private async swap(old: MediaStreamTrack | undefined, track: MediaStreamTrack | null) {
+    const media = this.o.media;
+    media.stream = new MediaStream([...(media.stream?.getTracks().filter((t) => t !== old) ?? []), ...(track ? [track] : [])]);
+    await this.o.apply(!old && track ? (track.kind as "audio" | "video") : undefined);
     old?.stop();
     this.watch();
     this.host.requestUpdate();
-    return true;
   }
 
   /** The device in use of `kind` went away: another of that kind takes its place, or none. */
@@ -223,17 +228,10 @@ export class DeviceController implements ReactiveController {
     const others = this.devices[kind === "camera" ? "cameras" : "microphones"].filter((d) => d.deviceId !== gone);
     const next = others.find((d) => d.deviceId === saved) ?? others[0];
     if (this.track(kind) !== track) return;
-    if (next && (await this.open(kind, next.deviceId))) {
-      this.notice = `Your ${NAME[kind].toLowerCase()} was disconnected; now using ${next.label}.`;
-      this.o.changed({ kind, deviceId: next.deviceId, reason: "unplugged" });
-    } else {
-      const media = this.o.media;
-      track.stop();
-      if (media.stream) media.stream = new MediaStream(media.stream.getTracks().filter((t) => t !== track));
-      await this.o.apply();
-      this.notice = `Your ${NAME[kind].toLowerCase()} was disconnected; the call goes on without it.`;
-      this.o.changed({ kind, deviceId: null, reason: "unplugged" });
-    }
+    const took = next && (await this.open(kind, next.deviceId)) ? next : null;
+    if (!took) await this.swap(track, null);
+    this.notice = `Your ${NAME[kind].toLowerCase()} was disconnected; ${took ? `now using ${took.label}` : "the call goes on without it"}.`;
+    this.o.changed({ kind, deviceId: took?.deviceId ?? null, reason: "unplugged" });
     this.host.requestUpdate();
   }
 
