@@ -53,7 +53,8 @@ export type * from "./events.ts";
  * property lists cameras, microphones and speakers; `setCamera()`, `setMicrophone()`,
  * `setSpeaker()` and the Settings pickers switch them mid-call (a track swap on every link,
  * the old track stopped), remembered per origin (localStorage `roomcall.devices`). A device in
- * use that goes away is replaced by another of its kind, or the call goes on without it. A missing or refused camera or microphone does not stop the call: it goes on with
+ * use that goes away is replaced by another of its kind, or the call goes on without it.
+ * A missing or refused camera or microphone does not stop the call: it goes on with
  * what there is (microphone only, camera only, or receive-only), `media-error` says why, and
  * `retryMedia()` (or the Try again button) asks again. Every peer in the room has a tile,
  * with a placeholder when no picture comes, and the peers tell each other (over the
