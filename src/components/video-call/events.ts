@@ -92,3 +92,26 @@ declare global {
     "peer-media": CustomEvent<PeerMediaDetail>;
   }
 }
+
+import type { Quality } from "./quality/quality.ts";
+/** How good a connection is: `good`, `fair`, `poor` or `lost` (the thresholds are in quality/quality.ts). */
+export type { Quality };
+export interface ConnectionQualityDetail {
+  /** The peer whose connection this is; this side's own id for what it sends. */
+  peer: string;
+  quality: Quality;
+  /** Round-trip time in milliseconds, or null before one was measured. */
+  rtt: number | null;
+  /** Packets lost, as a fraction (0–1) of those sent over the last few seconds. */
+  packetLoss: number;
+}
+export interface ActiveSpeakerDetail {
+  /** The peer heard now (the one speaking, or the loudest), or null when nobody speaks. */
+  peer: string | null;
+}
+declare global {
+  interface GlobalEventHandlersEventMap {
+    "connection-quality": CustomEvent<ConnectionQualityDetail>;
+    "active-speaker": CustomEvent<ActiveSpeakerDetail>;
+  }
+}

@@ -24,6 +24,8 @@ import type {
 import { controls } from "./controls.ts";
 import { mediaStateMessage, readMediaState } from "./peer-media.ts";
 import { chime, setTitleCount } from "./presence.ts";
+import { QualityController } from "./quality/quality-controller.ts";
+import { SpeakerController } from "./quality/speaker-controller.ts";
 import { RemoteMedia } from "./remote-media.ts";
 import { RoomSession } from "./room-session.ts";
 import { SeatWatch } from "./seat-watch.ts";
@@ -79,9 +81,12 @@ export type * from "./events.ts";
  * @fires config-error - An attribute holds a value that cannot be used; detail `{ attribute, value, message }`.
  * @fires peer-media - A peer said its microphone or camera is on or off; detail `{ peer, microphone, camera }`.
  * @fires ice-error - A STUN or TURN server could not be used (e.g. 401: credentials refused, 701: unreachable); detail `{ peer, url, code, message }`. Once per server and code in a call.
+ * @fires connection-quality - A connection's quality changed (also when first measured); detail `{ peer, quality, rtt, packetLoss }`: `quality` `good`, `fair`, `poor` or `lost`; `rtt` the round trip in milliseconds (null before one was measured); `packetLoss` a fraction 0–1 over the last 3 s. `peer` is a peer's id for what comes from it, and this side's own id (`selfId`) for what it sends (the worst of its links). Thresholds: good = round trip < 300 ms, loss < 2 %, jitter < 30 ms and (with a picture) ≥ 10 frames a second; fair = round trip < 500 ms, loss < 5 %, jitter < 100 ms; poor = worse; lost = not connected, or nothing received for 5 s. Read every second; a level falls at once and rises after two readings agree.
+ * @fires active-speaker - The peer who has the floor changed; detail `{ peer }`, null when nobody speaks. Whoever speaks keeps it until they stop (700 ms of quiet); then the loudest of the others speaking takes it. This side never does (its tile still gets `speaking`).
  *
  * @csspart videos - The grid of videos.
- * @csspart tile - Every video's tile (with `self-tile` or `remote-tile`).
+ * @csspart tile - Every video's tile (with `self-tile` or `remote-tile`). It carries `data-quality="good|fair|poor|lost"` once its connection was measured (on `self-tile`: how well what this side sends gets through), and `speaking` while its person is heard (sound above about −26 dBFS, held 700 ms; on `self-tile` where the browser reports the microphone's level, not in Firefox).
+ * @csspart quality - A tile's connection indicator: bars, with "Connection: good" (or fair, poor, lost) for screen readers and as a tooltip.
  * @csspart self-tile - Your own tile.
  * @csspart remote-tile - One per peer in the room.
  * @csspart local-video - Your own preview (always muted).
@@ -111,6 +116,7 @@ export type * from "./events.ts";
  * @cssprop --rc-video-background - Background of a video without a picture.
  * @cssprop --rc-tile-min-width - Narrowest a video may get before wrapping.
  * @cssprop --rc-pressed-background - A toggle that is on (muted, camera off).
+ * @cssprop --rc-speaking - The ring around the tile of whoever is speaking.
  */
 @customElement("video-call")
 export class VideoCall extends LitElement {
@@ -190,6 +196,12 @@ export class VideoCall extends LitElement {
       changed: () => this.refreshState(),
     },
   );
+  private readonly quality = new QualityController(this, {
+    links: () => this.session.links,
+    selfId: () => this.session.selfId,
+    picture: (peer) => (peer ? this.remote.said.get(peer)?.camera === true : this.self.state().camera),
+  });
+  private readonly speakers = new SpeakerController(this, () => this.session.links);
   /** No call started yet. */
   private idle = true;
   /** Camera and microphone are being started. */
@@ -470,7 +482,7 @@ export class VideoCall extends LitElement {
     return html`
       <div class="videos" part="videos" ?hidden=${!seated}>
         ${seated
-          ? localTile({ sharing: this.sharingScreen, microphone, camera })
+          ? localTile({ sharing: this.sharingScreen, microphone, camera, quality: this.quality.self?.quality, speaking: this.speakers.self })
           : nothing}
         ${seated
           ? repeat(
@@ -490,6 +502,8 @@ export class VideoCall extends LitElement {
                   camera: said ? (said.camera ? "on" : "off") : "unknown",
                   blocked: this.remote.blocked.has(peer),
                   onUnblock: () => this.remote.unblock(peer),
+                  quality: this.quality.peers.get(peer)?.quality,
+                  speaking: this.speakers.speaking.has(peer),
                 });
               },
             )

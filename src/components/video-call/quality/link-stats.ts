@@ -1,0 +1,90 @@
+/**
+ * What `quality()` is given, read from a link's getStats(): running totals at one moment
+ * (`readCounters`), and a sample between two of them (`sample`), for what this side receives
+ * (its tile of the peer) or what it sends (its own tile).
+ */
+import type { QualitySample } from "./quality.ts";
+
+/** One look at a link's statistics, summed over its audio and video. */
+export interface LinkCounters {
+  /** When it was read, in milliseconds. */
+  at: number;
+  /** Inbound RTP packets received and lost (running totals). */
+  received: number;
+  lost: number;
+  /** Inbound video frames decoded, outbound video frames sent (running totals). */
+  decoded: number;
+  sent: number;
+  /** Highest inbound jitter, ms. */
+  jitter: number;
+  /** What the peer reports of what this side sends (RTCP receiver reports): highest fraction lost (0–1) and jitter (ms). */
+  upLoss: number;
+  upJitter: number;
+  /** Round trip of the selected candidate pair, else the highest of the RTCP reports, ms; null before any. */
+  rtt: number | null;
+}
+
+/** The fields read here, of whichever entry has them. */
+interface Stat {
+  type: string;
+  packetsReceived?: number;
+  packetsLost?: number;
+  framesDecoded?: number;
+  framesSent?: number;
+  jitter?: number;
+  fractionLost?: number;
+  roundTripTime?: number;
+  currentRoundTripTime?: number;
+  selectedCandidatePairId?: string;
+  /** Firefox's mark of the candidate pair in use. */
+  selected?: boolean;
+}
+
+export function readCounters(report: RTCStatsReport, at: number): LinkCounters {
+  const c: LinkCounters = { at, received: 0, lost: 0, decoded: 0, sent: 0, jitter: 0, upLoss: 0, upJitter: 0, rtt: null };
+  let selected: Stat | undefined;
+  let rtcp: number | undefined;
+  report.forEach((s: Stat) => {
+    if (s.type === "inbound-rtp") {
+      c.received += s.packetsReceived ?? 0;
+      c.lost += Math.max(0, s.packetsLost ?? 0);
+      c.decoded += s.framesDecoded ?? 0;
+      c.jitter = Math.max(c.jitter, (s.jitter ?? 0) * 1000);
+    } else if (s.type === "outbound-rtp") {
+      c.sent += s.framesSent ?? 0;
+    } else if (s.type === "remote-inbound-rtp") {
+      c.upLoss = Math.max(c.upLoss, s.fractionLost ?? 0);
+      c.upJitter = Math.max(c.upJitter, (s.jitter ?? 0) * 1000);
+      if (s.roundTripTime !== undefined) rtcp = Math.max(rtcp ?? 0, s.roundTripTime);
+    } else if (s.type === "transport" && s.selectedCandidatePairId) {
+      selected = report.get(s.selectedCandidatePairId) as Stat | undefined;
+    } else if (s.type === "candidate-pair" && s.selected) {
+      // Firefox has no transport entry; it marks the pair in use.
+      selected ??= s;
+    }
+  });
+  const seconds = selected?.currentRoundTripTime ?? rtcp;
+  c.rtt = seconds === undefined ? null : seconds * 1000;
+  return c;
+}
+
+/**
+ * The sample from `from` to `to`: of what arrives (`up` false: loss and frames counted here)
+ * or of what is sent (`up` true: loss and jitter as the peer reports them, frames sent).
+ * Frames a second count only while `picture` is expected, and once frames had come at `from`
+ * (the first frames of a call come slowly).
+ */
+export function sample(from: LinkCounters, to: LinkCounters, connected: boolean, picture: boolean, silentMs: number, up: boolean): QualitySample {
+  const received = to.received - from.received;
+  const lost = Math.max(0, to.lost - from.lost);
+  const seconds = (to.at - from.at) / 1000;
+  const frames = up ? [from.sent, to.sent] : [from.decoded, to.decoded];
+  return {
+    connected,
+    rtt: to.rtt,
+    packetLoss: up ? to.upLoss : received + lost > 0 ? lost / (received + lost) : 0,
+    jitter: up ? to.upJitter : to.jitter,
+    fps: picture && frames[0]! > 0 && seconds > 0 ? (frames[1]! - frames[0]!) / seconds : null,
+    silentMs: up ? 0 : silentMs,
+  };
+}
