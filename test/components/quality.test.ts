@@ -50,30 +50,25 @@ describe("quality", () => {
 const report = (...entries: Record<string, unknown>[]) => new Map(entries.map((e, i) => [String(e.id ?? i), e])) as unknown as RTCStatsReport;
 
 describe("reading statistics", () => {
-  test("Chromium: inbound audio and video summed; the selected pair's round trip through the transport", () => {
+  test("inbound audio and video summed; the highest round trip of the RTCP reports", () => {
     const c = readCounters(
       report(
         { type: "inbound-rtp", kind: "audio", packetsReceived: 400, packetsLost: 10, jitter: 0.004 },
         { type: "inbound-rtp", kind: "video", packetsReceived: 600, packetsLost: 5, framesDecoded: 160, jitter: 0.012 },
         { type: "outbound-rtp", kind: "audio", packetsSent: 400 },
         { type: "outbound-rtp", kind: "video", framesSent: 150 },
-        { type: "remote-inbound-rtp", kind: "audio", fractionLost: 0.01, jitter: 0.002, roundTripTime: 0.03 },
+        { type: "remote-inbound-rtp", kind: "audio", fractionLost: 0.01, jitter: 0.002 },
         { type: "remote-inbound-rtp", kind: "video", fractionLost: 0.04, jitter: 0.006, roundTripTime: 0.05 },
-        { id: "CPa", type: "candidate-pair", nominated: true, state: "succeeded", currentRoundTripTime: 0.5 },
-        { id: "CPb", type: "candidate-pair", nominated: true, state: "succeeded", currentRoundTripTime: 0.042 },
-        { type: "transport", selectedCandidatePairId: "CPb" },
+        { type: "candidate-pair", nominated: true, state: "succeeded", currentRoundTripTime: 0.5 },
       ),
       1000,
     );
-    expect(c).toEqual({ at: 1000, received: 1000, lost: 15, decoded: 160, sent: 150, jitter: 12, upLoss: 0.04, upJitter: 6, rtt: 42 });
+    expect(c).toEqual({ at: 1000, received: 1000, lost: 15, decoded: 160, sent: 150, jitter: 12, upLoss: 0.04, upJitter: 6, rtt: 50 });
   });
 
-  test("Firefox: no transport entry, the pair in use is marked selected; else the RTCP round trip", () => {
-    const pair = { type: "candidate-pair", selected: true, currentRoundTripTime: 0.02 };
-    expect(readCounters(report({ type: "candidate-pair", selected: false, currentRoundTripTime: 1 }, pair), 0).rtt).toBe(20);
-    expect(readCounters(report({ type: "remote-inbound-rtp", roundTripTime: 0.07 }), 0).rtt).toBe(70);
-    expect(readCounters(report(), 0).rtt).toBe(null);
-    // Duplicates can make the running loss negative: it counts as none.
+  test("no round trip before a report measured one; duplicates do not make loss negative", () => {
+    expect(readCounters(report({ type: "remote-inbound-rtp", fractionLost: 0 }), 0).rtt).toBe(null);
+    expect(readCounters(report(), 0)).toEqual({ at: 0, received: 0, lost: 0, decoded: 0, sent: 0, jitter: 0, upLoss: 0, upJitter: 0, rtt: null });
     expect(readCounters(report({ type: "inbound-rtp", packetsReceived: 5, packetsLost: -2 }), 0).lost).toBe(0);
   });
 

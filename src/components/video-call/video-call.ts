@@ -24,8 +24,7 @@ import type {
 import { controls } from "./controls.ts";
 import { mediaStateMessage, readMediaState } from "./peer-media.ts";
 import { chime, setTitleCount } from "./presence.ts";
-import { QualityController } from "./quality/quality-controller.ts";
-import { SpeakerController } from "./quality/speaker-controller.ts";
+import { StatsController } from "./quality/stats-controller.ts";
 import { RemoteMedia } from "./remote-media.ts";
 import { RoomSession } from "./room-session.ts";
 import { SeatWatch } from "./seat-watch.ts";
@@ -86,7 +85,7 @@ export type * from "./events.ts";
  *
  * @csspart videos - The grid of videos.
  * @csspart tile - Every video's tile (with `self-tile` or `remote-tile`). It carries `data-quality="good|fair|poor|lost"` once its connection was measured (on `self-tile`: how well what this side sends gets through), and `speaking` while its person is heard (sound above about −26 dBFS, held 700 ms; on `self-tile` where the browser reports the microphone's level, not in Firefox).
- * @csspart quality - A tile's connection indicator: bars, with "Connection: good" (or fair, poor, lost) for screen readers and as a tooltip.
+ * @csspart quality - A tile's connection indicator: a meter (3 for good down to 0 for lost) named "Connection: good" (or fair, poor, lost), also its tooltip.
  * @csspart self-tile - Your own tile.
  * @csspart remote-tile - One per peer in the room.
  * @csspart local-video - Your own preview (always muted).
@@ -196,12 +195,11 @@ export class VideoCall extends LitElement {
       changed: () => this.refreshState(),
     },
   );
-  private readonly quality = new QualityController(this, {
+  private readonly stats = new StatsController(this, {
     links: () => this.session.links,
     selfId: () => this.session.selfId,
     picture: (peer) => (peer ? this.remote.said.get(peer)?.camera === true : this.self.state().camera),
   });
-  private readonly speakers = new SpeakerController(this, () => this.session.links);
   /** No call started yet. */
   private idle = true;
   /** Camera and microphone are being started. */
@@ -482,7 +480,7 @@ export class VideoCall extends LitElement {
     return html`
       <div class="videos" part="videos" ?hidden=${!seated}>
         ${seated
-          ? localTile({ sharing: this.sharingScreen, microphone, camera, quality: this.quality.self?.quality, speaking: this.speakers.self })
+          ? localTile({ sharing: this.sharingScreen, microphone, camera, quality: this.stats.quality.get("")?.quality, speaking: this.stats.speaking.has("") })
           : nothing}
         ${seated
           ? repeat(
@@ -502,8 +500,8 @@ export class VideoCall extends LitElement {
                   camera: said ? (said.camera ? "on" : "off") : "unknown",
                   blocked: this.remote.blocked.has(peer),
                   onUnblock: () => this.remote.unblock(peer),
-                  quality: this.quality.peers.get(peer)?.quality,
-                  speaking: this.speakers.speaking.has(peer),
+                  quality: this.stats.quality.get(peer)?.quality,
+                  speaking: this.stats.speaking.has(peer),
                 });
               },
             )

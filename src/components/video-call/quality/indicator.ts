@@ -1,15 +1,16 @@
 import { css, html, nothing } from "lit";
-import type { Quality } from "./quality.ts";
+import { QUALITIES, type Quality } from "./quality.ts";
 
 /**
- * A tile's connection indicator (part `quality`): three bars, as many lit as the level is
- * good (none when lost), with the level in words for screen readers and as a tooltip,
- * so it is told by shape and text, not by colour alone.
+ * A tile's connection indicator (part `quality`): a meter as full as the level is good
+ * (empty when lost), named "Connection: good" (fair, poor, lost) for screen readers and as a
+ * tooltip, so it is told by length and words, not by colour alone.
  */
 export function qualityIndicator(q: Quality | undefined) {
-  if (!q) return nothing;
   const text = `Connection: ${q}`;
-  return html`<span class="quality" part="quality" title=${text}><i></i><i></i><i></i><span class="visually-hidden">${text}</span></span>`;
+  return q
+    ? html`<meter class="quality" part="quality" min="0" max="3" low="1.5" high="2.5" optimum="3" value=${3 - QUALITIES.indexOf(q)} aria-label=${text} title=${text}></meter>`
+    : nothing;
 }
 
 /** The indicator, and the ring of a tile whose person is speaking. */
@@ -18,32 +19,7 @@ export const qualityStyles = css`
     position: absolute;
     top: 0.5rem;
     right: 0.5rem;
-    display: flex;
-    align-items: flex-end;
-    gap: 2px;
-    padding: 3px;
-    border-radius: 4px;
-    background: rgb(0 0 0 / 0.55);
-  }
-  .quality i {
-    width: 4px;
-    height: 5px;
-    background: #fff;
-  }
-  .quality i + i {
-    height: 9px;
-  }
-  .quality i + i + i {
-    height: 13px;
-  }
-  [data-quality="fair"] .quality i + i + i,
-  [data-quality="poor"] .quality i + i,
-  [data-quality="lost"] .quality i {
-    opacity: 0.3;
-  }
-  [data-quality="poor"] .quality i,
-  [data-quality="lost"] .quality i {
-    background: #fca5a5;
+    width: 2.5rem;
   }
   .tile[speaking] {
     outline: 3px solid var(--rc-speaking, #22c55e);

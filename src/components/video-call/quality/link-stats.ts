@@ -20,7 +20,7 @@ export interface LinkCounters {
   /** What the peer reports of what this side sends (RTCP receiver reports): highest fraction lost (0–1) and jitter (ms). */
   upLoss: number;
   upJitter: number;
-  /** Round trip of the selected candidate pair, else the highest of the RTCP reports, ms; null before any. */
+  /** Round trip, ms (the highest the RTCP reports measured); null before any. */
   rtt: number | null;
 }
 
@@ -34,16 +34,14 @@ interface Stat {
   jitter?: number;
   fractionLost?: number;
   roundTripTime?: number;
-  currentRoundTripTime?: number;
-  selectedCandidatePairId?: string;
-  /** Firefox's mark of the candidate pair in use. */
-  selected?: boolean;
 }
 
+/**
+ * Sums `report` up. The round trip is the one the RTCP reports measure (`remote-inbound-rtp`,
+ * in both browsers, about once a second with video), the highest of them.
+ */
 export function readCounters(report: RTCStatsReport, at: number): LinkCounters {
   const c: LinkCounters = { at, received: 0, lost: 0, decoded: 0, sent: 0, jitter: 0, upLoss: 0, upJitter: 0, rtt: null };
-  let selected: Stat | undefined;
-  let rtcp: number | undefined;
   report.forEach((s: Stat) => {
     if (s.type === "inbound-rtp") {
       c.received += s.packetsReceived ?? 0;
@@ -55,19 +53,11 @@ export function readCounters(report: RTCStatsReport, at: number): LinkCounters {
     } else if (s.type === "remote-inbound-rtp") {
       c.upLoss = Math.max(c.upLoss, s.fractionLost ?? 0);
       c.upJitter = Math.max(c.upJitter, (s.jitter ?? 0) * 1000);
-      if (s.roundTripTime !== undefined) rtcp = Math.max(rtcp ?? 0, s.roundTripTime);
-    } else if (s.type === "transport" && s.selectedCandidatePairId) {
-      selected = report.get(s.selectedCandidatePairId) as Stat | undefined;
-    } else if (s.type === "candidate-pair" && s.selected) {
-      // Firefox has no transport entry; it marks the pair in use.
-      selected ??= s;
+      if (s.roundTripTime !== undefined) c.rtt = Math.max(c.rtt ?? 0, s.roundTripTime * 1000);
     }
   });
-  const seconds = selected?.currentRoundTripTime ?? rtcp;
-  c.rtt = seconds === undefined ? null : seconds * 1000;
   return c;
 }
-
 /**
  * The sample from `from` to `to`: of what arrives (`up` false: loss and frames counted here)
  * or of what is sent (`up` true: loss and jitter as the peer reports them, frames sent).
