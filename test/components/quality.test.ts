@@ -50,29 +50,29 @@ describe("quality", () => {
 const report = (...entries: Record<string, unknown>[]) => new Map(entries.map((e, i) => [String(e.id ?? i), e])) as unknown as RTCStatsReport;
 
 describe("reading statistics", () => {
-  test("inbound audio and video summed; the highest round trip of the RTCP reports", () => {
+  test("inbound audio and video summed; jitter of the sound only; the highest round trip of the RTCP reports", () => {
     const c = readCounters(
       report(
         { type: "inbound-rtp", kind: "audio", packetsReceived: 400, packetsLost: 10, jitter: 0.004 },
         { type: "inbound-rtp", kind: "video", packetsReceived: 600, packetsLost: 5, framesDecoded: 160, jitter: 0.012 },
         { type: "outbound-rtp", kind: "audio", packetsSent: 400 },
-        { type: "outbound-rtp", kind: "video", framesSent: 150 },
-        { type: "remote-inbound-rtp", kind: "audio", fractionLost: 0.01, jitter: 0.002 },
-        { type: "remote-inbound-rtp", kind: "video", fractionLost: 0.04, jitter: 0.006, roundTripTime: 0.05 },
+        { type: "outbound-rtp", kind: "video", packetsSent: 500, framesSent: 150 },
+        { type: "remote-inbound-rtp", kind: "audio", packetsLost: 3, fractionLost: 0.01, jitter: 0.002 },
+        { type: "remote-inbound-rtp", kind: "video", packetsLost: 7, fractionLost: 0.04, jitter: 0.006, roundTripTime: 0.05 },
         { type: "candidate-pair", nominated: true, state: "succeeded", currentRoundTripTime: 0.5 },
       ),
       1000,
     );
-    expect(c).toEqual({ at: 1000, received: 1000, lost: 15, decoded: 160, sent: 150, jitter: 12, upLoss: 0.04, upJitter: 6, rtt: 50 });
+    expect(c).toEqual({ at: 1000, received: 1000, lost: 15, decoded: 160, sent: 150, jitter: 4, packetsSent: 900, upLost: 10, upJitter: 2, rtt: 50 });
   });
 
   test("no round trip before a report measured one; duplicates do not make loss negative", () => {
     expect(readCounters(report({ type: "remote-inbound-rtp", fractionLost: 0 }), 0).rtt).toBe(null);
-    expect(readCounters(report(), 0)).toEqual({ at: 0, received: 0, lost: 0, decoded: 0, sent: 0, jitter: 0, upLoss: 0, upJitter: 0, rtt: null });
+    expect(readCounters(report(), 0)).toEqual({ at: 0, received: 0, lost: 0, decoded: 0, sent: 0, jitter: 0, packetsSent: 0, upLost: 0, upJitter: 0, rtt: null });
     expect(readCounters(report({ type: "inbound-rtp", packetsReceived: 5, packetsLost: -2 }), 0).lost).toBe(0);
   });
 
-  const at = (ms: number, c: Partial<LinkCounters>): LinkCounters => ({ at: ms, received: 0, lost: 0, decoded: 0, sent: 0, jitter: 0, upLoss: 0, upJitter: 0, rtt: 10, ...c });
+  const at = (ms: number, c: Partial<LinkCounters>): LinkCounters => ({ at: ms, received: 0, lost: 0, decoded: 0, sent: 0, jitter: 0, packetsSent: 0, upLost: 0, upJitter: 0, rtt: 10, ...c });
 
   test("a sample of what arrives: loss over the window as a fraction, frames a second once frames had come", () => {
     const from = at(0, { received: 1000, lost: 10, decoded: 100 });
@@ -87,8 +87,11 @@ describe("reading statistics", () => {
   });
 
   test("a sample of what is sent: loss and jitter as the peer reports them, frames sent", () => {
-    const s = sample(at(0, { sent: 40, lost: 1 }), at(1000, { sent: 60, lost: 500, upLoss: 0.25, upJitter: 3 }), true, true, 9999, true);
+    const from = at(0, { sent: 40, lost: 1, packetsSent: 1000, upLost: 20 });
+    const s = sample(from, at(1000, { sent: 60, lost: 500, packetsSent: 1400, upLost: 120, upJitter: 3 }), true, true, 9999, true);
     expect(s).toEqual({ connected: true, rtt: 10, packetLoss: 0.25, jitter: 3, fps: 20, silentMs: 0 });
+    // No new report: no loss added (not the last report's loss kept forever).
+    expect(sample(from, at(1000, { packetsSent: 1400, upLost: 20 }), true, true, 0, true).packetLoss).toBe(0);
   });
 });
 

@@ -15,10 +15,16 @@ export interface LinkCounters {
   /** Inbound video frames decoded, outbound video frames sent (running totals). */
   decoded: number;
   sent: number;
-  /** Highest inbound jitter, ms. */
+  /**
+   * Jitter of the inbound sound, ms: what a jitter buffer must absorb, so what delays speech.
+   * Video's figure is left out: its packets leave in bursts, frame by frame, so it runs high on
+   * links that are fine.
+   */
   jitter: number;
-  /** What the peer reports of what this side sends (RTCP receiver reports): highest fraction lost (0–1) and jitter (ms). */
-  upLoss: number;
+  /** Outbound RTP packets sent (running total). */
+  packetsSent: number;
+  /** What the peer reports of what this side sends (RTCP receiver reports): packets lost (running total), and the sound's jitter (ms). */
+  upLost: number;
   upJitter: number;
   /** Round trip, ms (the highest the RTCP reports measured); null before any. */
   rtt: number | null;
@@ -27,32 +33,34 @@ export interface LinkCounters {
 /** The fields read here, of whichever entry has them. */
 interface Stat {
   type: string;
+  kind?: string;
   packetsReceived?: number;
   packetsLost?: number;
   framesDecoded?: number;
   framesSent?: number;
+  packetsSent?: number;
   jitter?: number;
-  fractionLost?: number;
   roundTripTime?: number;
 }
 
 /**
- * Sums `report` up. The round trip is the one the RTCP reports measure (`remote-inbound-rtp`,
+ * Sums `report` up (packets of sound and picture together). The round trip is the one the RTCP reports measure (`remote-inbound-rtp`,
  * in both browsers, about once a second with video), the highest of them.
  */
 export function readCounters(report: RTCStatsReport, at: number): LinkCounters {
-  const c: LinkCounters = { at, received: 0, lost: 0, decoded: 0, sent: 0, jitter: 0, upLoss: 0, upJitter: 0, rtt: null };
+  const c: LinkCounters = { at, received: 0, lost: 0, decoded: 0, sent: 0, jitter: 0, packetsSent: 0, upLost: 0, upJitter: 0, rtt: null };
   report.forEach((s: Stat) => {
     if (s.type === "inbound-rtp") {
       c.received += s.packetsReceived ?? 0;
       c.lost += Math.max(0, s.packetsLost ?? 0);
       c.decoded += s.framesDecoded ?? 0;
-      c.jitter = Math.max(c.jitter, (s.jitter ?? 0) * 1000);
+      if (s.kind === "audio") c.jitter = (s.jitter ?? 0) * 1000;
     } else if (s.type === "outbound-rtp") {
       c.sent += s.framesSent ?? 0;
+      c.packetsSent += s.packetsSent ?? 0;
     } else if (s.type === "remote-inbound-rtp") {
-      c.upLoss = Math.max(c.upLoss, s.fractionLost ?? 0);
-      c.upJitter = Math.max(c.upJitter, (s.jitter ?? 0) * 1000);
+      c.upLost += Math.max(0, s.packetsLost ?? 0);
+      if (s.kind === "audio") c.upJitter = (s.jitter ?? 0) * 1000;
       if (s.roundTripTime !== undefined) c.rtt = Math.max(c.rtt ?? 0, s.roundTripTime * 1000);
     }
   });
@@ -60,19 +68,21 @@ export function readCounters(report: RTCStatsReport, at: number): LinkCounters {
 }
 /**
  * The sample from `from` to `to`: of what arrives (`up` false: loss and frames counted here)
- * or of what is sent (`up` true: loss and jitter as the peer reports them, frames sent).
+ * or of what is sent (`up` true: loss and jitter as the peer reports them, frames sent). A
+ * report that is not renewed (RTCP lost too) adds no loss.
  * Frames a second count only while `picture` is expected, and once frames had come at `from`
  * (the first frames of a call come slowly).
  */
 export function sample(from: LinkCounters, to: LinkCounters, connected: boolean, picture: boolean, silentMs: number, up: boolean): QualitySample {
-  const received = to.received - from.received;
-  const lost = Math.max(0, to.lost - from.lost);
+  const lost = Math.max(0, up ? to.upLost - from.upLost : to.lost - from.lost);
+  // Of what was sent, as far as the reports go (they lag it by a second or so); of what was expected here.
+  const expected = up ? to.packetsSent - from.packetsSent : to.received - from.received + lost;
   const seconds = (to.at - from.at) / 1000;
   const frames = up ? [from.sent, to.sent] : [from.decoded, to.decoded];
   return {
     connected,
     rtt: to.rtt,
-    packetLoss: up ? to.upLoss : received + lost > 0 ? lost / (received + lost) : 0,
+    packetLoss: expected > 0 ? Math.min(1, lost / expected) : 0,
     jitter: up ? to.upJitter : to.jitter,
     fps: picture && frames[0]! > 0 && seconds > 0 ? (frames[1]! - frames[0]!) / seconds : null,
     silentMs: up ? 0 : silentMs,

@@ -7,15 +7,16 @@
  *
  * | level | when |
  * |---|---|
- * | `good` | round trip < 300 ms, loss < 2 %, jitter < 30 ms, and (while a picture is expected) ≥ 10 frames a second |
- * | `fair` | round trip < 500 ms, loss < 5 %, jitter < 100 ms (fewer frames a second is fair at worst) |
+ * | `good` | round trip < 300 ms, loss < 2 %, jitter of the sound < 50 ms, and (while a picture is expected) ≥ 10 frames a second |
+ * | `fair` | round trip < 500 ms, loss < 5 %, jitter < 150 ms (fewer frames a second is fair at worst) |
  * | `poor` | anything worse |
  * | `lost` | the connection is not connected (disconnected, failed, restarting), or media had been arriving and nothing came for 5 s |
  *
  * LiveKit takes about 10 points off 100 for each percent of loss and calls 80 and 40 the
  * edges of its levels, i.e. about 2 % and 6 % of loss; audio codecs hide a few percent, and
  * video freezes well before 10 %. Round trips above 300 ms make people talk over each other
- * (ITU-T G.114 puts the edge of good at 150 ms one way).
+ * (ITU-T G.114 puts the edge of good at 150 ms one way). Jitter weighs least: a jitter buffer
+ * absorbs it at the cost of delay, and its figure swings on busy machines (LiveKit left it out).
  */
 
 export type Quality = "good" | "fair" | "poor" | "lost";
@@ -30,7 +31,7 @@ export interface QualitySample {
   rtt: number | null;
   /** Packets lost, as a fraction of those expected (0–1), over the last few seconds. */
   packetLoss: number;
-  /** Interarrival jitter in milliseconds. */
+  /** Interarrival jitter of the sound, in milliseconds. */
   jitter: number;
   /** Video frames a second, or null while no picture is expected (camera off, audio only). */
   fps: number | null;
@@ -39,9 +40,9 @@ export interface QualitySample {
 }
 
 /** Below each of these, a link is at least `fair`; at or above, worse. */
-export const FAIR = { rtt: 300, loss: 0.02, jitter: 30 } as const;
+export const FAIR = { rtt: 300, loss: 0.02, jitter: 50 } as const;
 /** At or above any of these, a link is `poor`. */
-export const POOR = { rtt: 500, loss: 0.05, jitter: 100 } as const;
+export const POOR = { rtt: 500, loss: 0.05, jitter: 150 } as const;
 /** A picture slower than this many frames a second is `fair` at best. */
 export const FPS_FAIR = 10;
 /** No packet for this long (after some had come) is `lost`. */
