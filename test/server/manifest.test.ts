@@ -22,6 +22,10 @@ test("custom-elements.json documents each element's attributes, events, parts an
   expect(names(call.cssParts)).toEqual(expect.arrayContaining(["local-video", "remote-video", "state", "controls", "hang-up"]));
   expect(names(call.cssProperties)).toEqual(expect.arrayContaining(["--rc-accent", "--rc-radius", "--rc-video-background"]));
   expect(names(call.members)).toEqual(expect.arrayContaining(["hangUp", "toggleMicrophone", "toggleCamera", "getStats", "join"]));
+  // Connection quality and who is speaking.
+  expect(names(call.events)).toEqual(expect.arrayContaining(["connection-quality", "active-speaker"]));
+  expect(names(call.cssParts)).toEqual(expect.arrayContaining(["quality"]));
+  expect(names(call.cssProperties)).toEqual(expect.arrayContaining(["--rc-speaking"]));
 
   const demo = elements.get("loopback-demo");
   expect(names(demo.events)).toEqual(expect.arrayContaining(["loopback-state", "first-frame", "media-error"]));

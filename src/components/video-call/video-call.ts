@@ -80,7 +80,7 @@ export type * from "./events.ts";
  * @fires config-error - An attribute holds a value that cannot be used; detail `{ attribute, value, message }`.
  * @fires peer-media - A peer said its microphone or camera is on or off; detail `{ peer, microphone, camera }`.
  * @fires ice-error - A STUN or TURN server could not be used (e.g. 401: credentials refused, 701: unreachable); detail `{ peer, url, code, message }`. Once per server and code in a call.
- * @fires connection-quality - A connection's quality changed (also when first measured); detail `{ peer, quality, rtt, packetLoss }`: `quality` `good`, `fair`, `poor` or `lost`; `rtt` the round trip in milliseconds (null before one was measured); `packetLoss` a fraction 0–1 over the last 3 s. `peer` is a peer's id for what comes from it, and this side's own id (`selfId`) for what it sends (the worst of its links). Thresholds: good = round trip < 300 ms, loss < 2 %, jitter < 30 ms and (with a picture) ≥ 10 frames a second; fair = round trip < 500 ms, loss < 5 %, jitter < 100 ms; poor = worse; lost = not connected, or nothing received for 5 s. Read every second; a level falls at once and rises after two readings agree.
+ * @fires connection-quality - A connection's quality changed (also when first measured); detail `{ peer, quality, rtt, packetLoss }`: `quality` `good`, `fair`, `poor` or `lost`; `rtt` the round trip in milliseconds (null before one was measured); `packetLoss` a fraction 0–1 over the last 3 s. `peer` is a peer's id for what comes from it, and this side's own id (`selfId`) for what it sends (the worst of its links). Thresholds: good = round trip < 300 ms, loss < 2 %, jitter of the sound < 50 ms and (with a picture) ≥ 10 frames a second; fair = round trip < 500 ms, loss < 5 %, jitter < 150 ms; poor = worse; lost = not connected, or nothing received for 5 s. Read every second; a level falls at once and rises after two readings agree.
  * @fires active-speaker - The peer who has the floor changed; detail `{ peer }`, null when nobody speaks. Whoever speaks keeps it until they stop (700 ms of quiet); then the loudest of the others speaking takes it. This side never does (its tile still gets `speaking`).
  *
  * @csspart videos - The grid of videos.
@@ -198,7 +198,8 @@ export class VideoCall extends LitElement {
   private readonly stats = new StatsController(this, {
     links: () => this.session.links,
     selfId: () => this.session.selfId,
-    picture: (peer) => (peer ? this.remote.said.get(peer)?.camera === true : this.self.state().camera),
+    // Frames a second count for a camera's picture; a shared screen that does not change sends few.
+    picture: (peer) => (peer ? this.remote.said.get(peer)?.camera === true : this.self.kind("video") === "on" && !this.sharingScreen),
   });
   /** No call started yet. */
   private idle = true;
