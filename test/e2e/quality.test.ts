@@ -2,8 +2,9 @@
  * Connection quality under a real impairment: page b runs in a network namespace of the
  * test's own, and a third of the UDP packets into and out of it are dropped (nftables). The
  * tiles of a clean call stay `good`; with the loss every tile, the peer's and one's own, goes
- * to `poor`, and `connection-quality` says so with a packet loss near the one made; once the
- * loss is taken away, they come back to `good`.
+ * to `poor`, and `connection-quality` says so with the loss it saw; once the loss is taken away,
+ * they come back to `good`. With nothing getting through, the peers' tiles are `lost`, and
+ * good again once the path is back.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
@@ -109,7 +110,7 @@ const received = (page: Page) =>
 const both = (level: string) => (l: Look) => l.own === level && Object.values(l.peers).length === 1 && Object.values(l.peers)[0] === level;
 const until = (page: Page, ok: (l: Look) => boolean, what: string, ms = 30_000) => pollUntil(() => look(page), ok, what, ms, 250);
 
-test("a clean call is good; a third of the packets lost makes every tile poor, and it comes back", async () => {
+test("a clean call is good; a third of the packets lost makes every tile poor, none at all lost, and it comes back", async () => {
   const room = `quality-${Date.now().toString(36)}`;
   const a = await open(outside, room);
   await until(a, (l) => l.state === "waiting", "a waiting");
@@ -158,4 +159,12 @@ test("a clean call is good; a third of the packets lost makes every tile poor, a
 
   await ns.restoreMedia();
   for (const p of [a, b]) await until(p, both("good"), "every tile good again");
-}, 120_000);
+
+  // Nothing gets through at all (signaling still does): lost, and back once the path is.
+  await ns.breakMedia(server.port);
+  const lostA = await until(a, (l) => Object.values(l.peers)[0] === "lost", "b's tile lost at a", 15_000);
+  expect(lostA.events.filter((d) => d.peer === lb.self).at(-1)!.quality).toBe("lost");
+  await until(b, (l) => Object.values(l.peers)[0] === "lost", "a's tile lost at b", 15_000);
+  await ns.restoreMedia();
+  for (const p of [a, b]) await until(p, both("good"), "every tile good after the break", 40_000);
+}, 180_000);
