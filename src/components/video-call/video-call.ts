@@ -142,8 +142,6 @@ export class VideoCall extends LitElement {
   @property({ attribute: "media-error", reflect: true }) accessor mediaError: MediaErrorReason | null = null;
   /** True while a screen is shared in place of the camera. */
   @property({ attribute: "sharing-screen", type: Boolean, reflect: true }) accessor sharingScreen = false;
-  /** How the tiles are arranged now (read only): solo, pair or grid. */
-  @property({ reflect: true }) accessor layout: CallLayout = "solo";
   /** A sentence the state line adds (e.g. why a room name was refused). */
   @state() private accessor detail = "";
   /** The last STUN/TURN server problem, as a sentence (shown until the call connects). */
@@ -217,6 +215,11 @@ export class VideoCall extends LitElement {
     return this.session.selfId;
   }
 
+  /** How the tiles are arranged now, by how many others are in the room (the `layout` attribute). */
+  get layout(): CallLayout {
+    return layoutFor(this.session.roster.size);
+  }
+
   /** Remote peer ids in the room. */
   get peers(): string[] {
     return [...this.session.roster];
@@ -240,7 +243,7 @@ export class VideoCall extends LitElement {
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    this.layout = layoutFor(this.session.roster.size);
+    this.setAttribute("layout", this.layout);
     if (changed.has("iceServers")) {
       const problem = iceServersProblem(this.iceServers);
       if (problem) {
