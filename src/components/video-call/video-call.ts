@@ -112,6 +112,7 @@ export type * from "./events.ts";
  * @cssprop --rc-gap - Space between videos.
  * @cssprop --rc-video-background - Background of a video without a picture.
  * @cssprop --rc-tile-min-width - Narrowest a video may get before wrapping.
+ * @cssprop --rc-video-max-height - Tallest the other's picture gets in a one-to-one call (default 75vh, so the controls stay in sight); a taller picture is fitted whole.
  * @cssprop --rc-self-view-width - Width of your own picture over the other's in a one-to-one call (default 25 %, between 5.5rem and 20rem). Its corner can be moved with `video-call[layout=pair]::part(self-tile) { top: auto; bottom: 0.5rem }`.
  * @cssprop --rc-pressed-background - A toggle that is on (muted, camera off).
  */

@@ -114,9 +114,14 @@ describe("<video-call> layout", () => {
     fitsAndTappable(a);
     await accessibleInBothSchemes(a, "one to one, 360 px");
 
-    // The overlay's width is the embedder's to choose.
+    // The overlay's width, and how tall the other's picture may get, are the embedder's to choose.
     b.style.setProperty("--rc-self-view-width", "100px");
+    b.style.setProperty("--rc-video-max-height", "150px");
     await until(() => Math.round(box(part(b, "self-tile")).width) === 100, "--rc-self-view-width");
+    const capped = box(part(b, "remote-video"));
+    expect(capped.height).to.be.closeTo(150, 1);
+    expect(capped.width).to.be.closeTo(360, 1);
+    expect(getComputedStyle(part(b, "remote-video")).objectFit).to.equal("contain");
 
     // The other leaves: alone again, large again.
     b.hangUp();

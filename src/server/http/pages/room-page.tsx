@@ -22,12 +22,12 @@ export function RoomPage({ room, scripts, invite, rule, token }: { room: string;
         </button>
         <span class="invite-status" role="status"></span>
       </copy-link>
-      <p class="share">
-        <a href="/">Leave for another room</a>
-      </p>
       <video-call room={room} {...ruleAttributes(rule)} {...(token ? { token } : {})} title-count join-sound>
         <p class="noscript">This call needs JavaScript, a camera and a microphone.</p>
       </video-call>
+      <p class="share">
+        <a href="/">Leave for another room</a>
+      </p>
     </Layout>
   );
 }
