@@ -29,6 +29,7 @@ import { RoomSession } from "./room-session.ts";
 import { SeatWatch } from "./seat-watch.ts";
 import { SelfMedia } from "./self-media.ts";
 import { localTile, remoteTile } from "./tiles.ts";
+import { type CallLayout, layoutFor } from "./layout/layout.ts";
 import { styles } from "./styles.ts";
 
 export type { CallState } from "./call-state.ts";
@@ -66,6 +67,7 @@ export type * from "./events.ts";
  * @attr state - (read only) Where the call is: idle, starting, connecting, waiting, connecting-peer, connected, reconnecting, failed, full, invalid-room, invalid-config, unauthorized, replaced, disconnected, hung-up.
  * @attr media-error - (read only) Why camera/microphone could not be had: permission-denied, no-device, device-in-use, constraints, insecure-context, unknown.
  * @attr sharing-screen - (read only) Present while a screen is shared instead of the camera.
+ * @attr layout - (read only) How the tiles are arranged: `solo` (alone: your own picture large), `pair` (one other person fills the element, your own picture a small overlay in the top right corner), `grid` (three people on: everyone in a grid, you included). The arrangement follows the element's width, not the window's (the element is a CSS size container: in a flex row give it a width or `flex: 1`).
  *
  * @fires call-state - The state changed; detail `{ state, reason?, code? }` (reason e.g. `rate-limited`, `message-too-big`, `replaced`, `server-restart`, `unreachable`, `room-limit`, `unavailable`, `ice-servers`; code: the WebSocket close code behind it).
  * @fires joined - In the room; detail `{ id, peers, resumed }`.
@@ -110,6 +112,8 @@ export type * from "./events.ts";
  * @cssprop --rc-gap - Space between videos.
  * @cssprop --rc-video-background - Background of a video without a picture.
  * @cssprop --rc-tile-min-width - Narrowest a video may get before wrapping.
+ * @cssprop --rc-video-max-height - Tallest the other's picture gets in a one-to-one call (default 75vh, so the controls stay in sight); a taller picture is fitted whole.
+ * @cssprop --rc-self-view-width - Width of your own picture over the other's in a one-to-one call (default 25 %, between 5.5rem and 20rem). Its corner can be moved with `video-call[layout=pair]::part(self-tile) { top: auto; bottom: 0.5rem }`.
  * @cssprop --rc-pressed-background - A toggle that is on (muted, camera off).
  */
 @customElement("video-call")
@@ -212,6 +216,11 @@ export class VideoCall extends LitElement {
     return this.session.selfId;
   }
 
+  /** How the tiles are arranged now, by how many others are in the room (the `layout` attribute). */
+  get layout(): CallLayout {
+    return layoutFor(this.session.roster.size);
+  }
+
   /** Remote peer ids in the room. */
   get peers(): string[] {
     return [...this.session.roster];
@@ -235,6 +244,7 @@ export class VideoCall extends LitElement {
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    this.setAttribute("layout", this.layout);
     if (changed.has("iceServers")) {
       const problem = iceServersProblem(this.iceServers);
       if (problem) {
