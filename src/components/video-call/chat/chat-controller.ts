@@ -13,6 +13,8 @@ const SEND_BURST = 10;
 /** What is taken from each peer: the same rate, with room for messages that arrive bunched (e.g. queued until the channel opened). */
 const RECEIVE_RATE = 5;
 const RECEIVE_BURST = 20;
+/** The panel says a peer's messages are being dropped at most this often. */
+const FLOOD_NOTE_MS = 10_000;
 /** Messages that wait for one peer's channel to open; past this the oldest go. */
 const PENDING_MAX = 50;
 
@@ -48,8 +50,8 @@ export class ChatController implements ReactiveController {
   private focus: string | null = null;
   private readonly sent = new TokenBucket(SEND_RATE, SEND_BURST);
   private readonly taken = new TokenBucket(RECEIVE_RATE, RECEIVE_BURST);
-  /** Peers whose messages are being dropped now, already said so. */
-  private readonly flooding = new Set<string>();
+  /** When the panel last said that a peer's messages were dropped, by peer. */
+  private readonly noted = new Map<string, number>();
   private readonly pending = new Map<string, string[]>();
 
   constructor(
@@ -91,13 +93,15 @@ export class ChatController implements ReactiveController {
     const text = readChat(msg);
     if (text === null) return;
     const name = this.o.name(peer);
-    if (!this.taken.take(peer)) {
-      // Once per flood, not once per message dropped.
-      if (!this.flooding.has(peer)) this.push({ id: ++this.lastId, note: `${name} sent too many at once; some are not shown.` });
-      this.flooding.add(peer);
+    const now = performance.now();
+    if (!this.taken.take(peer, now)) {
+      // Not once per message dropped: the notes would be a flood of their own.
+      if (now >= (this.noted.get(peer) ?? -Infinity) + FLOOD_NOTE_MS) {
+        this.noted.set(peer, now);
+        this.push({ id: ++this.lastId, note: `${name} sent too many at once; some are not shown.` });
+      }
       return;
     }
-    this.flooding.delete(peer);
     if (!this.host.chat) this.unread++;
     this.add(peer, name, text, false);
   }
@@ -111,7 +115,7 @@ export class ChatController implements ReactiveController {
   /** `peer` left. */
   forget(peer: string): void {
     this.pending.delete(peer);
-    this.flooding.delete(peer);
+    this.noted.delete(peer);
     this.taken.forget(peer);
   }
 
@@ -120,7 +124,7 @@ export class ChatController implements ReactiveController {
     this.entries.length = this.unread = 0;
     this.refusal = "";
     this.pending.clear();
-    this.flooding.clear();
+    this.noted.clear();
     this.taken.clear();
     this.sent.clear();
   }

@@ -14,7 +14,10 @@ const time = (at: number) => new Date(at).toLocaleTimeString([], { hour: "2-digi
 function send(c: ChatController, e: SubmitEvent) {
   e.preventDefault();
   const input = (e.target as HTMLFormElement).elements.namedItem("text") as HTMLInputElement;
-  if (c.send(input.value)) input.value = "";
+  if (!c.send(input.value)) return;
+  input.value = "";
+  // Ready for the next one, also after a click on Send.
+  input.focus();
 }
 
 /** What peers send goes in through text bindings only: it is never parsed as HTML. */
@@ -22,7 +25,7 @@ export function chatPanel(c: ChatController, open: boolean) {
   // Each line on one line of the template: the lines keep the message's own white space.
   const line = (e: ChatController["entries"][number]) =>
     "note" in e ? html`<p class="note">${e.note}</p>` : html`<p><b><bdi>${e.name}</bdi></b> <time>${time(e.at)}</time><br />${e.text}</p>`;
-  return html`<section id="chat" class="chat" part="chat" aria-label="Chat" ?hidden=${!open} @keydown=${(e: KeyboardEvent) => e.key === "Escape" && c.toggle(false)}>
+  return html`<section id="chat" class="chat" part="chat" aria-label="Chat" ?hidden=${!open} @keydown=${(e: KeyboardEvent) => e.key === "Escape" && !e.isComposing && c.toggle(false)}>
     <div class="chat-log" part="chat-log" role="log" aria-live="polite" aria-label="Messages" tabindex="0">
       ${c.entries.length ? repeat(c.entries, (e) => e.id, line) : html`<p class="note">Only those in the call now see what is sent.</p>`}
     </div>
