@@ -217,7 +217,7 @@ export class VideoCall extends LitElement {
     },
   );
   private readonly messages = new ChatController(this, this.session, {
-    live: () => !this.idle && !this.ended && !this.starting && this.session.selfId !== null,
+    live: () => this.chatting,
     name: (peer) => this.session.profiles.get(peer)?.name ?? this.guest(peer),
   });
   /** No call started yet. */
@@ -245,6 +245,11 @@ export class VideoCall extends LitElement {
   /** Remote peer ids in the room. */
   get peers(): string[] {
     return [...this.session.roster];
+  }
+
+  /** Seated in a call: chat works (even while the camera starts; messages wait for the connections). */
+  private get chatting(): boolean {
+    return !this.idle && !this.ended && this.session.selfId !== null;
   }
 
   /** The captured camera/microphone stream, or null. */
@@ -568,9 +573,9 @@ export class VideoCall extends LitElement {
           this.focusNext = "hang-up";
           void this.join();
         },
-        chat: seated ? chatToggle(this.messages, this.chat) : nothing,
+        chat: this.chatting ? chatToggle(this.messages, this.chat) : nothing,
       })}
-      ${seated ? chatPanel(this.messages, this.chat) : nothing}
+      ${this.chatting ? chatPanel(this.messages, this.chat) : nothing}
     `;
   }
 }

@@ -245,10 +245,9 @@ describe("<video-call> chat", () => {
     const b = document.createElement("video-call");
     const atB = chatLog(b);
     const queuedAtB: boolean[] = [];
-    // The newcomer, as soon as it may send at all: there is no link to a yet.
-    b.addEventListener("call-state", () => {
-      if (queuedAtB.length || b.state === "starting" || b.selfId === null) return;
-      queuedAtB.push(!session(b).links.has(a.selfId!));
+    // The newcomer, as soon as it has a seat: its camera is still starting, and there is no link to a yet.
+    b.addEventListener("joined", () => {
+      queuedAtB.push(b.state === "starting" && !session(b).links.has(a.selfId!));
       queuedAtB.push(b.sendMessage("sent before any connection"));
     });
     b.setAttribute("signaling-url", URL_PAIR);
