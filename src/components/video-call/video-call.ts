@@ -30,6 +30,9 @@ import { SeatWatch } from "./seat-watch.ts";
 import { SelfMedia } from "./self-media.ts";
 import { localTile, remoteTile } from "./tiles.ts";
 import { type CallLayout, layoutFor } from "./layout/layout.ts";
+import { ChatController } from "./chat/chat-controller.ts";
+import { chatPanel, chatToggle } from "./chat/chat-panel.ts";
+import { chatStyles } from "./chat/chat-styles.ts";
 import { styles } from "./styles.ts";
 
 export type { CallState } from "./call-state.ts";
@@ -49,6 +52,13 @@ export type * from "./events.ts";
  * with a placeholder when no picture comes, and the peers tell each other (over the
  * connection, not the server) when their microphone or camera is off.
  *
+ * Text chat goes over the same connections (end-to-end encrypted, never through the server)
+ * to everyone in the call at the time: someone who joins later does not see what was said
+ * before. A message waits for a connection still being made, and goes once it is up.
+ * Messages are text (never HTML), at most 2000 characters; at most 10 at once and then 5 a
+ * second are sent, and from each peer 20 at once and then 5 a second are shown (the panel
+ * says when some were not). The panel keeps the last 200.
+ *
  * @example
  * <video-call room="team-standup"></video-call>
  *
@@ -64,6 +74,7 @@ export type * from "./events.ts";
  * @attr name - The name the others see on this peer's tile, where the server takes no join tokens (a token's name wins, and is marked verified).
  * @attr title-count - Put the number of people in the call in front of the page's title, e.g. "(2) Room standup" (for a page of its own).
  * @attr join-sound - Play a short chime when someone joins.
+ * @attr chat - The chat panel is open (shown while in the call). The Chat button sets and clears it.
  * @attr state - (read only) Where the call is: idle, starting, connecting, waiting, connecting-peer, connected, reconnecting, failed, full, invalid-room, invalid-config, unauthorized, replaced, disconnected, hung-up.
  * @attr media-error - (read only) Why camera/microphone could not be had: permission-denied, no-device, device-in-use, constraints, insecure-context, unknown.
  * @attr sharing-screen - (read only) Present while a screen is shared instead of the camera.
@@ -80,6 +91,7 @@ export type * from "./events.ts";
  * @fires screen-share - Screen sharing started or stopped (also from the browser's own Stop control); detail `{ sharing }`.
  * @fires config-error - An attribute holds a value that cannot be used; detail `{ attribute, value, message }`.
  * @fires peer-media - A peer said its microphone or camera is on or off; detail `{ peer, microphone, camera }`.
+ * @fires chat-message - A chat message was sent (`self: true`) or received; detail `{ from, name, text, at, self }` (from: the sender's peer id; name: as on its tile, "You" for one's own; at: ms since the epoch by this browser's clock, when sent or received here).
  * @fires ice-error - A STUN or TURN server could not be used (e.g. 401: credentials refused, 701: unreachable); detail `{ peer, url, code, message }`. Once per server and code in a call.
  *
  * @csspart videos - The grid of videos.
@@ -102,6 +114,12 @@ export type * from "./events.ts";
  * @csspart join - The Join again (or Join now) button shown after a call.
  * @csspart retry-media - Try camera and microphone again, after they could not be had.
  * @csspart unmute - The click-to-play button shown when autoplay is blocked.
+ * @csspart chat-toggle - The Chat button (aria-expanded; says how many unread while the panel is closed).
+ * @csspart chat - The chat panel.
+ * @csspart chat-log - The list of messages (a polite live region).
+ * @csspart chat-input - The message box.
+ * @csspart chat-send - The Send button.
+ * @csspart chat-notice - Why a message could not be sent.
  *
  * @cssprop --rc-accent - Background of main buttons.
  * @cssprop --rc-accent-text - Text of main buttons.
@@ -115,10 +133,11 @@ export type * from "./events.ts";
  * @cssprop --rc-video-max-height - Tallest the other's picture gets in a one-to-one call (default 75vh, so the controls stay in sight); a taller picture is fitted whole.
  * @cssprop --rc-self-view-width - Width of your own picture over the other's in a one-to-one call (default 25 %, between 5.5rem and 20rem). Its corner can be moved with `video-call[layout=pair]::part(self-tile) { top: auto; bottom: 0.5rem }`.
  * @cssprop --rc-pressed-background - A toggle that is on (muted, camera off).
+ * @cssprop --rc-chat-height - Tallest the chat's list of messages gets before it scrolls.
  */
 @customElement("video-call")
 export class VideoCall extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, chatStyles];
 
   @property({ reflect: true }) accessor room = "";
   @property({ attribute: "signaling-url" }) accessor signalingUrl = "";
@@ -136,6 +155,8 @@ export class VideoCall extends LitElement {
   @property() accessor token = "";
   /** The name to be known by in the call, where the server takes no join tokens (shown as given, not verified). */
   @property() accessor name = "";
+  /** The chat panel is open (shown while in the call). */
+  @property({ type: Boolean, reflect: true }) accessor chat = false;
 
   /** Where the call is. */
   @property({ reflect: true }) accessor state: CallState = "idle";
@@ -169,6 +190,7 @@ export class VideoCall extends LitElement {
       },
       peerLeft: (d) => {
         this.remote.delete(d.peer);
+        this.messages.forget(d.peer);
         this.detail = this.session.roster.size === 0 ? "The other person left." : "";
         emit<PeerLeftDetail>(this, "peer-left", d);
       },
@@ -189,11 +211,19 @@ export class VideoCall extends LitElement {
       peerMessage: (peer, msg) => {
         const state = readMediaState(msg);
         if (state && this.remote.tell(peer, state)) emit<PeerMediaDetail>(this, "peer-media", { peer, ...state });
+        this.messages.receive(peer, msg);
       },
-      channelOpen: (peer) => this.session.tell(peer, mediaStateMessage(this.self.state())),
+      channelOpen: (peer) => {
+        this.session.tell(peer, mediaStateMessage(this.self.state()));
+        this.messages.flush(peer);
+      },
       changed: () => this.refreshState(),
     },
   );
+  private readonly messages = new ChatController(this, this.session, {
+    live: () => this.chatting,
+    name: (peer) => this.session.profiles.get(peer)?.name ?? this.guest(peer),
+  });
   /** No call started yet. */
   private idle = true;
   /** Camera and microphone are being started. */
@@ -224,6 +254,11 @@ export class VideoCall extends LitElement {
   /** Remote peer ids in the room. */
   get peers(): string[] {
     return [...this.session.roster];
+  }
+
+  /** Seated in a call: chat works (even while the camera starts; messages wait for the connections). */
+  private get chatting(): boolean {
+    return !this.idle && !this.ended && this.session.selfId !== null;
   }
 
   /** The captured camera/microphone stream, or null. */
@@ -345,6 +380,16 @@ export class VideoCall extends LitElement {
     return this.self.failure === null;
   }
 
+  /**
+   * Sends a chat message to everyone in the call (over the connections, never the server),
+   * trimmed; it shows in the panel and fires `chat-message` with `self: true`. Returns false,
+   * sending nothing, when it is empty, longer than 2000 characters, more than 10 at once
+   * (then 5 a second), or there is no call; the panel says why.
+   */
+  sendMessage(text: string): boolean {
+    return this.messages.send(text);
+  }
+
   /** Statistics of each peer connection, by remote peer id. */
   getStats(): Promise<Map<string, RTCStatsReport>> {
     return this.session.stats();
@@ -396,6 +441,7 @@ export class VideoCall extends LitElement {
     this.remote.clear();
     this.seats.stop();
     this.guests.clear();
+    this.messages.clear();
     this.iceErrors.clear();
     this.iceProblem = "";
     this.starting = false;
@@ -537,7 +583,9 @@ export class VideoCall extends LitElement {
           this.focusNext = "hang-up";
           void this.join();
         },
+        chat: this.chatting ? chatToggle(this.messages, this.chat) : nothing,
       })}
+      ${this.chatting ? chatPanel(this.messages, this.chat) : nothing}
     `;
   }
 }
