@@ -51,9 +51,14 @@ function verdict(p: Point) {
   const vsBare = cpu("ours") / cpu("bare");
   const jsonVsBare = cpu("json-splice") / cpu("bare");
   const vsJson = cpu("ours") / cpu("json-splice");
-  const ok = vsBare <= GOAL.bare || (jsonVsBare > GOAL.bare && vsJson <= GOAL.json);
-  return { vsBare, jsonVsBare, vsJson, ok };
+  // A baseline that fell behind was saturated: its CPU per message is not that of this load.
+  const measured = (["bare", "json-splice"] as const).every((k) => kept(p.runs[k]) >= KEPT_UP);
+  const ok = measured && (vsBare <= GOAL.bare || (jsonVsBare > GOAL.bare && vsJson <= GOAL.json));
+  return { vsBare, jsonVsBare, vsJson, ok, measured };
 }
+
+/** The share of the offered messages delivered in the span (median of the rounds). */
+const kept = (runs: PacedRun[]) => m(runs, "deliveredPerSecond") / m(runs, "offeredPerSecond");
 
 export const relayPaced: Section<PacedResult> = {
   name: "relay-paced",
@@ -90,7 +95,7 @@ export const relayPaced: Section<PacedResult> = {
           baseline: `${fmt(m(p.runs.bare, "serverCpuUsPerMessage"), 2)} (JSON-only ${fmt(m(p.runs["json-splice"], "serverCpuUsPerMessage"), 2)})`,
           ours: fmt(m(p.runs.ours, "serverCpuUsPerMessage"), 2),
           ratio: `${fmt(v.vsBare, 2)} × (${fmt(v.vsJson, 2)} × JSON-only)`,
-          goal: `≤ ${GOAL.bare} × (or ≤ ${GOAL.json} × JSON-only where it is above ${GOAL.bare} ×)`,
+          goal: `≤ ${GOAL.bare} × (or ≤ ${GOAL.json} × JSON-only where it is above ${GOAL.bare} ×)${v.measured ? "" : "; no verdict: a baseline fell behind"}`,
           ok: v.ok,
         };
       }),
@@ -112,15 +117,26 @@ export const relayPaced: Section<PacedResult> = {
       for (const p of points) {
         const v = verdict(p);
         const three = (k: keyof PacedRun, d: number, kinds: readonly Kind[] = KINDS) => kinds.map((kind) => fmt(m(p.runs[kind], k), d)).join(" · ");
-        const kept = KINDS.map((kind) => m(p.runs[kind], "deliveredPerSecond") / m(p.runs[kind], "offeredPerSecond"));
+        const shares = KINDS.map((kind) => kept(p.runs[kind]));
         out.push(
-          `| ${frame} | ${p.load * 100} % | ${int(m(p.runs.bare, "offeredPerSecond"))} | ${kept.map((k) => `${int(k * 100)} %${k < KEPT_UP ? " (behind)" : ""}`).join(" · ")} | ${three("serverCpuUsPerMessage", 2)} | ${fmt(v.vsBare, 2)} × | ${fmt(v.vsJson, 2)} × | ${three("serverUserUsPerMessage", 2, ["bare", "ours"])} | ${three("serverSystemUsPerMessage", 2, ["bare", "ours"])} | ${three("serverSyscallsPerMessage", 2, ["bare", "ours"])} | ${three("serverWakeupsPerMessage", 3, ["bare", "ours"])} | ${int(m(p.runs.ours, "generatorCpuPercent"))} | ${three("serverCpuPercent", 0, ["bare", "ours"])} | ${v.ok ? "pass" : "**miss**"} |`,
+          `| ${frame} | ${p.load * 100} % | ${int(m(p.runs.bare, "offeredPerSecond"))} | ${shares.map((k) => `${int(k * 100)} %${k < KEPT_UP ? " (behind)" : ""}`).join(" · ")} | ${three("serverCpuUsPerMessage", 2)} | ${fmt(v.vsBare, 2)} × | ${fmt(v.vsJson, 2)} × | ${three("serverUserUsPerMessage", 2, ["bare", "ours"])} | ${three("serverSystemUsPerMessage", 2, ["bare", "ours"])} | ${three("serverSyscallsPerMessage", 2, ["bare", "ours"])} | ${three("serverWakeupsPerMessage", 3, ["bare", "ours"])} | ${int(m(p.runs.ours, "generatorCpuPercent"))} | ${three("serverCpuPercent", 0, ["bare", "ours"])} | ${v.measured ? (v.ok ? "pass" : "**miss**") : "no verdict: a baseline fell behind"} |`,
         );
       }
     }
+    out.push("", "### Where ours' extra CPU goes, at 50 % load", "", "Per delivered message, ours minus the bare relay, split by where it is spent; and how much of it the JSON-only relay (parse, `from` in front) already spends. What is left after that is ours' own: the scan before parsing, the rate limits and byte budgets, the schema's check, the room lookup and the sender's share of the receiver's queue.", "");
+    out.push("| frame | extra CPU µs | user | kernel | other threads (collector, JIT) | of it JSON alone | ours' own | extra system calls | extra wake-ups |", "|---|---|---|---|---|---|---|---|---|");
+    for (const [frame, { points }] of Object.entries(byFrame)) {
+      const p = points.find((x) => x.load === 0.5);
+      if (!p) continue;
+      const d = (k: keyof PacedRun, kind: Kind = "ours") => m(p.runs[kind], k) - m(p.runs.bare, k);
+      const json = d("serverCpuUsPerMessage", "json-splice");
+      out.push(
+        `| ${frame} | ${fmt(d("serverCpuUsPerMessage"), 2)} | ${fmt(d("serverUserUsPerMessage"), 2)} | ${fmt(d("serverSystemUsPerMessage"), 2)} | ${fmt(d("serverOtherThreadsUsPerMessage"), 2)} | ${fmt(json, 2)} | ${fmt(d("serverCpuUsPerMessage") - json, 2)} | ${fmt(d("serverSyscallsPerMessage"), 2)} | ${fmt(d("serverWakeupsPerMessage"), 3)} |`,
+      );
+    }
     out.push(
       "",
-      `Goal at each point: ours ≤ ${GOAL.bare} × the bare relay's CPU per message, or, where the JSON-only relay is itself above ${GOAL.bare} ×, ours ≤ ${GOAL.json} × the JSON-only relay's. "(behind)": fewer than ${KEPT_UP * 100} % of the offered messages were delivered in the span, so that server was saturated at that load (the 90 % point is above what ours can carry where its CPU per message is more than 1.1 × the bare relay's); its CPU per message is then a flat-out figure. The generator is one process on a machine of two cores: its CPU is shown for ours's runs, and at 90 % it and the server together fill the machine.`,
+      `Goal at each point: ours ≤ ${GOAL.bare} × the bare relay's CPU per message, or, where the JSON-only relay is itself above ${GOAL.bare} ×, ours ≤ ${GOAL.json} × the JSON-only relay's. "(behind)": fewer than ${KEPT_UP * 100} % of the offered messages were delivered in the span, so that server (or the generator, on a busy machine) was saturated at that load, and a point where a baseline fell behind gets no verdict (the 90 % point is above what ours can carry where its CPU per message is more than 1.1 × the bare relay's); its CPU per message is then a flat-out figure. The generator is one process on a machine of two cores: its CPU is shown for ours's runs, and at 90 % it and the server together fill the machine.`,
       "",
     );
     return out;
