@@ -93,6 +93,24 @@ declare global {
   }
 }
 
+/** A chat message, sent by this side (`self`) or received from a peer. */
+export interface ChatMessageDetail {
+  /** The sender's peer id (this side's own id when `self`). */
+  from: string;
+  /** The sender as shown on its tile: its name, or "Guest N"; "You" when `self`. */
+  name: string;
+  text: string;
+  /** When it was sent (`self`) or arrived here, in ms since the epoch, by this browser's clock. */
+  at: number;
+  self: boolean;
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    "chat-message": CustomEvent<ChatMessageDetail>;
+  }
+}
+
 import type { Quality } from "./quality/quality.ts";
 /** How good a connection is: `good`, `fair`, `poor` or `lost` (the thresholds are in quality/quality.ts). */
 export type { Quality };

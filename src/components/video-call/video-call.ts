@@ -30,6 +30,10 @@ import { RoomSession } from "./room-session.ts";
 import { SeatWatch } from "./seat-watch.ts";
 import { SelfMedia } from "./self-media.ts";
 import { localTile, remoteTile } from "./tiles.ts";
+import { type CallLayout, layoutFor } from "./layout/layout.ts";
+import { ChatController } from "./chat/chat-controller.ts";
+import { chatPanel, chatToggle } from "./chat/chat-panel.ts";
+import { chatStyles } from "./chat/chat-styles.ts";
 import { styles } from "./styles.ts";
 
 export type { CallState } from "./call-state.ts";
@@ -49,6 +53,13 @@ export type * from "./events.ts";
  * with a placeholder when no picture comes, and the peers tell each other (over the
  * connection, not the server) when their microphone or camera is off.
  *
+ * Text chat goes over the same connections (end-to-end encrypted, never through the server)
+ * to everyone in the call at the time: someone who joins later does not see what was said
+ * before. A message waits for a connection still being made, and goes once it is up.
+ * Messages are text (never HTML), at most 2000 characters; at most 10 at once and then 5 a
+ * second are sent, and from each peer 20 at once and then 5 a second are shown (the panel
+ * says when some were not). The panel keeps the last 200.
+ *
  * @example
  * <video-call room="team-standup"></video-call>
  *
@@ -64,9 +75,11 @@ export type * from "./events.ts";
  * @attr name - The name the others see on this peer's tile, where the server takes no join tokens (a token's name wins, and is marked verified).
  * @attr title-count - Put the number of people in the call in front of the page's title, e.g. "(2) Room standup" (for a page of its own).
  * @attr join-sound - Play a short chime when someone joins.
+ * @attr chat - The chat panel is open (shown while in the call). The Chat button sets and clears it.
  * @attr state - (read only) Where the call is: idle, starting, connecting, waiting, connecting-peer, connected, reconnecting, failed, full, invalid-room, invalid-config, unauthorized, replaced, disconnected, hung-up.
  * @attr media-error - (read only) Why camera/microphone could not be had: permission-denied, no-device, device-in-use, constraints, insecure-context, unknown.
  * @attr sharing-screen - (read only) Present while a screen is shared instead of the camera.
+ * @attr layout - (read only) How the tiles are arranged: `solo` (alone: your own picture large), `pair` (one other person fills the element, your own picture a small overlay in the top right corner), `grid` (three people on: everyone in a grid, you included). The arrangement follows the element's width, not the window's (the element is a CSS size container: in a flex row give it a width or `flex: 1`).
  *
  * @fires call-state - The state changed; detail `{ state, reason?, code? }` (reason e.g. `rate-limited`, `message-too-big`, `replaced`, `server-restart`, `unreachable`, `room-limit`, `unavailable`, `ice-servers`; code: the WebSocket close code behind it).
  * @fires joined - In the room; detail `{ id, peers, resumed }`.
@@ -79,6 +92,7 @@ export type * from "./events.ts";
  * @fires screen-share - Screen sharing started or stopped (also from the browser's own Stop control); detail `{ sharing }`.
  * @fires config-error - An attribute holds a value that cannot be used; detail `{ attribute, value, message }`.
  * @fires peer-media - A peer said its microphone or camera is on or off; detail `{ peer, microphone, camera }`.
+ * @fires chat-message - A chat message was sent (`self: true`) or received; detail `{ from, name, text, at, self }` (from: the sender's peer id; name: as on its tile, "You" for one's own; at: ms since the epoch by this browser's clock, when sent or received here).
  * @fires ice-error - A STUN or TURN server could not be used (e.g. 401: credentials refused, 701: unreachable); detail `{ peer, url, code, message }`. Once per server and code in a call.
  * @fires connection-quality - A connection's quality changed (also when first measured); detail `{ peer, quality, rtt, packetLoss }`: `quality` `good`, `fair`, `poor` or `lost`; `rtt` the round trip in milliseconds (null before one was measured); `packetLoss` a fraction 0–1 over the last 3 s. `peer` is a peer's id for what comes from it, and this side's own id (`selfId`) for what it sends (the worst of its links). Thresholds: good = round trip < 300 ms, loss < 2 %, jitter of the sound < 50 ms and (with a picture) ≥ 10 frames a second; fair = round trip < 500 ms, loss < 5 %, jitter < 150 ms; poor = worse; lost = not connected, or nothing received for 5 s. Read every second; a level falls at once and rises after two readings agree.
  * @fires active-speaker - The peer who has the floor changed; detail `{ peer }`, null when nobody speaks. Whoever speaks keeps it until they stop (700 ms of quiet); then the loudest of the others speaking takes it. This side never does (its tile still gets `speaking`).
@@ -104,6 +118,12 @@ export type * from "./events.ts";
  * @csspart join - The Join again (or Join now) button shown after a call.
  * @csspart retry-media - Try camera and microphone again, after they could not be had.
  * @csspart unmute - The click-to-play button shown when autoplay is blocked.
+ * @csspart chat-toggle - The Chat button (aria-expanded; says how many unread while the panel is closed).
+ * @csspart chat - The chat panel.
+ * @csspart chat-log - The list of messages (a polite live region).
+ * @csspart chat-input - The message box.
+ * @csspart chat-send - The Send button.
+ * @csspart chat-notice - Why a message could not be sent.
  *
  * @cssprop --rc-accent - Background of main buttons.
  * @cssprop --rc-accent-text - Text of main buttons.
@@ -114,12 +134,15 @@ export type * from "./events.ts";
  * @cssprop --rc-gap - Space between videos.
  * @cssprop --rc-video-background - Background of a video without a picture.
  * @cssprop --rc-tile-min-width - Narrowest a video may get before wrapping.
+ * @cssprop --rc-video-max-height - Tallest the other's picture gets in a one-to-one call (default 75vh, so the controls stay in sight); a taller picture is fitted whole.
+ * @cssprop --rc-self-view-width - Width of your own picture over the other's in a one-to-one call (default 25 %, between 5.5rem and 20rem). Its corner can be moved with `video-call[layout=pair]::part(self-tile) { top: auto; bottom: 0.5rem }`.
  * @cssprop --rc-pressed-background - A toggle that is on (muted, camera off).
+ * @cssprop --rc-chat-height - Tallest the chat's list of messages gets before it scrolls.
  * @cssprop --rc-speaking - The ring around the tile of whoever is speaking.
  */
 @customElement("video-call")
 export class VideoCall extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, chatStyles];
 
   @property({ reflect: true }) accessor room = "";
   @property({ attribute: "signaling-url" }) accessor signalingUrl = "";
@@ -137,6 +160,8 @@ export class VideoCall extends LitElement {
   @property() accessor token = "";
   /** The name to be known by in the call, where the server takes no join tokens (shown as given, not verified). */
   @property() accessor name = "";
+  /** The chat panel is open (shown while in the call). */
+  @property({ type: Boolean, reflect: true }) accessor chat = false;
 
   /** Where the call is. */
   @property({ reflect: true }) accessor state: CallState = "idle";
@@ -170,6 +195,7 @@ export class VideoCall extends LitElement {
       },
       peerLeft: (d) => {
         this.remote.delete(d.peer);
+        this.messages.forget(d.peer);
         this.detail = this.session.roster.size === 0 ? "The other person left." : "";
         emit<PeerLeftDetail>(this, "peer-left", d);
       },
@@ -190,11 +216,19 @@ export class VideoCall extends LitElement {
       peerMessage: (peer, msg) => {
         const state = readMediaState(msg);
         if (state && this.remote.tell(peer, state)) emit<PeerMediaDetail>(this, "peer-media", { peer, ...state });
+        this.messages.receive(peer, msg);
       },
-      channelOpen: (peer) => this.session.tell(peer, mediaStateMessage(this.self.state())),
+      channelOpen: (peer) => {
+        this.session.tell(peer, mediaStateMessage(this.self.state()));
+        this.messages.flush(peer);
+      },
       changed: () => this.refreshState(),
     },
   );
+  private readonly messages = new ChatController(this, this.session, {
+    live: () => this.chatting,
+    name: (peer) => this.session.profiles.get(peer)?.name ?? this.guest(peer),
+  });
   private readonly stats = new StatsController(this, {
     links: () => this.session.links,
     selfId: () => this.session.selfId,
@@ -223,9 +257,19 @@ export class VideoCall extends LitElement {
     return this.session.selfId;
   }
 
+  /** How the tiles are arranged now, by how many others are in the room (the `layout` attribute). */
+  get layout(): CallLayout {
+    return layoutFor(this.session.roster.size);
+  }
+
   /** Remote peer ids in the room. */
   get peers(): string[] {
     return [...this.session.roster];
+  }
+
+  /** Seated in a call: chat works (even while the camera starts; messages wait for the connections). */
+  private get chatting(): boolean {
+    return !this.idle && !this.ended && this.session.selfId !== null;
   }
 
   /** The captured camera/microphone stream, or null. */
@@ -246,6 +290,7 @@ export class VideoCall extends LitElement {
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    this.setAttribute("layout", this.layout);
     if (changed.has("iceServers")) {
       const problem = iceServersProblem(this.iceServers);
       if (problem) {
@@ -346,6 +391,16 @@ export class VideoCall extends LitElement {
     return this.self.failure === null;
   }
 
+  /**
+   * Sends a chat message to everyone in the call (over the connections, never the server),
+   * trimmed; it shows in the panel and fires `chat-message` with `self: true`. Returns false,
+   * sending nothing, when it is empty, longer than 2000 characters, more than 10 at once
+   * (then 5 a second), or there is no call; the panel says why.
+   */
+  sendMessage(text: string): boolean {
+    return this.messages.send(text);
+  }
+
   /** Statistics of each peer connection, by remote peer id. */
   getStats(): Promise<Map<string, RTCStatsReport>> {
     return this.session.stats();
@@ -397,6 +452,7 @@ export class VideoCall extends LitElement {
     this.remote.clear();
     this.seats.stop();
     this.guests.clear();
+    this.messages.clear();
     this.iceErrors.clear();
     this.iceProblem = "";
     this.starting = false;
@@ -540,7 +596,9 @@ export class VideoCall extends LitElement {
           this.focusNext = "hang-up";
           void this.join();
         },
+        chat: this.chatting ? chatToggle(this.messages, this.chat) : nothing,
       })}
+      ${this.chatting ? chatPanel(this.messages, this.chat) : nothing}
     `;
   }
 }

@@ -85,7 +85,10 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
     if (reason) return render(c, <BadRoomPage value={room} reason={reason} rule={rule} script={assets.url("room-join")} />, 400);
     // A join token from the embedding site's link goes on to the call (and, with no
     // referrer sent, nowhere else).
-    return render(c, <RoomPage room={room} script={assets.url("video-call")} rule={rule} token={c.req.query("token")} />);
+    return render(
+      c,
+      <RoomPage room={room} scripts={[assets.url("video-call"), assets.url("copy-link")]} invite={new URL(`/room/${room}`, config.publicOrigin ?? c.req.url).href} rule={rule} token={c.req.query("token")} />,
+    );
   });
 
   const relay = config.ice.turnUrls.length > 0;
