@@ -56,7 +56,7 @@ const detail = (peer: string, q: Quality, rtt: number | null, packetLoss: number
  * What the links' statistics say while in a call: who is speaking (levels every 200 ms)
  * and how good each connection is (every second). Each peer's sound is read as this side
  * plays it (its receiver's `inbound-rtp`), this side's microphone as sent (its sender's
- * `media-source`, where the browser reports it: Chromium and Safari, not Firefox).
+ * `media-source`, where the browser reports it: Chromium does, Firefox does not).
  * Quality is that of what comes from each peer (its tile) and of what this side sends (its
  * own tile: the worst of its links); a level falls at once and rises only when two readings
  * in a row agree, so it does not flap. `connection-quality` fires when a level changes,
