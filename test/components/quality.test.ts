@@ -1,7 +1,7 @@
 /** Connection quality and voice activity as pure functions of statistics (no browser needed). */
 import { describe, expect, test } from "bun:test";
 import { type LinkCounters, readCounters, sample } from "../../src/components/video-call/quality/link-stats.ts";
-import { FAIR, FPS_FAIR, LOST_AFTER_MS, POOR, quality, type QualitySample, worse } from "../../src/components/video-call/quality/quality.ts";
+import { FAIR, FPS_FAIR, LOST_AFTER_MS, POOR, quality, type QualitySample, steady, worse } from "../../src/components/video-call/quality/quality.ts";
 import { activeSpeaker, HOLD_MS, SPEAKING_LEVEL, VoiceActivity } from "../../src/components/video-call/quality/voice-activity.ts";
 
 const clean: QualitySample = { connected: true, rtt: 20, packetLoss: 0, jitter: 2, fps: 20, silentMs: 0 };
@@ -37,6 +37,18 @@ describe("quality", () => {
     expect(q({ connected: false })).toBe("lost");
     expect(q({ silentMs: LOST_AFTER_MS - 1 })).toBe("good");
     expect(q({ silentMs: LOST_AFTER_MS })).toBe("lost");
+  });
+
+  test("a level is shown once two readings in a row agree; lost at once; nothing before", () => {
+    expect(steady("good", undefined, undefined)).toBe(undefined);
+    expect(steady("good", "good", undefined)).toBe("good");
+    expect(steady("fair", "good", "good")).toBe("good"); // one odd reading
+    expect(steady("good", "fair", "good")).toBe("good");
+    expect(steady("poor", "poor", "good")).toBe("poor");
+    expect(steady("good", "poor", "poor")).toBe("poor");
+    expect(steady("good", "good", "poor")).toBe("good");
+    expect(steady("lost", "good", "good")).toBe("lost");
+    expect(steady("lost", undefined, undefined)).toBe("lost");
   });
 
   test("worse() takes the worse level", () => {

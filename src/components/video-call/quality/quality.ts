@@ -57,3 +57,10 @@ export function quality(s: QualitySample): Quality {
 
 /** The worse of two levels. */
 export const worse = (a: Quality, b: Quality): Quality => (QUALITIES.indexOf(a) >= QUALITIES.indexOf(b) ? a : b);
+
+/**
+ * The level to show after a reading of `level` (the one before read `last`): the new one
+ * once two readings in a row agree, `lost` at once; else the one `shown` (none at first).
+ */
+export const steady = (level: Quality, last: Quality | undefined, shown: Quality | undefined): Quality | undefined =>
+  level === last || level === "lost" ? level : shown;

@@ -3,7 +3,7 @@ import type { PeerLink } from "../../controllers/peer-link.ts";
 import { emit } from "../../shared/events.ts";
 import type { ActiveSpeakerDetail, ConnectionQualityDetail } from "../events.ts";
 import { type LinkCounters, readCounters, sample } from "./link-stats.ts";
-import { type Quality, quality, worse } from "./quality.ts";
+import { type Quality, quality, steady, worse } from "./quality.ts";
 import { activeSpeaker, LISTEN_EVERY_MS, VoiceActivity } from "./voice-activity.ts";
 
 /** Quality is read every this many looks at the levels (every second). */
@@ -24,7 +24,7 @@ interface Watch {
   looks: LinkCounters[];
   /** When packets last came (0: none yet). */
   packetAt: number;
-  /** The last reading's levels, received and sent: a level gets better only when two readings in a row say so. */
+  /** The last reading's levels, received and sent: a level is shown once two readings in a row say so. */
   down?: Quality;
   up?: Quality;
   /** What this side sends over this link, as last read. */
@@ -58,8 +58,8 @@ const detail = (peer: string, q: Quality, rtt: number | null, packetLoss: number
  * plays it (its receiver's `inbound-rtp`), this side's microphone as sent (its sender's
  * `media-source`, where the browser reports it: Chromium does, Firefox does not).
  * Quality is that of what comes from each peer (its tile) and of what this side sends (its
- * own tile: the worst of its links); a level falls at once and rises only when two readings
- * in a row agree, so it does not flap. `connection-quality` fires when a level changes,
+ * own tile: the worst of its links); a level is shown once two readings in a row agree (`lost`
+ * at once), so one odd reading (a round trip stretched by a busy machine) does not flap it. `connection-quality` fires when a level changes,
  * `active-speaker` when the peer who has the floor does.
  */
 export class StatsController implements ReactiveController {
@@ -153,11 +153,13 @@ export class StatsController implements ReactiveController {
     if (from === c) return;
     const down = sample(from, c, connected, this.o.picture(peer), w.packetAt ? now - w.packetAt : 0, false);
     const level = quality(down);
-    this.#report(peer, detail(peer, worse(level, w.down ?? level), down.rtt, down.packetLoss));
+    const shown = steady(level, w.down, this.quality.get(peer)?.quality);
+    if (shown) this.#report(peer, detail(peer, shown, down.rtt, down.packetLoss));
     w.down = level;
     const up = sample(from, c, connected, this.o.picture(null), 0, true);
     const upLevel = quality(up);
-    w.sent = detail(this.o.selfId() ?? "", worse(upLevel, w.up ?? upLevel), up.rtt, up.packetLoss);
+    const sent = steady(upLevel, w.up, w.sent?.quality);
+    if (sent) w.sent = detail(this.o.selfId() ?? "", sent, up.rtt, up.packetLoss);
     w.up = upLevel;
   }
 }
