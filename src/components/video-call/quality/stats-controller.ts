@@ -133,6 +133,8 @@ export class StatsController implements ReactiveController {
       }
       const active = activeSpeaker(this.active, heard);
       if (active !== this.active) emit<ActiveSpeakerDetail>(this.host, "active-speaker", { peer: (this.active = active) });
+    } catch {
+      // A connection closed meanwhile (its getStats refuses): the next look sees what is left.
     } finally {
       this.#busy = false;
     }
