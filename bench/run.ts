@@ -20,9 +20,10 @@ import { fuzz } from "./server/fuzz.ts";
 import { idle } from "./server/idle.ts";
 import { join } from "./server/join.ts";
 import { relay } from "./server/relay.ts";
+import { relayPaced } from "./server/relay-paced.ts";
 
 /** In the order they run and appear in the report. */
-const SECTIONS: Section[] = [relay, join, idle, churn, micro, flood, costly, fuzz, cluster, browser, turn, recovery, bundle];
+const SECTIONS: Section[] = [relay, relayPaced, join, idle, churn, micro, flood, costly, fuzz, cluster, browser, turn, recovery, bundle];
 
 function option(name: string): string | undefined {
   const at = process.argv.findIndex((a) => a === name || a.startsWith(`${name}=`));

@@ -83,3 +83,25 @@ export function tcpCounters(): { listenOverflows: number; syncookiesSent: number
   const get = (name: string) => values[names.indexOf(name)] ?? NaN;
   return { listenOverflows: get("ListenOverflows"), syncookiesSent: get("SyncookiesSent") };
 }
+
+/** Wake-ups of a process's main thread: its voluntary context switches (each one a wait that ended). */
+export function wakeups(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "latin1");
+  return Number(status.match(/^voluntary_ctxt_switches:\s+(\d+)/m)?.[1] ?? NaN);
+}
+
+/**
+ * Counts a process's system calls (all threads) for `seconds` with perf's syscall tracepoint;
+ * NaN where perf is missing or not allowed. Start it, do the work, await the count.
+ */
+export function countSyscalls(pid: number, seconds: number): Promise<number> {
+  try {
+    const proc = Bun.spawn(["perf", "stat", "-x", ",", "-e", "raw_syscalls:sys_enter", "-p", String(pid), "--", "sleep", String(seconds)], { stdout: "ignore", stderr: "pipe" });
+    return new Response(proc.stderr).text().then((text) => {
+      const line = text.split("\n").find((l) => l.includes("raw_syscalls:sys_enter"));
+      return line ? Number(line.split(",")[0]) : NaN;
+    });
+  } catch {
+    return Promise.resolve(NaN);
+  }
+}

@@ -37,7 +37,8 @@ function remaining(ns: Record<string, number>, state: MicroResult["state"], all:
   const now = ns["all of ours' steps together"]!;
   const parse = ns["JSON.parse of the frame"]!;
   const scan = ns["scan of the text before parsing: depth, values, repeated keys"];
-  const zod = ns["zod: ClientMessage.safeParse (strict objects)"]!;
+  const check = ns["the schema's check, compiled from ClientMessage"]!;
+  const zod = ns["for contrast: zod's own ClientMessage.safeParse"]!;
   const least = ns["for contrast: the least a checked relay can do (JSON.parse, hand-written check, `from` in front)"]!;
   const byPairs = (all.relay as { byPairs?: Record<string, Runs & Partial<Record<"json-splice", Runs["ours"]>>> } | undefined)?.byPairs ?? {};
   const cpu = (rs: Runs["ours"]) => med(rs, "serverCpuUsPerMessage");
@@ -49,7 +50,7 @@ function remaining(ns: Record<string, number>, state: MicroResult["state"], all:
   return [
     "What the remaining gaps are made of:",
     "",
-    `- **Relay CPU.** Ours' JavaScript per relayed message is ${us(now)} µs, of which ${scan === undefined ? "" : `the scan before parsing (which bounds the parser's work and refuses repeated keys) is ${us(scan)} µs, `}JSON.parse ${us(parse)} µs and the schema ${us(zod)} µs: the check every frame passes before it is relayed. A checked frame goes out as it came with \`from\` put in front, so nothing is encoded again (encoding it anew would cost ${us(ns["for contrast: a new frame with `from`, JSON.stringify"]!)} µs more). The least any relay that checks what it forwards can do is ${us(least)} µs here (parse, a hand-written check, \`from\` in front); ours spends the difference on checking each frame against the protocol's zod schemas, the one definition of the protocol, which we keep.${floors ? ` In the relay runs, the bare relay with JSON.parse and \`from\` in front and nothing else cost ${floors}: that is the floor for checking at all, on this machine.` : ""}`,
+    `- **Relay CPU.** Ours' JavaScript per relayed message is ${us(now)} µs, of which ${scan === undefined ? "" : `the scan before parsing (which bounds the parser's work and refuses repeated keys) is ${us(scan)} µs, `}JSON.parse ${us(parse)} µs and the schema's check ${us(check)} µs (compiled from the zod schema at start-up; zod's own parse, which builds a copy of the message, takes ${us(zod)} µs and now runs only for frames the check refuses, to say why): the check every frame passes before it is relayed. A checked frame goes out as it came with \`from\` put in front, so nothing is encoded again (encoding it anew would cost ${us(ns["for contrast: a new frame with `from`, JSON.stringify"]!)} µs more). The least any relay that checks what it forwards can do is ${us(least)} µs here (parse, a hand-written check, \`from\` in front); the check ours runs is derived from the protocol's zod schemas, the one definition of the protocol, which we keep.${floors ? ` In the relay runs, the bare relay with JSON.parse and \`from\` in front and nothing else cost ${floors}: that is the floor for checking at all, on this machine.` : ""}`,
     `- **Memory per socket.** Ours keeps ${int(state.heapBytesPerSocket.ours)} heap bytes per joined socket against the baseline's ${int(state.heapBytesPerSocket.bare)}; the largest parts: ${parts
       .slice(0, 3)
       .map(([k, v]) => `${k} ${int(v)}`)

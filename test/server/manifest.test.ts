@@ -13,7 +13,8 @@ test("custom-elements.json documents each element's attributes, events, parts an
   const manifest = await Bun.file(path.join(out, "custom-elements.json")).json();
   const elements = new Map<string, any>();
   for (const mod of manifest.modules) for (const d of mod.declarations ?? []) if (d.customElement) elements.set(d.tagName, d);
-  expect([...elements.keys()].sort()).toEqual(["loopback-demo", "room-join", "video-call"]);
+  // The three embeddable elements, and the room page's own invite control.
+  expect([...elements.keys()].sort()).toEqual(["copy-link", "loopback-demo", "room-join", "video-call"]);
   const names = (xs: { name: string }[] | undefined) => (xs ?? []).map((x) => x.name);
 
   const call = elements.get("video-call");
@@ -22,6 +23,16 @@ test("custom-elements.json documents each element's attributes, events, parts an
   expect(names(call.cssParts)).toEqual(expect.arrayContaining(["local-video", "remote-video", "state", "controls", "hang-up"]));
   expect(names(call.cssProperties)).toEqual(expect.arrayContaining(["--rc-accent", "--rc-radius", "--rc-video-background"]));
   expect(names(call.members)).toEqual(expect.arrayContaining(["hangUp", "toggleMicrophone", "toggleCamera", "getStats", "join"]));
+  // Connection quality and who is speaking.
+  expect(names(call.events)).toEqual(expect.arrayContaining(["connection-quality", "active-speaker"]));
+  expect(names(call.cssParts)).toEqual(expect.arrayContaining(["quality"]));
+  expect(names(call.cssProperties)).toEqual(expect.arrayContaining(["--rc-speaking"]));
+  // Chat and layout.
+  expect(names(call.attributes)).toEqual(expect.arrayContaining(["chat", "layout"]));
+  expect(names(call.events)).toEqual(expect.arrayContaining(["chat-message"]));
+  expect(names(call.members)).toEqual(expect.arrayContaining(["sendMessage"]));
+  expect(names(call.cssParts)).toEqual(expect.arrayContaining(["chat", "chat-toggle"]));
+  expect(names(call.cssProperties)).toEqual(expect.arrayContaining(["--rc-self-view-width", "--rc-chat-height"]));
   // The lobby and the devices.
   expect(names(call.attributes)).toEqual(expect.arrayContaining(["lobby"]));
   expect(names(call.members)).toEqual(expect.arrayContaining(["devices", "setCamera", "setMicrophone", "setSpeaker"]));

@@ -32,7 +32,13 @@ export interface Netns {
    * `keepTcpPort` (the signaling server): media and ICE stop, signaling goes on.
    */
   breakMedia(keepTcpPort: number): Promise<void>;
-  /** Takes the rules of `breakMedia` away again. Harmless when there are none. */
+  /**
+   * Drops about `percent` % of the UDP packets into and out of the namespace, at random
+   * (nftables' numgen on the veth: the kernel here has no netem), TCP untouched: a lossy
+   * network for the media, with signaling as it was.
+   */
+  impairMedia(percent: number): Promise<void>;
+  /** Takes the rules of `breakMedia` or `impairMedia` away again. Harmless when there are none. */
   restoreMedia(): Promise<void>;
   /** Every process in the namespace killed, the veth and the namespace deleted. Harmless twice. */
   remove(): Promise<void>;
@@ -162,7 +168,9 @@ export async function createNetns(): Promise<Netns> {
   const nft = (script: string) => must(["ip", "netns", "exec", name, "nft", "-f", "-"], script);
   const restoreMedia = async () => {
     if (removed) return;
-    if (run(["ip", "netns", "exec", name, "nft", "list", "table", "inet", FAULT_TABLE]).ok) nft(`delete table inet ${FAULT_TABLE}\n`);
+    for (const family of ["inet", "netdev"]) {
+      if (run(["ip", "netns", "exec", name, "nft", "list", "table", family, FAULT_TABLE]).ok) nft(`delete table ${family} ${FAULT_TABLE}\n`);
+    }
   };
 
   return {
@@ -193,6 +201,16 @@ export async function createNetns(): Promise<Netns> {
   }
 }
 `);
+    },
+    async impairMedia(percent) {
+      await restoreMedia();
+      // On the namespace's end of the veth, as packets come in and as they go out (after the
+      // socket took them: a sender is not told, as on a real network).
+      const chain = (hook: string) => `chain ${hook} {
+    type filter hook ${hook} device "rc${index}n" priority filter; policy accept;
+    meta l4proto udp numgen random mod 100 < ${Math.round(percent)} drop
+  }`;
+      nft(`table netdev ${FAULT_TABLE} {\n  ${chain("ingress")}\n  ${chain("egress")}\n}\n`);
     },
     restoreMedia,
     async remove() {

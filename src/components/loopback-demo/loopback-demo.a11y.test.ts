@@ -41,4 +41,26 @@ describe("<loopback-demo> accessibility", () => {
     expect(distinct.length).to.be.at.most(6);
     expect(distinct.join(" ")).not.to.match(/ICE|pc1|pc2|checking/);
   });
+
+  it("passes axe with the camera refused, and after a hang-up", async () => {
+    const el = await fixture<LoopbackDemo>(html`<loopback-demo></loopback-demo>`);
+    const original = navigator.mediaDevices.getUserMedia;
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("refused", "NotAllowedError"));
+    try {
+      await el.start();
+    } finally {
+      navigator.mediaDevices.getUserMedia = original;
+    }
+    await el.updateComplete;
+    expect(el.state).to.equal("error");
+    expect(part(el, "verdict").classList.contains("error")).to.equal(true);
+    await accessibleInBothSchemes(el, "camera refused");
+    await el.start();
+    await el.call();
+    await until(() => el.setupTimeMs !== null, "first frame");
+    el.hangUp();
+    await el.updateComplete;
+    expect(el.state).to.equal("hung-up");
+    await accessibleInBothSchemes(el, "hung up");
+  });
 });

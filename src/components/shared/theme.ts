@@ -21,7 +21,7 @@ export const theme = css`
   }
   .videos {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(var(--rc-tile-min-width, 240px), 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(min(var(--rc-tile-min-width, 240px), 100%), 1fr));
     gap: var(--rc-gap, 0.5rem);
   }
   .tile {

@@ -19,6 +19,8 @@ export interface ControlsView {
   onShare(): void;
   onHangUp(): void;
   onJoin(): void;
+  /** The chat toggle, while there is a chat. */
+  chat?: unknown;
 }
 
 export function controls(v: ControlsView) {
@@ -39,6 +41,7 @@ export function controls(v: ControlsView) {
       ${v.canShare
         ? html`<button part="button screen-share" class=${v.sharing ? "active" : ""} @click=${v.onShare}>${v.sharing ? "Stop sharing" : "Share screen"}</button>`
         : nothing}
+      ${v.chat ?? nothing}
       ${v.settings ?? nothing}
       <button part="button hang-up" class="danger" @click=${v.onHangUp}>Hang Up</button>
     </div>

@@ -93,6 +93,47 @@ declare global {
   }
 }
 
+/** A chat message, sent by this side (`self`) or received from a peer. */
+export interface ChatMessageDetail {
+  /** The sender's peer id (this side's own id when `self`). */
+  from: string;
+  /** The sender as shown on its tile: its name, or "Guest N"; "You" when `self`. */
+  name: string;
+  text: string;
+  /** When it was sent (`self`) or arrived here, in ms since the epoch, by this browser's clock. */
+  at: number;
+  self: boolean;
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    "chat-message": CustomEvent<ChatMessageDetail>;
+  }
+}
+
+import type { Quality } from "./quality/quality.ts";
+/** How good a connection is: `good`, `fair`, `poor` or `lost` (the thresholds are in quality/quality.ts). */
+export type { Quality };
+export interface ConnectionQualityDetail {
+  /** The peer whose connection this is; this side's own id for what it sends. */
+  peer: string;
+  quality: Quality;
+  /** Round-trip time in milliseconds, or null before one was measured. */
+  rtt: number | null;
+  /** Packets lost, as a fraction (0–1) of those sent over the last few seconds. */
+  packetLoss: number;
+}
+export interface ActiveSpeakerDetail {
+  /** The peer heard now (the one speaking, or the loudest), or null when nobody speaks. */
+  peer: string | null;
+}
+declare global {
+  interface GlobalEventHandlersEventMap {
+    "connection-quality": CustomEvent<ConnectionQualityDetail>;
+    "active-speaker": CustomEvent<ActiveSpeakerDetail>;
+  }
+}
+
 /** Detail of `device-change`: the device of one kind in use changed. */
 export interface DeviceChangeDetail {
   kind: "camera" | "microphone" | "speaker";

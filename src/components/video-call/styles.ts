@@ -1,5 +1,7 @@
 import { css } from "lit";
 import { theme } from "../shared/theme.ts";
+import { layoutStyles } from "./layout/layout-styles.ts";
+import { qualityStyles } from "./quality/indicator.ts";
 
 /** The shared theme plus what only `<video-call>` shows: error colours and the click-to-play button. */
 export const styles = [
@@ -34,4 +36,6 @@ export const styles = [
       inset: auto 0.5rem 0.5rem auto;
     }
   `,
+  layoutStyles,
+  qualityStyles,
 ];

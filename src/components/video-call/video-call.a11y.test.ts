@@ -92,4 +92,12 @@ describe("<video-call> accessibility", () => {
     expect(focused()).to.equal(part(el, "hang-up"));
     expect(focused()!.textContent!.trim()).to.equal("Hang Up");
   });
+
+  it("passes axe with a refused room name (an error in the state line)", async () => {
+    const el = callIn("not valid!");
+    await until(() => el.state === "invalid-room", "invalid-room");
+    await el.updateComplete;
+    expect(part(el, "state").classList.contains("error")).to.equal(true);
+    await accessibleInBothSchemes(el, "invalid room");
+  });
 });

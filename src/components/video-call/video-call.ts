@@ -25,11 +25,16 @@ import type {
 import { controls } from "./controls.ts";
 import { mediaStateMessage, readMediaState } from "./peer-media.ts";
 import { chime, setTitleCount } from "./presence.ts";
+import { StatsController } from "./quality/stats-controller.ts";
 import { RemoteMedia } from "./remote-media.ts";
 import { RoomSession } from "./room-session.ts";
 import { SeatWatch } from "./seat-watch.ts";
 import { SelfMedia } from "./self-media.ts";
 import { localTile, remoteTile } from "./tiles.ts";
+import { type CallLayout, layoutFor } from "./layout/layout.ts";
+import { ChatController } from "./chat/chat-controller.ts";
+import { chatPanel, chatToggle } from "./chat/chat-panel.ts";
+import { chatStyles } from "./chat/chat-styles.ts";
 import { styles } from "./styles.ts";
 import { type CallDevices, DeviceController, type DeviceKind } from "./devices/device-controller.ts";
 import { Lobby } from "./devices/lobby.ts";
@@ -60,6 +65,13 @@ export type * from "./events.ts";
  * with a placeholder when no picture comes, and the peers tell each other (over the
  * connection, not the server) when their microphone or camera is off.
  *
+ * Text chat goes over the same connections (end-to-end encrypted, never through the server)
+ * to everyone in the call at the time: someone who joins later does not see what was said
+ * before. A message waits for a connection still being made, and goes once it is up.
+ * Messages are text (never HTML), at most 2000 characters; at most 10 at once and then 5 a
+ * second are sent, and from each peer 20 at once and then 5 a second are shown (the panel
+ * says when some were not). The panel keeps the last 200.
+ *
  * @example
  * <video-call room="team-standup"></video-call>
  *
@@ -75,10 +87,12 @@ export type * from "./events.ts";
  * @attr name - The name the others see on this peer's tile, where the server takes no join tokens (a token's name wins, and is marked verified).
  * @attr title-count - Put the number of people in the call in front of the page's title, e.g. "(2) Room standup" (for a page of its own).
  * @attr join-sound - Play a short chime when someone joins.
+ * @attr chat - The chat panel is open (shown while in the call). The Chat button sets and clears it.
  * @attr lobby - Show a pre-join screen first: your own picture, a microphone level meter, pickers for camera, microphone and (where the browser can) speaker, camera and microphone toggles, and Join. The call starts (a seat, then the call) when Join is pressed or `join()` called, with what was captured there. State `lobby` meanwhile; camera or microphone problems show there, with the reason.
  * @attr state - (read only) Where the call is: idle, lobby, starting, connecting, waiting, connecting-peer, connected, reconnecting, failed, full, invalid-room, invalid-config, unauthorized, replaced, disconnected, hung-up.
  * @attr media-error - (read only) Why camera/microphone could not be had: permission-denied, no-device, device-in-use, constraints, insecure-context, unknown.
  * @attr sharing-screen - (read only) Present while a screen is shared instead of the camera.
+ * @attr layout - (read only) How the tiles are arranged: `solo` (alone: your own picture large), `pair` (one other person fills the element, your own picture a small overlay in the top right corner), `grid` (three people on: everyone in a grid, you included). The arrangement follows the element's width, not the window's (the element is a CSS size container: in a flex row give it a width or `flex: 1`).
  *
  * @fires call-state - The state changed; detail `{ state, reason?, code? }` (reason e.g. `rate-limited`, `message-too-big`, `replaced`, `server-restart`, `unreachable`, `room-limit`, `unavailable`, `ice-servers`; code: the WebSocket close code behind it).
  * @fires joined - In the room; detail `{ id, peers, resumed }`.
@@ -91,11 +105,15 @@ export type * from "./events.ts";
  * @fires screen-share - Screen sharing started or stopped (also from the browser's own Stop control); detail `{ sharing }`.
  * @fires config-error - An attribute holds a value that cannot be used; detail `{ attribute, value, message }`.
  * @fires peer-media - A peer said its microphone or camera is on or off; detail `{ peer, microphone, camera }`.
+ * @fires chat-message - A chat message was sent (`self: true`) or received; detail `{ from, name, text, at, self }` (from: the sender's peer id; name: as on its tile, "You" for one's own; at: ms since the epoch by this browser's clock, when sent or received here).
  * @fires device-change - The camera, microphone or speaker in use changed; detail `{ kind, deviceId, reason }` (kind `camera`, `microphone`, `speaker`; reason `selected`, `unplugged`: the device in use went away and `deviceId` took its place, or null: none left, the call goes on without; `unavailable`: the remembered device was not there, `deviceId` was used instead).
  * @fires ice-error - A STUN or TURN server could not be used (e.g. 401: credentials refused, 701: unreachable); detail `{ peer, url, code, message }`. Once per server and code in a call.
+ * @fires connection-quality - A connection's quality changed (also when first measured); detail `{ peer, quality, rtt, packetLoss }`: `quality` `good`, `fair`, `poor` or `lost`; `rtt` the round trip in milliseconds (null before one was measured); `packetLoss` a fraction 0–1 over the last 3 s. `peer` is a peer's id for what comes from it, and this side's own id (`selfId`) for what it sends (the worst of its links). Thresholds: good = round trip < 300 ms, loss < 2 %, jitter of the sound < 50 ms and (with a picture) ≥ 10 frames a second; fair = round trip < 500 ms, loss < 5 %, jitter < 150 ms; poor = worse; lost = not connected, or nothing received for 5 s. Read every second; a level is taken once two readings in a row agree (`lost` at once).
+ * @fires active-speaker - The peer who has the floor changed; detail `{ peer }`, null when nobody speaks. Whoever speaks keeps it until they stop (700 ms of quiet); then the loudest of the others speaking takes it. This side never does (its tile still gets `speaking`).
  *
  * @csspart videos - The grid of videos.
- * @csspart tile - Every video's tile (with `self-tile` or `remote-tile`).
+ * @csspart tile - Every video's tile (with `self-tile` or `remote-tile`). It carries `data-quality="good|fair|poor|lost"` once its connection was measured (on `self-tile`: how well what this side sends gets through), and `speaking` while its person is heard (sound above about −26 dBFS, held 700 ms; on `self-tile` where the browser reports the microphone's level, not in Firefox).
+ * @csspart quality - A tile's connection indicator: a meter (3 for good down to 0 for lost) named "Connection: good" (or fair, poor, lost), also its tooltip.
  * @csspart self-tile - Your own tile.
  * @csspart remote-tile - One per peer in the room.
  * @csspart local-video - Your own preview (always muted).
@@ -114,6 +132,12 @@ export type * from "./events.ts";
  * @csspart join - The Join again (or Join now) button shown after a call.
  * @csspart retry-media - Try camera and microphone again, after they could not be had.
  * @csspart unmute - The click-to-play button shown when autoplay is blocked.
+ * @csspart chat-toggle - The Chat button (aria-expanded; says how many unread while the panel is closed).
+ * @csspart chat - The chat panel.
+ * @csspart chat-log - The list of messages (a polite live region).
+ * @csspart chat-input - The message box.
+ * @csspart chat-send - The Send button.
+ * @csspart chat-notice - Why a message could not be sent.
  * @csspart lobby - The pre-join screen (with `lobby`): preview, `mic-level`, pickers, the `microphone` and `camera` toggles and `join`.
  * @csspart mic-level - The microphone level meter of the lobby (a `<meter>`, 0–1).
  * @csspart settings - The Settings button of the call, which shows or hides `settings-panel`.
@@ -130,11 +154,15 @@ export type * from "./events.ts";
  * @cssprop --rc-gap - Space between videos.
  * @cssprop --rc-video-background - Background of a video without a picture.
  * @cssprop --rc-tile-min-width - Narrowest a video may get before wrapping.
+ * @cssprop --rc-video-max-height - Tallest the other's picture gets in a one-to-one call (default 75vh, so the controls stay in sight); a taller picture is fitted whole.
+ * @cssprop --rc-self-view-width - Width of your own picture over the other's in a one-to-one call (default 25 %, between 5.5rem and 20rem). Its corner can be moved with `video-call[layout=pair]::part(self-tile) { top: auto; bottom: 0.5rem }`.
  * @cssprop --rc-pressed-background - A toggle that is on (muted, camera off).
+ * @cssprop --rc-chat-height - Tallest the chat's list of messages gets before it scrolls.
+ * @cssprop --rc-speaking - The ring around the tile of whoever is speaking.
  */
 @customElement("video-call")
 export class VideoCall extends LitElement {
-  static override styles = [styles, deviceStyles];
+  static override styles = [styles, chatStyles, deviceStyles];
 
   @property({ reflect: true }) accessor room = "";
   @property({ attribute: "signaling-url" }) accessor signalingUrl = "";
@@ -152,6 +180,8 @@ export class VideoCall extends LitElement {
   @property() accessor token = "";
   /** The name to be known by in the call, where the server takes no join tokens (shown as given, not verified). */
   @property() accessor name = "";
+  /** The chat panel is open (shown while in the call). */
+  @property({ type: Boolean, reflect: true }) accessor chat = false;
   /** Show the pre-join screen first; read when the element starts (or is put back on the page). */
   @property({ type: Boolean }) accessor lobby = false;
 
@@ -203,6 +233,7 @@ export class VideoCall extends LitElement {
       },
       peerLeft: (d) => {
         this.remote.delete(d.peer);
+        this.messages.forget(d.peer);
         this.detail = this.session.roster.size === 0 ? "The other person left." : "";
         emit<PeerLeftDetail>(this, "peer-left", d);
       },
@@ -223,11 +254,25 @@ export class VideoCall extends LitElement {
       peerMessage: (peer, msg) => {
         const state = readMediaState(msg);
         if (state && this.remote.tell(peer, state)) emit<PeerMediaDetail>(this, "peer-media", { peer, ...state });
+        this.messages.receive(peer, msg);
       },
-      channelOpen: (peer) => this.session.tell(peer, mediaStateMessage(this.self.state())),
+      channelOpen: (peer) => {
+        this.session.tell(peer, mediaStateMessage(this.self.state()));
+        this.messages.flush(peer);
+      },
       changed: () => this.refreshState(),
     },
   );
+  private readonly messages = new ChatController(this, this.session, {
+    live: () => this.chatting,
+    name: (peer) => this.session.profiles.get(peer)?.name ?? this.guest(peer),
+  });
+  private readonly stats = new StatsController(this, {
+    links: () => this.session.links,
+    selfId: () => this.session.selfId,
+    // Frames a second count for a camera's picture; a shared screen that does not change sends few.
+    picture: (peer) => (peer ? this.remote.said.get(peer)?.camera === true : this.self.kind("video") === "on" && !this.sharingScreen),
+  });
   /** No call started yet. */
   private idle = true;
   /** Camera and microphone are being started. */
@@ -250,9 +295,19 @@ export class VideoCall extends LitElement {
     return this.session.selfId;
   }
 
+  /** How the tiles are arranged now, by how many others are in the room (the `layout` attribute). */
+  get layout(): CallLayout {
+    return layoutFor(this.session.roster.size);
+  }
+
   /** Remote peer ids in the room. */
   get peers(): string[] {
     return [...this.session.roster];
+  }
+
+  /** Seated in a call: chat works (even while the camera starts; messages wait for the connections). */
+  private get chatting(): boolean {
+    return !this.idle && !this.ended && this.session.selfId !== null;
   }
 
   /** The captured camera/microphone stream, or null. */
@@ -278,6 +333,7 @@ export class VideoCall extends LitElement {
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    this.setAttribute("layout", this.layout);
     if (changed.has("iceServers")) {
       const problem = iceServersProblem(this.iceServers);
       if (problem) {
@@ -406,6 +462,16 @@ export class VideoCall extends LitElement {
   }
 
   /**
+   * Sends a chat message to everyone in the call (over the connections, never the server),
+   * trimmed; it shows in the panel and fires `chat-message` with `self: true`. Returns false,
+   * sending nothing, when it is empty, longer than 2000 characters, more than 10 at once
+   * (then 5 a second), or there is no call; the panel says why.
+   */
+  sendMessage(text: string): boolean {
+    return this.messages.send(text);
+  }
+
+  /**
    * Uses this camera from now on (remembered for the next time): in the lobby and in the
    * call, swapped in on every link without renegotiation, the old one stopped. Resolves
    * whether it is in use now (outside a call or the lobby it is only remembered).
@@ -489,6 +555,7 @@ export class VideoCall extends LitElement {
     this.remote.clear();
     this.seats.stop();
     this.guests.clear();
+    this.messages.clear();
     this.iceErrors.clear();
     this.iceProblem = "";
     this.starting = false;
@@ -589,7 +656,7 @@ export class VideoCall extends LitElement {
         : nothing}
       <div class="videos" part="videos" ?hidden=${!seated}>
         ${seated
-          ? localTile({ sharing: this.sharingScreen, microphone, camera })
+          ? localTile({ sharing: this.sharingScreen, microphone, camera, quality: this.stats.quality.get("")?.quality, speaking: this.stats.speaking.has("") })
           : nothing}
         ${seated
           ? repeat(
@@ -609,6 +676,8 @@ export class VideoCall extends LitElement {
                   camera: said ? (said.camera ? "on" : "off") : "unknown",
                   blocked: this.remote.blocked.has(peer),
                   onUnblock: () => this.remote.unblock(peer),
+                  quality: this.stats.quality.get(peer)?.quality,
+                  speaking: this.stats.speaking.has(peer),
                 });
               },
             )
@@ -648,7 +717,9 @@ export class VideoCall extends LitElement {
           this.focusNext = "hang-up";
           void this.join();
         },
+        chat: this.chatting ? chatToggle(this.messages, this.chat) : nothing,
       })}
+      ${this.chatting ? chatPanel(this.messages, this.chat) : nothing}
       ${inCall ? settingsPanel(this.settingsOpen, devicePickers()) : nothing}
     `;
   }

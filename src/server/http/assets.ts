@@ -8,12 +8,14 @@ import * as path from "node:path";
 
 export const ROOT = path.resolve(import.meta.dir, "../../..");
 
-/** Entry name → source. `roomcall` holds all three elements. */
+/** Entry name → source. `roomcall` holds all three embeddable elements. */
 export const ENTRIES = {
   roomcall: "src/components/index.ts",
   "room-join": "src/components/room-join/room-join.ts",
   "video-call": "src/components/video-call/video-call.ts",
   "loopback-demo": "src/components/loopback-demo/loopback-demo.ts",
+  // The room page's invite control: the site's own, not one of the embeddable elements.
+  "copy-link": "src/components/copy-link/copy-link.ts",
 } as const;
 export type EntryName = keyof typeof ENTRIES;
 

@@ -86,7 +86,17 @@ export function createSite({ config, rooms, assets }: { config: Config; rooms: R
     // A join token from the embedding site's link goes on to the call (and, with no
     // referrer sent, nowhere else).
     // The pre-join lobby, unless `?lobby=off` (a straight join: set-up benches and tests).
-    return render(c, <RoomPage room={room} script={assets.url("video-call")} rule={rule} token={c.req.query("token")} lobby={c.req.query("lobby") !== "off"} />);
+    return render(
+      c,
+      <RoomPage
+        room={room}
+        scripts={[assets.url("video-call"), assets.url("copy-link")]}
+        invite={new URL(`/room/${room}`, config.publicOrigin ?? c.req.url).href}
+        rule={rule}
+        token={c.req.query("token")}
+        lobby={c.req.query("lobby") !== "off"}
+      />,
+    );
   });
 
   const relay = config.ice.turnUrls.length > 0;

@@ -23,6 +23,8 @@ export interface ConnectionLimits {
 export class Connection {
   /** Server-assigned id in the current room; null when in no room. */
   id: string | null = null;
+  /** What a relayed frame of this connection's starts with: `{"from":"<id>",` (made once per join). */
+  stamp = "";
   room: string | null = null;
   /** This connection's seat in `room`, as the rooms know it. */
   seat: Seat | null = null;
