@@ -32,12 +32,9 @@ export function controls(v: ControlsView) {
       </div>
     `;
   }
-  const mic = { on: "Mute", off: "Unmute", none: "No microphone" }[v.microphone];
-  const cam = { on: "Turn camera off", off: "Turn camera on", none: "No camera" }[v.camera];
   return html`
     <div class="controls" part="controls">
-      <button part="button microphone" class=${v.microphone === "off" ? "active" : ""} ?disabled=${v.microphone === "none"} @click=${v.onMicrophone}>${mic}</button>
-      <button part="button camera" class=${v.camera === "off" ? "active" : ""} ?disabled=${v.camera === "none"} @click=${v.onCamera}>${cam}</button>
+      ${toggles(v)}
       ${v.canShare
         ? html`<button part="button screen-share" class=${v.sharing ? "active" : ""} @click=${v.onShare}>${v.sharing ? "Stop sharing" : "Share screen"}</button>`
         : nothing}
@@ -46,4 +43,12 @@ export function controls(v: ControlsView) {
       <button part="button hang-up" class="danger" @click=${v.onHangUp}>Hang Up</button>
     </div>
   `;
+}
+
+/** The microphone and camera toggles (the call's row, and the lobby's). */
+export function toggles(v: Pick<ControlsView, "microphone" | "camera" | "onMicrophone" | "onCamera">) {
+  const mic = { on: "Mute", off: "Unmute", none: "No microphone" }[v.microphone];
+  const cam = { on: "Turn camera off", off: "Turn camera on", none: "No camera" }[v.camera];
+  return html`<button part="button microphone" class=${v.microphone === "off" ? "active" : ""} ?disabled=${v.microphone === "none"} @click=${v.onMicrophone}>${mic}</button>
+    <button part="button camera" class=${v.camera === "off" ? "active" : ""} ?disabled=${v.camera === "none"} @click=${v.onCamera}>${cam}</button>`;
 }

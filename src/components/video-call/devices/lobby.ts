@@ -1,5 +1,6 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from "lit";
 import { MicLevelController } from "../../controllers/mic-level-controller.ts";
+import { toggles } from "../controls.ts";
 
 type Kind = "on" | "off" | "none";
 
@@ -49,24 +50,12 @@ export class Lobby implements ReactiveController {
   }
 
   view(v: LobbyView) {
-    return html`
-      <section class="lobby" part="lobby" aria-label="Before you join" @pointerdown=${this.resume} @keydown=${this.resume}>
-        <figure class="tile self" part="tile self-tile">
-          <video class="local" part="local-video" muted playsinline autoplay aria-label="Your own picture"></video>
-          ${v.camera === "on" ? nothing : html`<div class="placeholder" part="placeholder" aria-hidden="true">You</div>`}
-        </figure>
-        <label class="level">Microphone level <meter part="mic-level" min="0" max="1" low="0.05" .value=${this.meter.level}></meter></label>
-        ${v.pickers}
-        <div class="controls" part="controls">
-          <button part="button microphone" class=${v.microphone === "off" ? "active" : ""} ?disabled=${v.microphone === "none"} @click=${v.onMicrophone}>
-            ${{ on: "Mute", off: "Unmute", none: "No microphone" }[v.microphone]}
-          </button>
-          <button part="button camera" class=${v.camera === "off" ? "active" : ""} ?disabled=${v.camera === "none"} @click=${v.onCamera}>
-            ${{ on: "Turn camera off", off: "Turn camera on", none: "No camera" }[v.camera]}
-          </button>
-          <button part="button join" class="primary" @click=${v.onJoin}>Join</button>
-        </div>
-      </section>
-    `;
+    // Template text is not minified: written tight.
+    return html`<section class="lobby" part="lobby" aria-label="Before you join" @pointerdown=${this.resume} @keydown=${this.resume}>
+<figure class="tile self" part="tile self-tile"><video class="local" part="local-video" muted playsinline autoplay aria-label="Your own picture"></video>${v.camera === "on" ? nothing : html`<div class="placeholder" part="placeholder" aria-hidden="true">You</div>`}</figure>
+<label class="level">Microphone level <meter part="mic-level" min="0" max="1" low="0.05" .value=${this.meter.level}></meter></label>
+${v.pickers}
+<div class="controls" part="controls">${toggles(v)} <button part="button join" class="primary" @click=${v.onJoin}>Join</button></div>
+</section>`;
   }
 }

@@ -5,24 +5,14 @@ import type { CallDevices, DeviceKind, DeviceOption } from "./device-controller.
 export function pickers(d: CallDevices, pick: (kind: DeviceKind, deviceId: string) => Promise<boolean>) {
   const one = (kind: DeviceKind, label: string, list: DeviceOption[], current: string | null) =>
     list.length
-      ? html`<label
-          >${label}
-          <select
-            part="device-select ${kind}-select"
-            @change=${async (e: Event) => {
-              const select = e.target as HTMLSelectElement;
-              // A device that would not open: show the one still in use.
-              if (!(await pick(kind, select.value))) select.value = current ?? "";
-            }}
-          >
-            ${list.map((o) => html`<option value=${o.deviceId} ?selected=${o.deviceId === current}>${o.label}</option>`)}
-          </select></label
-        >`
+      ? // Template text is not minified: written tight.
+        html`<label>${label} <select part="device-select ${kind}-select" @change=${async (e: Event) => {
+          const select = e.target as HTMLSelectElement;
+          // A device that would not open: show the one still in use.
+          if (!(await pick(kind, select.value))) select.value = current ?? "";
+        }}>${list.map((o) => html`<option value=${o.deviceId} ?selected=${o.deviceId === current}>${o.label}</option>`)}</select></label>`
       : nothing;
-  return html`<div class="pickers">
-    ${one("camera", "Camera", d.cameras, d.camera)} ${one("microphone", "Microphone", d.microphones, d.microphone)}
-    ${one("speaker", "Speaker", d.speakers, d.speaker)}
-  </div>`;
+  return html`<div class="pickers">${one("camera", "Camera", d.cameras, d.camera)}${one("microphone", "Microphone", d.microphones, d.microphone)}${one("speaker", "Speaker", d.speakers, d.speaker)}</div>`;
 }
 
 /** The settings control of the call's button row: opens and closes the pickers. */
