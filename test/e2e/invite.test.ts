@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "../support/browser.ts";
 import { collectErrors, type PageErrors } from "../support/page-errors.ts";
 import { type ServerProcess, spawnServer } from "../support/server-process.ts";
+import { joinFromLobby } from "../support/video-call-probe.ts";
 
 const AXE = path.resolve(import.meta.dir, "../../node_modules/axe-core/axe.min.js");
 let server: ServerProcess;
@@ -122,6 +123,7 @@ test("axe passes on a phone with the confirmation shown, light and dark", async 
     const context = await browser.newContext({ viewport: { width: 360, height: 800 }, colorScheme, bypassCSP: true });
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
     const page = await roomPage(context, room());
+    await joinFromLobby(page);
     await page.waitForFunction(() => document.querySelector("video-call")?.getAttribute("state") === "waiting", undefined, { timeout: 15_000 });
     await pressCopyFromKeyboard(page);
     await status(page).filter({ hasText: "Link copied." }).waitFor({ timeout: 5_000 });
