@@ -208,6 +208,23 @@ describe("<video-call lobby>", () => {
     expect(part(el, "settings-panel")).to.equal(null);
   });
 
+  it("put back on the page, it starts in the lobby again; a new room while in the lobby keeps it there", async () => {
+    const el = callIn(uniqueRoom("lobby-again"));
+    await ready(el);
+    await el.join();
+    await until(() => el.state === "waiting", "waiting");
+    const tracks = el.localStream!.getTracks();
+    el.remove();
+    for (const t of tracks) expect(t.readyState).to.equal("ended");
+    const seats = sockets.length;
+    document.body.append(el);
+    await ready(el);
+    el.room = uniqueRoom("lobby-moved");
+    await el.updateComplete;
+    expect(el.state).to.equal("lobby");
+    expect(sockets.length).to.equal(seats);
+  });
+
   it("hanging up in the lobby stops the preview", async () => {
     const el = callIn(uniqueRoom("lobby-hangup"));
     await ready(el);
