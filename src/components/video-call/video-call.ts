@@ -7,7 +7,10 @@ import { iceServers, iceServersProblem, iceTransportPolicy, onOff } from "../sha
 import { emit } from "../shared/events.ts";
 import { defaultSignalingUrl } from "../shared/signaling-url.ts";
 import type { MediaErrorReason, MediaFailure } from "../shared/media-error.ts";
-import { type CallState, callState, type EndedState, ERROR_STATES, iceErrorText, noRouteText, REASON_TEXT, STATE_TEXT } from "./call-state.ts";
+import { type CallState, callState, type EndedState, ERROR_STATES, iceErrorText } from "./call-state.ts";
+import { GuestNames } from "./view/guest-names.ts";
+import { notices } from "./view/notices.ts";
+import { statusLine } from "./view/status-line.ts";
 import type {
   CallStateDetail,
   CallStateReason,
@@ -22,20 +25,20 @@ import type {
   RoomFullDetail,
   ScreenShareDetail,
 } from "./events.ts";
-import { controls } from "./controls.ts";
-import { mediaStateMessage, readMediaState } from "./peer-media.ts";
-import { chime, setTitleCount } from "./presence.ts";
+import { controls } from "./view/controls.ts";
+import { mediaStateMessage, readMediaState } from "./session/peer-media.ts";
+import { chime, setTitleCount } from "./view/presence.ts";
 import { StatsController } from "./quality/stats-controller.ts";
-import { RemoteMedia } from "./remote-media.ts";
-import { RoomSession } from "./room-session.ts";
-import { SeatWatch } from "./seat-watch.ts";
-import { SelfMedia } from "./self-media.ts";
-import { localTile, remoteTile } from "./tiles.ts";
+import { RemoteMedia } from "./media/remote-media.ts";
+import { RoomSession } from "./session/room-session.ts";
+import { SeatWatch } from "./session/seat-watch.ts";
+import { SelfMedia } from "./media/self-media.ts";
+import { localTile, remoteTile } from "./view/tiles.ts";
 import { type CallLayout, layoutFor } from "./layout/layout.ts";
 import { ChatController } from "./chat/chat-controller.ts";
 import { chatPanel, chatToggle } from "./chat/chat-panel.ts";
 import { chatStyles } from "./chat/chat-styles.ts";
-import { styles } from "./styles.ts";
+import { styles } from "./view/styles.ts";
 import { type CallDevices, DeviceController, type DeviceKind } from "./devices/device-controller.ts";
 import { Lobby } from "./devices/lobby.ts";
 import { remember } from "./devices/memory.ts";
@@ -286,7 +289,7 @@ export class VideoCall extends LitElement {
   /** STUN/TURN errors already reported in this call (url and code). */
   private readonly iceErrors = new Set<string>();
   /** Stable "Guest N" numbers, by peer id. */
-  private readonly guests = new Map<string, number>();
+  private readonly guests = new GuestNames();
   /** The control to focus after the next render: the one that replaced the button just pressed. */
   private focusNext: "hang-up" | "microphone" | null = null;
 
@@ -601,24 +604,7 @@ export class VideoCall extends LitElement {
   }
 
   private guest(peer: string): string {
-    if (!this.guests.has(peer)) this.guests.set(peer, this.guests.size + 1);
-    return this.session.roster.size > 1 || this.guests.size > 1 ? `Guest ${this.guests.get(peer)}` : "Guest";
-  }
-
-  private stateLine(): string {
-    const state = this.state;
-    const main = state === "failed" && this.ended ? "The call could not start." : STATE_TEXT[state];
-    const why = this.reason === "no-route" ? this.noRoute() : this.reason ? (REASON_TEXT[this.reason] ?? "") : "";
-    if (state === "waiting") return [this.detail, main].filter(Boolean).join(" ");
-    if (state === "connected") return this.session.status === "open" ? main : `${main} Reconnecting to the server; the call goes on.`;
-    if (state === "full" && this.seats.free) return "A seat in this room is free now: join it.";
-    return [main, this.detail, why].filter(Boolean).join(" ");
-  }
-
-  private noRoute(): string {
-    const config = this.session.rtcConfig();
-    const relayConfigured = (config.iceServers ?? []).some((s) => [s.urls].flat().some((u) => /^turns?:/.test(u)));
-    return noRouteText(config.iceTransportPolicy === "relay", relayConfigured, this.session.relayGathered);
+    return this.guests.name(peer, this.session.roster.size);
   }
 
   protected override updated(): void {
@@ -683,19 +669,28 @@ export class VideoCall extends LitElement {
             )
           : nothing}
       </div>
-      <p class="state ${ERROR_STATES.has(this.state) ? "error" : ""}" part="state" role="status" aria-live="polite">${this.stateLine()}</p>
-      <div class="notices" role="status" aria-live="polite">
-        ${failure && (inCall || lobby)
-          ? html`<p class="notice" part="notice">
-              ${failure.message} ${lobby ? "You can join all the same, or try again." : withWhat(microphone !== "none", camera !== "none")}
-              <button part="button retry-media" @click=${() => void this.retryMedia()}>Try camera and microphone again</button>
-            </p>`
-          : nothing}
-        ${this.iceProblem && this.state !== "connected" ? html`<p class="notice ice" part="notice ice-notice">${this.iceProblem}</p>` : nothing}
-        ${this.self.screen.failure && inCall ? html`<p class="notice" part="notice screen-notice">${this.self.screen.failure}</p>` : nothing}
-        ${this.hardware.notice ? html`<p class="notice" part="notice device-notice">${this.hardware.notice}</p>` : nothing}
-        ${blocked.length ? html`<p class="notice" part="notice">The browser will not play the sound of ${blocked.join(", ")} until you press "Click to play sound".</p>` : nothing}
-      </div>
+      <p class="state ${ERROR_STATES.has(this.state) ? "error" : ""}" part="state" role="status" aria-live="polite">${statusLine({
+        state: this.state,
+        ended: this.ended !== null,
+        reason: this.reason,
+        detail: this.detail,
+        signalingOpen: this.session.status === "open",
+        seatFree: this.seats.free,
+        rtc: this.session.rtcConfig(),
+        relayGathered: this.session.relayGathered,
+      })}</p>
+      ${notices({
+        failure,
+        inCall,
+        lobby,
+        microphone: microphone !== "none",
+        camera: camera !== "none",
+        ice: this.state === "connected" ? "" : this.iceProblem,
+        screen: this.self.screen.failure,
+        device: this.hardware.notice || null,
+        blocked,
+        onRetry: () => void this.retryMedia(),
+      })}
       ${lobby ? nothing : controls({
         inCall,
         idle: this.idle,
@@ -723,14 +718,6 @@ export class VideoCall extends LitElement {
       ${inCall ? settingsPanel(this.settingsOpen, devicePickers()) : nothing}
     `;
   }
-}
-
-/** What this peer is in the call with, after a camera or microphone failed. */
-function withWhat(audio: boolean, video: boolean): string {
-  if (audio && video) return "";
-  if (audio) return "You are in the call with your microphone only.";
-  if (video) return "You are in the call with your camera only.";
-  return "You are in the call without them: you can still see and hear the others.";
 }
 
 function safeJson(value: unknown): string {

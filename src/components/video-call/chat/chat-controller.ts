@@ -1,7 +1,7 @@
 import type { LitElement, ReactiveController } from "lit";
 import { emit } from "../../shared/events.ts";
 import type { ChatMessageDetail } from "../events.ts";
-import type { RoomSession } from "../room-session.ts";
+import type { RoomSession } from "../session/room-session.ts";
 import { CHAT_TEXT_MAX, chatMessage, readChat } from "./chat-message.ts";
 import { TokenBucket } from "./token-bucket.ts";
 

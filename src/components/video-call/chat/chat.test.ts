@@ -3,7 +3,7 @@ import { expect } from "@open-wc/testing";
 import { sendKeys } from "@web/test-runner-commands";
 import { accessibleInBothSchemes, focused } from "../../shared/a11y-helpers.ts";
 import { until } from "../../shared/test-helpers.ts";
-import type { RoomSession } from "../room-session.ts";
+import type { RoomSession } from "../session/room-session.ts";
 import "../video-call.ts";
 import type { ChatMessageDetail, VideoCall } from "../video-call.ts";
 

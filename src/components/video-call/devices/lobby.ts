@@ -1,6 +1,6 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from "lit";
 import { MicLevelController } from "../../controllers/mic-level-controller.ts";
-import { toggles } from "../controls.ts";
+import { toggles } from "../view/controls.ts";
 
 type Kind = "on" | "off" | "none";
 

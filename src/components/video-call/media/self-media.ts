@@ -1,10 +1,10 @@
 import type { ReactiveControllerHost } from "lit";
-import { LocalMediaController } from "../controllers/local-media-controller.ts";
-import { OutgoingMedia } from "../controllers/outgoing-media.ts";
-import type { PeerLink } from "../controllers/peer-link.ts";
-import { ScreenShareController } from "../controllers/screen-share-controller.ts";
-import type { MediaFailure } from "../shared/media-error.ts";
-import type { MediaState } from "./peer-media.ts";
+import { LocalMediaController } from "../../controllers/local-media-controller.ts";
+import { OutgoingMedia } from "../../controllers/outgoing-media.ts";
+import type { PeerLink } from "../../controllers/peer-link.ts";
+import { ScreenShareController } from "../../controllers/screen-share-controller.ts";
+import type { MediaFailure } from "../../shared/media-error.ts";
+import type { MediaState } from "../session/peer-media.ts";
 
 /** A kind of this side's media, as the buttons and the self tile show it. */
 export type KindState = "on" | "off" | "none";

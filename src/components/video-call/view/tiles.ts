@@ -1,8 +1,8 @@
 /** The videos of `<video-call>`: one tile for this side and one per peer in the room. */
 import { html, nothing } from "lit";
 import { ref } from "lit/directives/ref.js";
-import { qualityIndicator } from "./quality/indicator.ts";
-import type { Quality } from "./quality/quality.ts";
+import { qualityIndicator } from "../quality/indicator.ts";
+import type { Quality } from "../quality/quality.ts";
 
 export interface LocalTileView {
   sharing: boolean;

@@ -1,10 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { IceConfig, ServerMessage, ServerMessageOf } from "../../shared/protocol.ts";
-import { CLOSE, DISPLAY_NAME_MAX, isPolite, type Profile } from "../../shared/wire.ts";
-import { type IceServerError, PeerLink } from "../controllers/peer-link.ts";
-import { BACKOFF_MAX_MS, SignalingController, type SignalingStatus } from "../controllers/signaling-controller.ts";
-import type { CallStateReason, JoinedDetail, PeerLeftDetail, RecoveryDetail } from "./events.ts";
-import type { EndedState } from "./call-state.ts";
+import type { IceConfig, ServerMessage, ServerMessageOf } from "../../../shared/protocol.ts";
+import { CLOSE, DISPLAY_NAME_MAX, isPolite, type Profile } from "../../../shared/wire.ts";
+import { type IceServerError, PeerLink } from "../../controllers/peer-link.ts";
+import { BACKOFF_MAX_MS, SignalingController, type SignalingStatus } from "../../controllers/signaling-controller.ts";
+import type { CallStateReason, JoinedDetail, PeerLeftDetail, RecoveryDetail } from "../events.ts";
+import type { EndedState } from "../call-state.ts";
 
 /** Failed attempts after which the server counts as unreachable (retries go on). */
 const UNREACHABLE_AFTER = 3;

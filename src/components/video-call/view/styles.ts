@@ -1,7 +1,7 @@
 import { css } from "lit";
-import { theme } from "../shared/theme.ts";
-import { layoutStyles } from "./layout/layout-styles.ts";
-import { qualityStyles } from "./quality/indicator.ts";
+import { theme } from "../../shared/theme.ts";
+import { layoutStyles } from "../layout/layout-styles.ts";
+import { qualityStyles } from "../quality/indicator.ts";
 
 /** The shared theme plus what only `<video-call>` shows: error colours and the click-to-play button. */
 export const styles = [

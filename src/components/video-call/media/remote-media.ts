@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import { play } from "../shared/first-frame.ts";
-import type { MediaState } from "./peer-media.ts";
+import { play } from "../../shared/first-frame.ts";
+import type { MediaState } from "../session/peer-media.ts";
 
 /**
  * The other peers' media as `<video-call>` shows it, keyed by peer id: one stream per peer
