@@ -71,6 +71,8 @@ async function open(browser: Browser, room: string): Promise<Page> {
 
 interface Look {
   state: string | null;
+  /** The state line, for a timeout's message. */
+  line: string | null;
   self: string | null;
   /** The self tile's data-quality, and each remote tile's by peer. */
   own: string | null;
@@ -89,6 +91,7 @@ const look = (page: Page): Promise<Look> =>
     for (const r of (await el.getStats()).values()) r.forEach((s) => s.type === "inbound-rtp" && s.kind === "video" && (frames += s.framesDecoded ?? 0));
     return {
       state: el.getAttribute("state"),
+      line: root.querySelector("[part~='state']")?.textContent ?? null,
       self: el.selfId,
       own: root.querySelector<HTMLElement>("[part~='self-tile']")?.dataset.quality ?? null,
       peers,
@@ -115,7 +118,8 @@ test("a clean call is good; a third of the packets lost makes every tile poor, n
   const a = await open(outside, room);
   await until(a, (l) => l.state === "waiting", "a waiting");
   const b = await open(inside, room);
-  for (const p of [a, b]) await until(p, (l) => l.state === "connected" && l.frames > 0, "decoding");
+  // Both at once, so that a timeout shows where each side is.
+  await pollUntil(() => Promise.all([look(a), look(b)]), (ls) => ls.every((l) => l.state === "connected" && l.frames > 0), "both decoding", 30_000, 250);
   for (const p of [a, b]) await until(p, both("good"), "every tile good");
 
   // Clean: it stays good, and nothing but good was ever said.
