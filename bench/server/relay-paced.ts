@@ -136,7 +136,7 @@ export const relayPaced: Section<PacedResult> = {
     }
     out.push(
       "",
-      `Goal at each point: ours ≤ ${GOAL.bare} × the bare relay's CPU per message, or, where the JSON-only relay is itself above ${GOAL.bare} ×, ours ≤ ${GOAL.json} × the JSON-only relay's. "(behind)": fewer than ${KEPT_UP * 100} % of the offered messages were delivered in the span, so that server (or the generator, on a busy machine) was saturated at that load, and a point where a baseline fell behind gets no verdict (the 90 % point is above what ours can carry where its CPU per message is more than 1.1 × the bare relay's); its CPU per message is then a flat-out figure. The generator is one process on a machine of two cores: its CPU is shown for ours's runs, and at 90 % it and the server together fill the machine.`,
+      `Goal at each point: ours ≤ ${GOAL.bare} × the bare relay's CPU per message, or, where the JSON-only relay is itself above ${GOAL.bare} ×, ours ≤ ${GOAL.json} × the JSON-only relay's. "(behind)": fewer than ${KEPT_UP * 100} % of the offered messages were delivered in the span, so that server (or the generator, on a busy machine) was saturated at that load, and a point where a baseline fell behind gets no verdict; a server that fell behind ran flat out, and its CPU per message is then a flat-out figure. The generator is one process on a machine of two cores: its CPU is shown for ours' runs, and at 90 % it and the server together fill the machine.`,
       "",
     );
     return out;
