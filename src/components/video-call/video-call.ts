@@ -676,7 +676,7 @@ export class VideoCall extends LitElement {
         detail: this.detail,
         signalingOpen: this.session.status === "open",
         seatFree: this.seats.free,
-        rtc: this.session.rtcConfig(),
+        rtc: () => this.session.rtcConfig(),
         relayGathered: this.session.relayGathered,
       })}</p>
       ${notices({

@@ -12,14 +12,14 @@ export interface StatusFacts {
   signalingOpen: boolean;
   /** The room was full and a seat has freed since. */
   seatFree: boolean;
-  /** What ICE had to work with, for the no-route sentence. */
-  rtc: RTCConfiguration;
+  /** What ICE had to work with, for the no-route sentence (asked only then: the element's own part may be a value it refused). */
+  rtc: () => RTCConfiguration;
   relayGathered: boolean;
 }
 
 export function statusLine(f: StatusFacts): string {
   const main = f.state === "failed" && f.ended ? "The call could not start." : STATE_TEXT[f.state];
-  const why = f.reason === "no-route" ? noRoute(f.rtc, f.relayGathered) : f.reason ? (REASON_TEXT[f.reason] ?? "") : "";
+  const why = f.reason === "no-route" ? noRoute(f.rtc(), f.relayGathered) : f.reason ? (REASON_TEXT[f.reason] ?? "") : "";
   if (f.state === "waiting") return [f.detail, main].filter(Boolean).join(" ");
   if (f.state === "connected") return f.signalingOpen ? main : `${main} Reconnecting to the server; the call goes on.`;
   if (f.state === "full" && f.seatFree) return "A seat in this room is free now: join it.";
