@@ -1,4 +1,5 @@
 /** Small helpers for the component tests (imported by *.test.ts only). */
+import type { VideoCall } from "../video-call/video-call.ts";
 
 const FIREFOX = navigator.userAgent.includes("Firefox/");
 
@@ -38,4 +39,17 @@ export async function playing(video: HTMLVideoElement): Promise<boolean> {
   const t0 = video.currentTime;
   await until(() => video.currentTime > t0, "video time to advance");
   return true;
+}
+
+/** The signaling server of rooms of two that the test runner starts for every run. */
+export const URL_PAIR = (window as unknown as { __SIGNALING_URL__: string }).__SIGNALING_URL__;
+
+/** A <video-call> on the page, its `attributes` set before `room` (which starts it), signaling through `url`. */
+export function callIn(room: string, attributes: Record<string, string> = {}, url = URL_PAIR): VideoCall {
+  const el = document.createElement("video-call");
+  el.setAttribute("signaling-url", url);
+  for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v);
+  el.setAttribute("room", room);
+  document.body.append(el);
+  return el;
 }

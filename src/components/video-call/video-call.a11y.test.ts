@@ -1,22 +1,13 @@
 /** `<video-call>` with the keyboard and a screen reader: axe in each main state, in both schemes, and focus. */
 import { expect } from "@open-wc/testing";
 import { accessibleInBothSchemes, focused } from "../shared/a11y-helpers.ts";
-import { until } from "../shared/test-helpers.ts";
+import { callIn, until } from "../shared/test-helpers.ts";
 import "./video-call.ts";
 import type { VideoCall } from "./video-call.ts";
 
-const URL_PAIR = (window as unknown as { __SIGNALING_URL__: string }).__SIGNALING_URL__;
 const uniqueRoom = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 const part = (el: VideoCall, name: string) => el.shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLElement;
 
-function callIn(room: string, attributes: Record<string, string> = {}): VideoCall {
-  const el = document.createElement("video-call");
-  el.setAttribute("signaling-url", URL_PAIR);
-  for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v);
-  el.setAttribute("room", room);
-  document.body.append(el);
-  return el;
-}
 
 afterEach(() => {
   for (const el of document.querySelectorAll("video-call")) el.remove();

@@ -2,12 +2,11 @@
 import { expect } from "@open-wc/testing";
 import { sendKeys } from "@web/test-runner-commands";
 import { accessibleInBothSchemes, focused } from "../../shared/a11y-helpers.ts";
-import { until } from "../../shared/test-helpers.ts";
+import { URL_PAIR, callIn, until } from "../../shared/test-helpers.ts";
 import type { RoomSession } from "../session/room-session.ts";
 import "../video-call.ts";
 import type { ChatMessageDetail, VideoCall } from "../video-call.ts";
 
-const URL_PAIR = (window as unknown as { __SIGNALING_URL__: string }).__SIGNALING_URL__;
 const URL_TRIO = (window as unknown as { __SIGNALING_URL_TRIO__: string }).__SIGNALING_URL_TRIO__;
 const uniqueRoom = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 const part = (el: VideoCall, name: string) => el.shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLElement;
@@ -15,14 +14,6 @@ const part = (el: VideoCall, name: string) => el.shadowRoot!.querySelector(`[par
 const session = (el: VideoCall) => (el as unknown as { session: RoomSession }).session;
 const logText = (el: VideoCall) => part(el, "chat-log").textContent!.replace(/\s+/g, " ");
 
-function callIn(room: string, url = URL_PAIR, attributes: Record<string, string> = {}): VideoCall {
-  const el = document.createElement("video-call");
-  el.setAttribute("signaling-url", url);
-  for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v);
-  el.setAttribute("room", room);
-  document.body.append(el);
-  return el;
-}
 
 /** Every chat-message detail `el` fires from now on. */
 function chatLog(el: VideoCall) {
@@ -48,7 +39,7 @@ afterEach(() => {
 describe("<video-call> chat", () => {
   it("sends both ways with the exact detail, echoes one's own, and shows both in the panel", async () => {
     const room = uniqueRoom("chat");
-    const a = callIn(room, URL_PAIR, { name: "Ada" });
+    const a = callIn(room, { name: "Ada" });
     const b = callIn(room);
     const fromA = chatLog(a);
     const fromB = chatLog(b);
@@ -118,8 +109,8 @@ describe("<video-call> chat", () => {
     delete w.__xss;
     const room = uniqueRoom("chat-xss");
     const probe = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script><b>bold</b>`;
-    const a = callIn(room, URL_PAIR, { name: `<img src=x onerror="window.__xss=3">` });
-    const b = callIn(room, URL_PAIR, { chat: "" });
+    const a = callIn(room, { name: `<img src=x onerror="window.__xss=3">` });
+    const b = callIn(room, { chat: "" });
     const atB = chatLog(b);
     await connected(a, b);
     expect(a.sendMessage(probe)).to.equal(true);
@@ -137,7 +128,7 @@ describe("<video-call> chat", () => {
 
   it("refuses a message over 2000 characters, and drops one from a peer", async () => {
     const room = uniqueRoom("chat-long");
-    const a = callIn(room, URL_PAIR, { chat: "" });
+    const a = callIn(room, { chat: "" });
     const b = callIn(room);
     const atA = chatLog(a);
     const atB = chatLog(b);
@@ -163,7 +154,7 @@ describe("<video-call> chat", () => {
 
   it("limits the sender: 10 at once, then a clear refusal", async () => {
     const room = uniqueRoom("chat-send-limit");
-    const a = callIn(room, URL_PAIR, { chat: "" });
+    const a = callIn(room, { chat: "" });
     const b = callIn(room);
     const atB = chatLog(b);
     await connected(a, b);
@@ -179,9 +170,9 @@ describe("<video-call> chat", () => {
 
   it("drops a flood from one peer and says so, while the others' messages still arrive", async () => {
     const room = uniqueRoom("chat-flood");
-    const a = callIn(room, URL_TRIO, { chat: "" });
-    const b = callIn(room, URL_TRIO);
-    const c = callIn(room, URL_TRIO);
+    const a = callIn(room, { chat: "" }, URL_TRIO);
+    const b = callIn(room, {}, URL_TRIO);
+    const c = callIn(room, {}, URL_TRIO);
     const atA = chatLog(a);
     await connected(a, b, c);
     // b floods past its own element's limit, as a modified peer could.
@@ -206,7 +197,7 @@ describe("<video-call> chat", () => {
 
   it("keeps the panel to the last 200 lines", async () => {
     const room = uniqueRoom("chat-cap");
-    const a = callIn(room, URL_PAIR, { chat: "" });
+    const a = callIn(room, { chat: "" });
     await until(() => a.state === "waiting", "a waiting");
     // Alone in the call: one's own messages still show (nobody else gets them). Time runs
     // fast here, a fifth of a second a message, so the sender's limit lets every one go.
@@ -263,13 +254,13 @@ describe("<video-call> chat", () => {
 
   it("reaches both others in a call of three; a newcomer does not get the history", async () => {
     const room = uniqueRoom("chat-three");
-    const a = callIn(room, URL_TRIO);
-    const b = callIn(room, URL_TRIO);
+    const a = callIn(room, {}, URL_TRIO);
+    const b = callIn(room, {}, URL_TRIO);
     const logs = { a: chatLog(a), b: chatLog(b) };
     await connected(a, b);
     expect(a.sendMessage("before c")).to.equal(true);
     await until(() => logs.b.length === 1, "b gets it");
-    const c = callIn(room, URL_TRIO, { chat: "" });
+    const c = callIn(room, { chat: "" }, URL_TRIO);
     const atC = chatLog(c);
     await connected(a, b, c);
     expect(a.sendMessage("to both")).to.equal(true);
@@ -321,7 +312,7 @@ describe("<video-call> chat", () => {
 
   it("passes axe with the panel open, empty and with messages and a refusal, and closed with unread", async () => {
     const room = uniqueRoom("chat-a11y");
-    const a = callIn(room, URL_PAIR, { chat: "", name: "Ada" });
+    const a = callIn(room, { chat: "", name: "Ada" });
     const b = callIn(room);
     const atA = chatLog(a);
     await connected(a, b);

@@ -12,11 +12,10 @@
  * device or an output is skipped with the reason said.
  */
 import { expect } from "@open-wc/testing";
-import { framesDecoded, until } from "../../shared/test-helpers.ts";
+import { URL_PAIR, callIn, framesDecoded, until } from "../../shared/test-helpers.ts";
 import "../video-call.ts";
 import type { DeviceChangeDetail, VideoCall } from "../video-call.ts";
 
-const URL_PAIR = (window as unknown as { __SIGNALING_URL__: string }).__SIGNALING_URL__;
 const FIREFOX = navigator.userAgent.includes("Firefox/");
 const uniqueRoom = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 const part = (el: VideoCall, name: string) => el.shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLElement;
@@ -31,14 +30,6 @@ window.RTCPeerConnection = class extends NativePC {
   }
 } as typeof RTCPeerConnection;
 
-function callIn(room: string, attributes: Record<string, string> = {}): VideoCall {
-  const el = document.createElement("video-call");
-  el.setAttribute("signaling-url", URL_PAIR);
-  for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v);
-  el.setAttribute("room", room);
-  document.body.append(el);
-  return el;
-}
 
 function changes(el: VideoCall) {
   const log: DeviceChangeDetail[] = [];

@@ -6,13 +6,15 @@
 import { expect } from "@open-wc/testing";
 import { sendKeys, sendMouse } from "@web/test-runner-commands";
 import { accessibleInBothSchemes, focused } from "../../shared/a11y-helpers.ts";
-import { until } from "../../shared/test-helpers.ts";
+import { URL_PAIR, callIn as openCall, until } from "../../shared/test-helpers.ts";
 import "../video-call.ts";
 import type { CallStateDetail, VideoCall } from "../video-call.ts";
 
-const URL_PAIR = (window as unknown as { __SIGNALING_URL__: string }).__SIGNALING_URL__;
 const FIREFOX = navigator.userAgent.includes("Firefox/");
 const uniqueRoom = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+/** A call that opens in the lobby. */
+const callIn = (room: string, attributes: Record<string, string> = {}) => openCall(room, { lobby: "", ...attributes });
+
 const part = (el: VideoCall, name: string) => el.shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLElement;
 
 // Sockets and captures, to see that the lobby takes no seat and the call captures nothing more.
@@ -31,15 +33,6 @@ navigator.mediaDevices.getUserMedia = (constraints) => {
   return nativeGetUserMedia(constraints);
 };
 
-function callIn(room: string, attributes: Record<string, string> = {}): VideoCall {
-  const el = document.createElement("video-call");
-  el.setAttribute("signaling-url", URL_PAIR);
-  el.setAttribute("lobby", "");
-  for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v);
-  el.setAttribute("room", room);
-  document.body.append(el);
-  return el;
-}
 
 /** The lobby with its preview playing and the microphone heard by the meter. */
 async function ready(el: VideoCall) {

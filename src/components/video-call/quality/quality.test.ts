@@ -6,21 +6,13 @@
  */
 import { expect } from "@open-wc/testing";
 import { accessibleInBothSchemes } from "../../shared/a11y-helpers.ts";
-import { framesDecoded, until } from "../../shared/test-helpers.ts";
+import { callIn, framesDecoded, until } from "../../shared/test-helpers.ts";
 import "../video-call.ts";
 import type { ActiveSpeakerDetail, ConnectionQualityDetail, VideoCall } from "../video-call.ts";
 
-const URL_PAIR = (window as unknown as { __SIGNALING_URL__: string }).__SIGNALING_URL__;
 const FIREFOX = navigator.userAgent.includes("Firefox/");
 const uniqueRoom = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 
-function callIn(room: string): VideoCall {
-  const el = document.createElement("video-call");
-  el.setAttribute("signaling-url", URL_PAIR);
-  el.setAttribute("room", room);
-  document.body.append(el);
-  return el;
-}
 
 const tile = (el: VideoCall, peer: string | null) =>
   el.shadowRoot!.querySelector<HTMLElement>(peer === null ? "[part~='self-tile']" : `[part~='remote-tile'][data-peer='${peer}']`);
