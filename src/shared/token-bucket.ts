@@ -1,6 +1,7 @@
 /**
- * Token-bucket arithmetic on plain numbers: a connection keeps its levels as fields of its
- * own rather than as objects, since every byte per socket counts with thousands open.
+ * Token-bucket arithmetic on plain numbers, for the server's connection limits and the
+ * browser's chat alike: a server connection keeps its levels as fields of its own rather
+ * than as objects, since every byte per socket counts with thousands open.
  */
 export interface Rate {
   /** Tokens added a second. */

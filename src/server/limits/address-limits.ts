@@ -5,7 +5,7 @@
  * burst); expired bans, and addresses that became idle meanwhile, go in `sweep`, which the
  * heartbeat runs, so that an address that never comes back is not kept for good.
  */
-import { type Rate, refill } from "./token-bucket.ts";
+import { type Rate, refill } from "../../shared/token-bucket.ts";
 
 /** One client address, shared by all its connections. */
 export class Address {

@@ -4,7 +4,7 @@ import type { Address } from "../limits/address-limits.ts";
 import { Backlog } from "../limits/backlog.ts";
 import type { Delivery } from "../rooms/rooms.ts";
 import type { Seat } from "../rooms/seat.ts";
-import { type Rate, refill } from "../limits/token-bucket.ts";
+import { type Rate, refill } from "../../shared/token-bucket.ts";
 
 /** The limits of one connection (docs/security.md). */
 export interface ConnectionLimits {
