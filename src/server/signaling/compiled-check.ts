@@ -6,6 +6,12 @@
  * takes for the constructs it knows, and refuses to compile anything else (a transform,
  * a default, a non-strict object), so it can never pass what the schema would reshape or
  * strip. A value it refuses goes to zod for the error sentence.
+ *
+ * The schema becomes the source of one function, straight-line code per message type,
+ * rather than a tree of small closures: the relay runs in short bursts between other
+ * processes' work, and one function that inlines everything stays cheap even when its
+ * caches are cold. The source holds only the schema's keys and literals (as JSON) and
+ * refers to its regular expressions and refinements by index.
  */
 export type Check = (value: unknown) => boolean;
 
@@ -20,8 +26,6 @@ interface CheckDef {
   [key: string]: unknown;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 /** A zod 4 schema (classic or mini), as far as the check reads it. */
 interface Schema {
   _zod: { def: Def; optin?: "optional" };
@@ -29,141 +33,168 @@ interface Schema {
 
 /** Compiles `schema`; throws on a construct it does not know. */
 export function compileCheck(schema: { _zod: { def: unknown } }): Check {
-  return compile(schema as Schema);
+  const out = new Emitter();
+  out.schema(schema as Schema, "v");
+  const source = `"use strict";\nreturn function check(v) {\n${out.lines.join("\n")}\nreturn true;\n};`;
+  return new Function("K", "hasOwn", "isObject", source)(out.constants, Object.hasOwn, isObject) as Check;
 }
 
-function compile(schema: Schema): Check {
-  const def = schema._zod.def;
-  const base = compileType(def);
-  const refinements = (def.checks ?? []).map((c) => compileRefinement(def.type, c._zod.def));
-  if (refinements.length === 0) return base;
-  return (v) => {
-    if (!base(v)) return false;
-    for (const r of refinements) if (!r(v)) return false;
-    return true;
-  };
+/** What a JSON object is to zod: an object, not null, not an array. */
+function isObject(v: unknown): boolean {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function compileType(def: Def): Check {
-  // z.coerce.*: the schema would take what it can convert.
-  if (def.coerce) throw new Error("compileCheck: coercion");
-  switch (def.type) {
-    case "string":
-      return (v) => typeof v === "string";
-    case "boolean":
-      return (v) => typeof v === "boolean";
-    case "unknown":
-      return () => true;
-    case "number": {
-      // z.int(): a number of the "safeint" format; plain z.number() refuses NaN and ±Infinity.
-      if (def.format !== undefined && def.format !== "safeint") throw new Error(`compileCheck: number format ${String(def.format)}`);
-      return def.format === "safeint" ? (v) => Number.isSafeInteger(v) : (v) => typeof v === "number" && Number.isFinite(v);
-    }
-    case "literal": {
-      const values = def.values as unknown[];
-      if (!values.every((x) => x === null || ["string", "number", "boolean"].includes(typeof x))) throw new Error("compileCheck: literal of an odd value");
-      return values.length === 1 ? (v) => v === values[0] : (v) => values.includes(v);
-    }
-    case "enum": {
-      const values = Object.values(def.entries as Record<string, unknown>);
-      return (v) => values.includes(v);
-    }
-    case "optional": {
-      const inner = compile(def.innerType as Schema);
-      return (v) => v === undefined || inner(v);
-    }
-    case "nullable": {
-      const inner = compile(def.innerType as Schema);
-      return (v) => v === null || inner(v);
-    }
-    case "object":
-      return compileObject(def);
-    case "union":
-      return compileUnion(def);
-    default:
-      throw new Error(`compileCheck: no check for zod type "${def.type}"`);
+const literal = (x: unknown) => (x === undefined ? "undefined" : JSON.stringify(x));
+
+/**
+ * Writes statements that `return false` as soon as the value named by an expression fails,
+ * and fall through when it passes.
+ */
+class Emitter {
+  readonly lines: string[] = [];
+  /** Regular expressions and refinement functions, referred to as K[i]. */
+  readonly constants: unknown[] = [];
+  private names = 0;
+
+  schema(schema: Schema, x: string): void {
+    const def = schema._zod.def;
+    this.type(def, x);
+    for (const c of def.checks ?? []) this.refinement(def.type, c._zod.def, x);
   }
-}
 
-/** Strict objects only: a key the shape does not name is refused, as zod refuses it. */
-function compileObject(def: Def): Check {
-  const catchall = def.catchall as Schema | undefined;
-  if (catchall?._zod.def.type !== "never") throw new Error("compileCheck: only strict objects (unknown keys would be stripped, not refused)");
-  const shape = def.shape as Record<string, Schema>;
-  const keys = Object.keys(shape);
-  const checks = keys.map((k) => compile(shape[k]!));
-  // As zod has it: a key may be missing only where its schema is optional (z.unknown() is not).
-  const mayBeMissing = keys.map((k) => shape[k]!._zod.optin === "optional");
-  const known = new Set(keys);
-  return (v) => {
-    if (!isObject(v)) return false;
-    for (let i = 0; i < keys.length; i++) {
-      const value = v[keys[i]!];
-      if (value === undefined && !Object.hasOwn(v, keys[i]!)) {
-        if (!mayBeMissing[i]) return false;
-      } else if (!checks[i]!(value)) return false;
-    }
-    for (const k in v) if (!known.has(k) && Object.hasOwn(v, k)) return false;
-    return true;
-  };
-}
-
-/** A discriminated union: the option named by the discriminator's literal value decides. */
-function compileUnion(def: Def): Check {
-  const key = def.discriminator as string | undefined;
-  if (key === undefined) throw new Error("compileCheck: only discriminated unions");
-  const byValue = new Map<unknown, Check>();
-  for (const option of def.options as Schema[]) {
-    const tag = (option._zod.def.shape as Record<string, Schema> | undefined)?.[key]?._zod.def;
-    if (tag?.type !== "literal") throw new Error("compileCheck: a union option without a literal discriminator");
-    const check = compile(option);
-    for (const value of tag.values as unknown[]) byValue.set(value, check);
+  private fail(condition: string): void {
+    this.lines.push(`if (${condition}) return false;`);
   }
-  return (v) => {
-    if (!isObject(v)) return false;
-    const check = byValue.get(v[key]);
-    return check !== undefined && check(v);
-  };
-}
 
-function compileRefinement(type: string, c: CheckDef): Check {
-  switch (c.check) {
-    case "min_length": {
-      const min = c.minimum as number;
-      return (v) => (v as string).length >= min;
+  private name(): string {
+    return `x${this.names++}`;
+  }
+
+  private constant(value: unknown): string {
+    this.constants.push(value);
+    return `K[${this.constants.length - 1}]`;
+  }
+
+  private type(def: Def, x: string): void {
+    // z.coerce.*: the schema would take what it can convert.
+    if (def.coerce) throw new Error("compileCheck: coercion");
+    switch (def.type) {
+      case "string":
+        return this.fail(`typeof ${x} !== "string"`);
+      case "boolean":
+        return this.fail(`typeof ${x} !== "boolean"`);
+      case "unknown":
+        return;
+      case "number":
+        // z.int(): a number of the "safeint" format; plain z.number() refuses NaN and ±Infinity.
+        if (def.format !== undefined && def.format !== "safeint") throw new Error(`compileCheck: number format ${String(def.format)}`);
+        return this.fail(def.format === "safeint" ? `!Number.isSafeInteger(${x})` : `typeof ${x} !== "number" || !Number.isFinite(${x})`);
+      case "literal":
+      case "enum": {
+        const values = def.type === "literal" ? (def.values as unknown[]) : Object.values(def.entries as Record<string, unknown>);
+        if (!values.every((v) => v === null || ["string", "number", "boolean"].includes(typeof v))) throw new Error(`compileCheck: ${def.type} of an odd value`);
+        // JSON has no NaN, and Number.isFinite keeps it out of the source.
+        if (values.some((v) => typeof v === "number" && !Number.isFinite(v))) throw new Error(`compileCheck: ${def.type} of an odd value`);
+        return this.fail(values.length === 0 ? "true" : values.map((v) => `${x} !== ${literal(v)}`).join(" && "));
+      }
+      case "optional":
+      case "nullable": {
+        const empty = def.type === "optional" ? "undefined" : "null";
+        const inner = def.innerType as Schema;
+        this.lines.push(`if (${x} !== ${empty}) {`);
+        this.schema(inner, x);
+        this.lines.push("}");
+        return;
+      }
+      case "object":
+        return this.object(def, x);
+      case "union":
+        return this.union(def, x);
+      default:
+        throw new Error(`compileCheck: no check for zod type "${def.type}"`);
     }
-    case "max_length": {
-      const max = c.maximum as number;
-      return (v) => (v as string).length <= max;
+  }
+
+  /** Strict objects only: a key the shape does not name is refused, as zod refuses it. */
+  private object(def: Def, x: string): void {
+    const catchall = def.catchall as Schema | undefined;
+    if (catchall?._zod.def.type !== "never") throw new Error("compileCheck: only strict objects (unknown keys would be stripped, not refused)");
+    const shape = def.shape as Record<string, Schema>;
+    const keys = Object.keys(shape);
+    this.fail(`!isObject(${x})`);
+    for (const key of keys) {
+      const k = literal(key);
+      const value = this.name();
+      this.lines.push(`{ const ${value} = ${x}[${k}];`);
+      // As zod has it: a key may be missing only where its schema is optional (z.unknown() is not).
+      const mayBeMissing = shape[key]!._zod.optin === "optional";
+      this.lines.push(`if (${value} === undefined && !hasOwn(${x}, ${k})) { ${mayBeMissing ? "" : "return false;"} } else {`);
+      this.schema(shape[key]!, value);
+      this.lines.push("} }");
     }
-    case "string_format": {
-      const pattern = c.pattern as RegExp | undefined;
-      if (c.format !== "regex" || !pattern || pattern.global || pattern.sticky) throw new Error(`compileCheck: string format ${String(c.format)}`);
-      return (v) => pattern.test(v as string);
+    const each = this.name();
+    const known = keys.length === 0 ? "" : `${keys.map((key) => `case ${literal(key)}:`).join(" ")} break;`;
+    this.lines.push(`for (const ${each} in ${x}) { switch (${each}) { ${known} default: if (hasOwn(${x}, ${each})) return false; } }`);
+  }
+
+  /** A discriminated union: the option named by the discriminator's literal value decides. */
+  private union(def: Def, x: string): void {
+    const key = def.discriminator as string | undefined;
+    if (key === undefined) throw new Error("compileCheck: only discriminated unions");
+    const seen = new Set<unknown>();
+    const cases: { values: unknown[]; option: Schema }[] = [];
+    for (const option of def.options as Schema[]) {
+      const tag = (option._zod.def.shape as Record<string, Schema> | undefined)?.[key]?._zod.def;
+      if (tag?.type !== "literal") throw new Error("compileCheck: a union option without a literal discriminator");
+      // As a lookup by value would have it: the first option naming a value takes it.
+      const values = (tag.values as unknown[]).filter((v) => !seen.has(v));
+      for (const v of values) seen.add(v);
+      if (values.length > 0) cases.push({ values, option });
     }
-    case "greater_than": {
-      const bound = c.value as number;
-      return c.inclusive ? (v) => (v as number) >= bound : (v) => (v as number) > bound;
+    this.fail(`!isObject(${x})`);
+    this.lines.push(`switch (${x}[${literal(key)}]) {`);
+    for (const { values, option } of cases) {
+      this.lines.push(`${values.map((v) => `case ${literal(v)}:`).join(" ")} {`);
+      this.schema(option, x);
+      this.lines.push("break; }");
     }
-    case "less_than": {
-      const bound = c.value as number;
-      return c.inclusive ? (v) => (v as number) <= bound : (v) => (v as number) < bound;
+    this.lines.push("default: return false;\n}");
+  }
+
+  private refinement(type: string, c: CheckDef, x: string): void {
+    switch (c.check) {
+      case "min_length":
+        return this.fail(`${x}.length < ${Number(c.minimum)}`);
+      case "max_length":
+        return this.fail(`${x}.length > ${Number(c.maximum)}`);
+      case "string_format": {
+        const pattern = c.pattern as RegExp | undefined;
+        if (c.format !== "regex" || !pattern || pattern.global || pattern.sticky) throw new Error(`compileCheck: string format ${String(c.format)}`);
+        return this.fail(`!${this.constant(pattern)}.test(${x})`);
+      }
+      case "greater_than":
+      case "less_than": {
+        const bound = c.value as number;
+        if (typeof bound !== "number" || Number.isNaN(bound)) throw new Error(`compileCheck: ${c.check} of an odd bound`);
+        const op = c.check === "greater_than" ? (c.inclusive ? "<" : "<=") : c.inclusive ? ">" : ">=";
+        return this.fail(`${x} ${op} ${this.constant(bound)}`);
+      }
+      case "number_format":
+        // z.int()'s own check, already made by its type.
+        if (c.format !== "safeint") throw new Error(`compileCheck: number format ${String(c.format)}`);
+        return this.fail(`!Number.isSafeInteger(${x})`);
+      case "custom": {
+        // .refine(fn): synchronous predicates only (an async one would need parseAsync).
+        if (c.when !== undefined) throw new Error("compileCheck: a refinement with a condition");
+        const fn = this.constant(c.fn);
+        const ok = this.name();
+        this.lines.push(`{ const ${ok} = ${fn}(${x});`);
+        this.lines.push(`if (${ok} instanceof Promise) throw new Error("compileCheck: an asynchronous refinement");`);
+        this.lines.push(`if (!${ok}) return false; }`);
+        return;
+      }
+      default:
+        throw new Error(`compileCheck: no check for "${c.check}" on ${type}`);
     }
-    case "number_format":
-      // z.int()'s own check, already made by its type.
-      if (c.format !== "safeint") throw new Error(`compileCheck: number format ${String(c.format)}`);
-      return (v) => Number.isSafeInteger(v);
-    case "custom": {
-      // .refine(fn): synchronous predicates only (an async one would need parseAsync).
-      const fn = c.fn as (v: unknown) => unknown;
-      if (c.when !== undefined) throw new Error("compileCheck: a refinement with a condition");
-      return (v) => {
-        const ok = fn(v);
-        if (ok instanceof Promise) throw new Error("compileCheck: an asynchronous refinement");
-        return Boolean(ok);
-      };
-    }
-    default:
-      throw new Error(`compileCheck: no check for "${c.check}" on ${type}`);
   }
 }
