@@ -6,7 +6,7 @@
  */
 import { Address } from "../../src/server/limits/address-limits.ts";
 import { Connection } from "../../src/server/signaling/connection.ts";
-import { FRAME_LIMITS, FrameScan } from "../../src/server/limits/frame-scan.ts";
+import { FRAME_LIMITS, FrameScan, keyCount } from "../../src/server/limits/frame-scan.ts";
 import { compileCheck } from "../../src/server/signaling/compiled-check.ts";
 import { ClientMessage } from "../../src/shared/protocol.ts";
 import { median } from "../lib/stats.ts";
@@ -76,7 +76,8 @@ const steps: Record<string, () => unknown> = {
     if (connection.takeMessage(now) && connection.mayWork(now) && connection.address.mayWork(now)) sink++;
     connection.spend(frame.length);
   },
-  "scan of the text before parsing: depth, values, repeated keys": () => (sink += scan.check(frame) === null ? 1 : 0),
+  "scan of the text before parsing: depth, values, keys": () => (sink += scan.check(frame) === null ? 1 : 0),
+  "repeated keys: the parsed message's keys counted against the scan's": () => (sink += keyCount(parsed)),
   "JSON.parse of the frame": () => (sink += JSON.parse(frame).type.length),
   "the schema's check, compiled from ClientMessage": () => (sink += isClientMessage(parsed) ? 1 : 0),
   "`from` put in front of the frame": () => (sink += spliced(frame).length),
@@ -86,7 +87,8 @@ const steps: Record<string, () => unknown> = {
     const problem = scan.check(frame);
     connection.spend(frame.length + 16 * scan.items);
     if (problem !== null) return;
-    if (isClientMessage(JSON.parse(frame))) sink += spliced(frame).length;
+    const value = JSON.parse(frame);
+    if (scan.repeated(frame, value) === null && isClientMessage(value)) sink += spliced(frame).length;
   },
   "for contrast: a new frame with `from`, JSON.stringify": () => (sink += rebuilt(valid).length),
   "for contrast: JSON.parse, sdp without CRLF": () => (sink += JSON.parse(plainFrame).type.length),

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { FrameScan } from "../../src/server/limits/frame-scan.ts";
+import { FrameScan, keyCount, repeatedKey } from "../../src/server/limits/frame-scan.ts";
 import { prng } from "../support/fuzz.ts";
 
 const scan = new FrameScan({ maxDepth: 5, maxItems: 50 });
@@ -29,18 +29,38 @@ describe("frame scan", () => {
   });
 
   test("repeated keys are found however they are spelt, and only within one object", () => {
-    expect(scan.check(`{"a":1,"a":2}`)).toContain(`Key "a" appears twice`);
-    expect(scan.check(`{"a":1,"\\u0061":2}`)).toContain("appears twice");
-    expect(scan.check(`{"\\"":1,"\\u0022":2}`)).toContain("appears twice");
-    expect(scan.check(`{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]}`)).toBeNull();
-    expect(scan.check(`{"ab":1,"ba":2,"a":3,"b":4,"A":5}`)).toBeNull();
+    const repeated = (text: string, within = scan) => {
+      expect(within.check(text)).toBeNull();
+      return within.repeated(text, JSON.parse(text));
+    };
+    expect(repeated(`{"a":1,"a":2}`)).toContain(`Key "a" appears twice`);
+    expect(repeated(`{"a":1,"\\u0061":2}`)).toContain("appears twice");
+    expect(repeated(`{"\\"":1,"\\u0022":2}`)).toContain("appears twice");
+    expect(repeated(`{"__proto__":1,"__proto__":2}`)).toContain(`Key "__proto__" appears twice`);
+    expect(repeated(`{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]}`)).toBeNull();
+    expect(repeated(`{"ab":1,"ba":2,"a":3,"b":4,"A":5}`)).toBeNull();
+    expect(repeated(`{"a":"{\\"a\\":1,\\"a\\":2}","b":["a","a"]}`)).toBeNull();
     // Past a handful of keys: still found, wherever the repeat is.
     const many = new FrameScan({ maxDepth: 5, maxItems: 20_000 });
     const keys = Array.from({ length: 3000 }, (_, i) => `"k${i}":0`);
-    expect(many.check(`{${keys.join(",")}}`)).toBeNull();
-    expect(many.check(`{${keys.join(",")},"k1234":1}`)).toContain(`"k1234" appears twice`);
+    expect(repeated(`{${keys.join(",")}}`, many)).toBeNull();
+    expect(repeated(`{${keys.join(",")},"k1234":1}`, many)).toContain(`"k1234" appears twice`);
+    expect(repeated(`{"x":[{},{"y":{"k":1,"k":2}}]}`, many)).toContain(`"k" appears twice`);
     // A repeat in an object already closed does not count against a later one.
-    expect(many.check(`[{${keys.join(",")}},{${keys.join(",")}}]`)).toBeNull();
+    expect(repeated(`[{${keys.join(",")}},{${keys.join(",")}}]`, many)).toBeNull();
+  });
+
+  test("the slow walk that names a repeated key agrees with the count on generated objects", () => {
+    const rand = prng(29);
+    for (let i = 0; i < 300; i++) {
+      const n = 1 + Math.floor(rand() * 6);
+      const names = Array.from({ length: n }, () => JSON.stringify(`k${Math.floor(rand() * 6)}`));
+      const text = `{"type":"app","payload":{${names.map((k, j) => `${k}:${j}`).join(",")}}}`;
+      const twice = names.find((k, j) => names.indexOf(k) !== j);
+      expect(scan.check(text)).toBeNull();
+      expect(keyCount(JSON.parse(text)) === scan.keys).toBe(twice === undefined);
+      expect(repeatedKey(text)).toBe(twice ?? null);
+    }
   });
 
   test("agrees with JSON.parse on generated JSON", () => {
@@ -60,6 +80,7 @@ describe("frame scan", () => {
       const text = gen(0);
       expect(many.check(text)).toBeNull();
       expect(many.items).toBe(items(JSON.parse(text)));
+      expect(many.keys).toBe(keyCount(JSON.parse(text)));
     }
   });
 

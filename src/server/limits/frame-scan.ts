@@ -1,9 +1,10 @@
 /**
- * One pass over a frame's text before JSON.parse: how deep it nests, how many JSON values
- * and keys it holds, and whether an object repeats a key. JSON.parse's work grows with
- * the first two, so frames past their limits are refused before it runs. A repeated key
- * is refused because JSON.parse keeps only its last copy while the relay forwards the text
- * as it came: the earlier copies would reach the room unchecked.
+ * One pass over a frame's text before JSON.parse: how deep it nests, and how many JSON
+ * values and keys it holds. JSON.parse's work grows with both, so frames past their limits
+ * are refused before it runs. The keys are counted apart too, to find an object that
+ * repeats a key once the frame is parsed: such a frame is refused because JSON.parse keeps
+ * only the last copy while the relay forwards the text as it came, so the earlier copies
+ * would reach the room unchecked.
  *
  * The scan leaves the syntax to JSON.parse: on text that is not JSON it may let anything
  * through, and JSON.parse then refuses it.
@@ -19,9 +20,6 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const SPACE = 0x20;
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 
 export interface ScanLimits {
   /** Levels of arrays and objects, the message object itself being the first. */
@@ -39,49 +37,30 @@ export const FRAME_LIMITS: ScanLimits = { maxDepth: PAYLOAD_MAX_DEPTH + 1, maxIt
 
 /**
  * Reused from frame to frame (the handler is synchronous), so that a scan allocates
- * nothing. Keys are compared where they stand in the text, through a hash table of their
- * positions that every object of every frame shares: a slot belongs to the object whose
- * serial number it holds, and serials only grow, so nothing needs clearing between frames.
+ * nothing. Repeated keys are found by counting: the scan counts the keys in the text, and
+ * JSON.parse keeps one of each per object, so a parsed value with fewer keys (`keyCount`)
+ * came from a text that repeated one. Only then is the text walked again to name the key.
  */
 export class FrameScan {
   /** The values and keys found by the last scan (so far, if it stopped early). */
   items = 0;
+  /** The keys among them. */
+  keys = 0;
   private readonly isObject: boolean[] = [];
-  /** Per level: the serial of the object open there. */
-  private readonly objectAt: number[] = [];
-  private serial = 0;
-  /** The first serial of the frame being scanned: older slots are free. */
-  private firstOfFrame = 1;
-  private readonly mask: number;
-  private readonly owner: Float64Array;
-  private readonly hashes: Int32Array;
-  private readonly starts: Int32Array;
-  private readonly ends: Int32Array;
 
   constructor(private readonly limits: ScanLimits) {
-    for (let d = 0; d <= limits.maxDepth; d++) {
-      this.isObject.push(false);
-      this.objectAt.push(0);
-    }
-    // At least twice as many slots as a frame may hold keys: probes stay short.
-    let size = 16;
-    while (size < 2 * limits.maxItems) size *= 2;
-    this.mask = size - 1;
-    this.owner = new Float64Array(size);
-    this.hashes = new Int32Array(size);
-    this.starts = new Int32Array(size);
-    this.ends = new Int32Array(size);
+    for (let d = 0; d <= limits.maxDepth; d++) this.isObject.push(false);
   }
 
-  /** Null when `text` is within the limits and repeats no key; otherwise why not, as a sentence. */
+  /** Null when `text` is within the limits; otherwise why not, as a sentence. */
   check(text: string): string | null {
     const { maxDepth, maxItems } = this.limits;
     const n = text.length;
     let depth = 0;
     let items = 0;
+    let keys = 0;
     let expectKey = false;
     let i = 0;
-    this.firstOfFrame = this.serial + 1;
     while (i < n) {
       const c = text.charCodeAt(i);
       if (c <= SPACE || c === COLON) {
@@ -89,45 +68,22 @@ export class FrameScan {
       } else if (c === QUOTE) {
         if (++items > maxItems) break;
         if (expectKey) {
-          // Walk the key, hashing what it decodes to (an escaped letter is that letter).
-          let j = i + 1;
-          let h = FNV_OFFSET;
-          while (j < n) {
-            let u = text.charCodeAt(j);
-            if (u === QUOTE) break;
-            if (u === BACKSLASH) {
-              u = readEscape(text, j);
-              j = escapeEnd;
-              // Not JSON: JSON.parse will say so.
-              if (u < 0) return this.stop(items);
-            } else {
-              j++;
-            }
-            h = Math.imul(h ^ u, FNV_PRIME);
-          }
-          if (j >= n) break;
-          if (this.repeats(this.objectAt[depth]!, h, text, i + 1, j)) {
-            this.items = items;
-            return `Key ${shown(text.slice(i, j + 1))} appears twice in one object; a key may appear once.`;
-          }
+          keys++;
           expectKey = false;
-          i = j + 1;
-        } else {
-          // Values may be long (an SDP): jump from quote to quote.
-          let j = text.indexOf('"', i + 1);
-          while (j > 0 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
-          if (j < 0) break;
-          i = j + 1;
         }
+        // Strings may be long (an SDP): jump from quote to quote.
+        let j = text.indexOf('"', i + 1);
+        while (j > 0 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
+        if (j < 0) break;
+        i = j + 1;
       } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
         if (++items > maxItems) break;
         if (++depth > maxDepth) {
-          this.items = items;
+          this.done(items, keys);
           return `The frame nests deeper than ${maxDepth - 1} levels of arrays and objects inside the message.`;
         }
         const object = c === OPEN_BRACE;
         this.isObject[depth] = object;
-        if (object) this.objectAt[depth] = ++this.serial;
         expectKey = object;
         i++;
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
@@ -148,95 +104,72 @@ export class FrameScan {
         }
       }
     }
-    this.items = items;
+    this.done(items, keys);
     if (items > maxItems) return `The frame holds more than ${maxItems} JSON values and keys.`;
     return null;
   }
 
-  private stop(items: number): null {
+  /**
+   * After JSON.parse of the text just scanned: null when `value` kept every key the text
+   * has, else the sentence naming the key the text repeats in one object.
+   */
+  repeated(text: string, value: unknown): string | null {
+    if (keyCount(value) === this.keys) return null;
+    const key = repeatedKey(text);
+    return `Key ${shown(key ?? '""')} appears twice in one object; a key may appear once.`;
+  }
+
+  private done(items: number, keys: number): void {
     this.items = items;
-    return null;
-  }
-
-  /** Records the key at text[start, end) of object `object`; true if that object has it already. */
-  private repeats(object: number, hash: number, text: string, start: number, end: number): boolean {
-    let slot = (hash ^ Math.imul(object, 0x9e3779b1)) & this.mask;
-    while (this.owner[slot]! >= this.firstOfFrame) {
-      if (this.owner[slot] === object && this.hashes[slot] === hash && sameKey(text, start, end, this.starts[slot]!, this.ends[slot]!)) return true;
-      slot = (slot + 1) & this.mask;
-    }
-    this.owner[slot] = object;
-    this.hashes[slot] = hash;
-    this.starts[slot] = start;
-    this.ends[slot] = end;
-    return false;
+    this.keys = keys;
   }
 }
 
-/** Where the escape read last by readEscape ends. */
-let escapeEnd = 0;
+/** The keys of every object in a parsed JSON value. */
+export function keyCount(value: unknown): number {
+  if (typeof value !== "object" || value === null) return 0;
+  let n = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) n += keyCount(value[i]);
+    return n;
+  }
+  for (const k in value) n += 1 + keyCount((value as Record<string, unknown>)[k]);
+  return n;
+}
 
-/** The code unit of the escape at text[at] (a backslash); -1 if it is not a valid one. */
-function readEscape(text: string, at: number): number {
-  const e = text.charCodeAt(at + 1);
-  escapeEnd = at + 2;
-  switch (e) {
-    case 0x22:
-    case 0x5c:
-    case 0x2f:
-      return e;
-    case 0x62:
-      return 0x08;
-    case 0x66:
-      return 0x0c;
-    case 0x6e:
-      return 0x0a;
-    case 0x72:
-      return 0x0d;
-    case 0x74:
-      return 0x09;
-    case 0x75: {
-      escapeEnd = at + 6;
-      let unit = 0;
-      for (let k = at + 2; k < at + 6; k++) {
-        const d = hexDigit(text.charCodeAt(k));
-        if (d < 0) return -1;
-        unit = unit * 16 + d;
+/**
+ * The first key of valid JSON `text` that an object repeats, as written; null if none.
+ * The slow way (a set of decoded keys per open object), for the frames found to repeat one.
+ */
+export function repeatedKey(text: string): string | null {
+  const open: (Set<string> | null)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      let j = text.indexOf('"', i + 1);
+      while (j > 0 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
+      if (j < 0) return null;
+      if (expectKey) {
+        const literal = text.slice(i, j + 1);
+        const keys = open.at(-1)!;
+        const key = JSON.parse(literal) as string;
+        if (keys.has(key)) return literal;
+        keys.add(key);
+        expectKey = false;
       }
-      return unit;
+      i = j;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      open.push(c === OPEN_BRACE ? new Set() : null);
+      expectKey = c === OPEN_BRACE;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      open.pop();
+      expectKey = false;
+    } else if (c === COMMA) {
+      expectKey = open.at(-1) != null;
     }
-    default:
-      return -1;
   }
-}
-
-function hexDigit(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  return -1;
-}
-
-/** Whether two keys in `text` decode to the same string. */
-function sameKey(text: string, a: number, aEnd: number, b: number, bEnd: number): boolean {
-  while (a < aEnd && b < bEnd) {
-    let x = text.charCodeAt(a);
-    if (x === BACKSLASH) {
-      x = readEscape(text, a);
-      a = escapeEnd;
-    } else {
-      a++;
-    }
-    let y = text.charCodeAt(b);
-    if (y === BACKSLASH) {
-      y = readEscape(text, b);
-      b = escapeEnd;
-    } else {
-      b++;
-    }
-    if (x !== y) return false;
-  }
-  return a === aEnd && b === bEnd;
+  return null;
 }
 
 /** A quote preceded by an odd number of backslashes is part of the string. */

@@ -264,6 +264,8 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
     } catch {
       return fail(ws, "bad-json", "The frame is not valid JSON.");
     }
+    const repeated = scan.repeated(raw, value);
+    if (repeated !== null) return fail(ws, "bad-message", repeated);
     let msg: ClientMessage;
     if (isClientMessage(value)) {
       // Nothing in the schema reshapes a value it takes: what it checked is the message.
