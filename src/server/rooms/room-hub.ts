@@ -205,13 +205,15 @@ export function createRoomHub(registry: RoomRegistry, link: NodeLink, log: Logge
       announce(room, r, reason);
     },
 
-    relay(room, from, to, frame, type): RelayOutcome {
+    relay(room, sender, to, frame, type): RelayOutcome {
       const members = views.members(room);
       if (!members) return "no-such-peer";
+      const from = sender.id;
+      // The sender's own seat is passed over by identity (the view holds the very seat the
+      // connection was given), before any id is compared: a peer that names itself finds no one.
       if (to !== undefined) {
-        if (to === from) return "no-such-peer";
         for (const m of members) {
-          if (m.id !== to) continue;
+          if (m === sender || m.id !== to) continue;
           const d = m.connection !== null ? m.connection.deliver(frame, from) : forward(m.node, room, from, [to], frame, type) ? "sent" : "away";
           return d === "sent" ? "sent" : d === "busy" ? { busy: [to], away: [] } : { busy: [], away: [to] };
         }
@@ -220,7 +222,7 @@ export function createRoomHub(registry: RoomRegistry, link: NodeLink, log: Logge
       let missed: Missed | null = null;
       let remote: Seat[] | null = null;
       for (const m of members) {
-        if (m.id === from) continue;
+        if (m === sender) continue;
         if (m.connection === null) {
           (remote ??= []).push(m);
           continue;

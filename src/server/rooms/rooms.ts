@@ -49,13 +49,13 @@ export interface Rooms {
    */
   leave(room: string, seat: Seat, reason: LeaveReason): Promise<void>;
   /**
-   * Hands `frame` (a `type` message) to peer `to` of `room`, or to every peer but `from`
-   * when `to` is absent. `sent` when every addressed peer here took it and the others were
+   * Hands `frame` (a `type` message) from `sender`'s seat to peer `to` of `room`, or to
+   * every other peer when `to` is absent. `sent` when every addressed peer here took it and the others were
    * sent on to their nodes; `no-such-peer` when `to` is not in the room; otherwise which
    * addressed peers did not take it, and why. A peer on another node that does not take
    * it is reported later, through `onMissed`.
    */
-  relay(room: string, from: string, to: string | undefined, frame: string, type: string): RelayOutcome;
+  relay(room: string, sender: Seat, to: string | undefined, frame: string, type: string): RelayOutcome;
   /** A relay from `sender` did not reach `peer` on another node. */
   onMissed(handler: (sender: Connection, why: "busy" | "away", peer: string, type: string) => void): void;
   /** Peers in a room now (0 for no such room). */

@@ -29,6 +29,7 @@ import { createRoomRule } from "../../shared/room-name.ts";
 import type { JoinOutcome, Rooms } from "../rooms/rooms.ts";
 
 type Socket = ServerWebSocket<Connection>;
+type RelayMessage = Extract<ClientMessage, { to?: string }>;
 
 /** The schema's own verdict, compiled: zod runs only for what it refuses, to say why. */
 const isClientMessage = compileCheck(ClientMessage);
@@ -172,6 +173,22 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
   const unreachable = (ws: Socket, type: string, peer: string) =>
     fail(ws, "peer-unreachable", `Peer "${peer}" is reconnecting; this ${type} was not delivered. Send it again once it is back (peer-resumed).`, peer);
 
+  const relayed = metrics.relayed;
+  const relay = (ws: Socket, msg: RelayMessage, raw: string, tally: { inc(): void }): void => {
+    const c = ws.data;
+    if (c.room === null || c.seat === null) return fail(ws, "not-joined", "Join a room before signaling.");
+    // The frame passed a strict schema, so nothing unchecked is in it: it goes out as it
+    // came, with our `from` put in front (one of the sender's own was refused). Encoding
+    // it again would cost more than the rest of the relay's JavaScript together.
+    const frame = c.stamp + raw.slice(raw.indexOf("{") + 1);
+    const outcome = rooms.relay(c.room, c.seat, msg.to, frame, msg.type);
+    tally.inc();
+    if (outcome === "sent") return;
+    if (outcome === "no-such-peer") return fail(ws, "no-such-peer", `No peer "${msg.to}" in this room.`, msg.to);
+    for (const peer of outcome.busy) fail(ws, "peer-busy", busy(peer), peer);
+    for (const peer of outcome.away) unreachable(ws, msg.type, peer);
+  };
+
   /** Relays answer at once; joins and leaves go through the rooms and return their promise. */
   const handle = (ws: Socket, msg: ClientMessage, raw: string): void | Promise<void> => {
     const c = ws.data;
@@ -198,22 +215,14 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
         if (room === null) return fail(ws, "not-joined", "Not in a room.");
         return leaveRoom(c, "left").then(() => send(ws, { type: "left", room }));
       }
+      // Each kind counts on its own tally: looking one up by the parsed `type` would make
+      // the engine intern that string, on every relayed message.
       case "description":
+        return relay(ws, msg, raw, relayed.description);
       case "candidate":
-      case "app": {
-        if (c.room === null || c.id === null) return fail(ws, "not-joined", "Join a room before signaling.");
-        // The frame passed a strict schema, so nothing unchecked is in it: it goes out as it
-        // came, with our `from` put in front (one of the sender's own was refused). Encoding
-        // it again would cost more than the rest of the relay's JavaScript together.
-        const frame = c.stamp + raw.slice(raw.indexOf("{") + 1);
-        const outcome = rooms.relay(c.room, c.id, msg.to, frame, msg.type);
-        metrics.relayed[msg.type].inc();
-        if (outcome === "sent") return;
-        if (outcome === "no-such-peer") return fail(ws, "no-such-peer", `No peer "${msg.to}" in this room.`, msg.to);
-        for (const peer of outcome.busy) fail(ws, "peer-busy", busy(peer), peer);
-        for (const peer of outcome.away) unreachable(ws, msg.type, peer);
-        return;
-      }
+        return relay(ws, msg, raw, relayed.candidate);
+      case "app":
+        return relay(ws, msg, raw, relayed.app);
       default: {
         const unhandled: never = msg;
         return unhandled;
