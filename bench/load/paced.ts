@@ -6,6 +6,7 @@
  * line: the rate offered and delivered, and the server's CPU, system calls and wake-ups per
  * delivered message (read from /proc, and counted by perf, over the measured span), and this process's own CPU.
  */
+import { recordCpu } from "../lib/cpu-profile.ts";
 import { countSyscalls, cpuBetween, cpuSample, machineSample, wakeups } from "../lib/proc.ts";
 import { type FrameKind, frameOf } from "./frames.ts";
 import { inBatches, type Kind, openPairWithIds } from "./pairs.ts";
@@ -22,6 +23,8 @@ const args = JSON.parse(process.argv[2]!) as {
   warmupSeconds: number;
   window: number;
   tag: string;
+  /** Where to record perf's CPU samples of the server over the measured span, if anywhere. */
+  profile?: string;
 };
 
 /** How often the pacer wakes: short enough that a socket's sends are spread, long enough to cost little. */
@@ -70,6 +73,7 @@ await Bun.sleep(args.warmupSeconds * 1000);
 const server0 = cpuSample(args.serverPid);
 const wakeups0 = wakeups(args.serverPid);
 const syscalls = countSyscalls(args.serverPid, args.seconds);
+const profiled = args.profile ? recordCpu(args.serverPid, args.seconds, args.profile) : null;
 const machine0 = machineSample();
 const own0 = process.cpuUsage();
 const t0 = performance.now();
@@ -94,6 +98,7 @@ console.log(
     serverSystemUsPerMessage: per(server.systemSeconds * 1e6),
     serverOtherThreadsUsPerMessage: per((server.seconds - server.mainThreadSeconds) * 1e6),
     serverSyscallsPerMessage: per(await syscalls),
+    profiled: profiled === null ? false : (await profiled, true),
     serverWakeupsPerMessage: per(wakeups1 - wakeups0),
     serverCpuPercent: (server.seconds / elapsed) * 100,
     generatorCpuPercent: ((own.user + own.system) / 1e6 / elapsed) * 100,

@@ -4,6 +4,10 @@
  * paced senders to the bare relay, the JSON-only relay and ours in turn (each on a fresh
  * server). Server CPU per delivered message at the same offered load is the figure compared.
  */
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { type CpuShares, cpuShares, JIT_DUMP_ENV } from "../lib/cpu-profile.ts";
 import { runLoad } from "../lib/generators.ts";
 import { alternate } from "../lib/rounds.ts";
 import type { GoalRow, Section } from "../lib/section.ts";
@@ -28,6 +32,8 @@ export interface PacedRun {
 }
 
 const PARAMS = { pairs: 100, seconds: 4, warmupSeconds: 1, window: 2, loads: [0.25, 0.5, 0.9] };
+/** The load at which each server is profiled as well. */
+const PROFILED_LOAD = 0.5;
 const KINDS = ["bare", "json-splice", "ours"] as const;
 type Kind = (typeof KINDS)[number];
 const GOAL = { bare: 1.25, json: 1.1 };
@@ -38,6 +44,8 @@ interface Point {
   load: number;
   rate: number;
   runs: Record<Kind, PacedRun[]>;
+  /** At the profiled load: where each server's CPU went, from one more run with perf sampling it. */
+  profiles?: Record<Kind, CpuShares | null>;
 }
 interface PacedResult {
   params: typeof PARAMS;
@@ -80,7 +88,22 @@ export const relayPaced: Section<PacedResult> = {
           log(`relay-paced ${frame} ${share * 100} % ${kind}`, JSON.stringify(r));
           return r;
         });
-        points.push({ load: share, rate, runs });
+        const point: Point = { load: share, rate, runs };
+        if (share === PROFILED_LOAD) {
+          const profiles = {} as Record<Kind, CpuShares | null>;
+          for (const kind of KINDS) {
+            const file = path.join(tmpdir(), `relay-paced-${frame}-${kind}-${process.pid}.perf`);
+            const pid = await withServer(kind, JIT_DUMP_ENV, async (s) => {
+              await runLoad("bench/load/paced.ts", { ...PARAMS, kind: kind === "ours" ? "ours" : "bare", url: s.wsUrl, serverPid: s.pid, rate, frame, tag: `${frame}-profile`, profile: file });
+              return s.pid;
+            });
+            profiles[kind] = cpuShares(file, pid);
+            rmSync(file, { force: true });
+            log(`relay-paced ${frame} profile ${kind}`, JSON.stringify(profiles[kind]));
+          }
+          point.profiles = profiles;
+        }
+        points.push(point);
       }
       byFrame[frame] = { capacity, points };
     }
@@ -133,6 +156,30 @@ export const relayPaced: Section<PacedResult> = {
       out.push(
         `| ${frame} | ${fmt(d("serverCpuUsPerMessage"), 2)} | ${fmt(d("serverUserUsPerMessage"), 2)} | ${fmt(d("serverSystemUsPerMessage"), 2)} | ${fmt(d("serverOtherThreadsUsPerMessage"), 2)} | ${fmt(json, 2)} | ${fmt(d("serverCpuUsPerMessage") - json, 2)} | ${fmt(d("serverSyscallsPerMessage"), 2)} | ${fmt(d("serverWakeupsPerMessage"), 3)} |`,
       );
+    }
+    out.push(
+      "",
+      `### Where each server's CPU goes, at ${PROFILED_LOAD * 100} % load (perf)`,
+      "",
+      "One more run of each server at this load with perf sampling it (2,000 samples a second, from outside the process); the shares of its samples are applied to the server's median CPU per message from the rounds above. The kernel is the sockets and TCP on loopback; Bun's runtime is its native code (JSON.parse, strings, the WebSocket frames, the collector); JavaScript is what the JIT compiled, named per function from JavaScriptCore's jitdump. In ours, `handle` holds the relay itself (with the room lookup and the send, inlined into it), `onMessage` the rate limits and byte budgets, `check` the scan before parsing, `schemaCheck` the schema's compiled check and `keyCount` the search for repeated keys.",
+      "",
+      "| frame | server | CPU µs/msg | kernel | Bun runtime | libc | JavaScript | largest JavaScript functions (µs) |",
+      "|---|---|---|---|---|---|---|---|",
+    );
+    for (const [frame, { points }] of Object.entries(byFrame)) {
+      const p = points.find((x) => x.load === PROFILED_LOAD);
+      if (!p?.profiles) continue;
+      for (const kind of KINDS) {
+        const shares = p.profiles[kind];
+        const cpu = m(p.runs[kind], "serverCpuUsPerMessage");
+        if (!shares) {
+          out.push(`| ${frame} | ${kind} | ${fmt(cpu, 2)} | no profile (perf missing) | | | | |`);
+          continue;
+        }
+        const us = (share: number) => fmt(share * cpu, 2);
+        const top = shares.functions.slice(0, 5).filter((f) => f.share * cpu >= 0.01).map((f) => `${f.name} ${us(f.share)}`).join(", ");
+        out.push(`| ${frame} | ${kind === "json-splice" ? "JSON-only" : kind} | ${fmt(cpu, 2)} | ${us(shares.kernel)} | ${us(shares.runtime)} | ${us(shares.libc)} | ${us(shares.jit)} | ${top} |`);
+      }
     }
     out.push(
       "",

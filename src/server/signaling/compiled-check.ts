@@ -35,7 +35,7 @@ interface Schema {
 export function compileCheck(schema: { _zod: { def: unknown } }): Check {
   const out = new Emitter();
   out.schema(schema as Schema, "v");
-  const source = `"use strict";\nreturn function check(v) {\n${out.lines.join("\n")}\nreturn true;\n};`;
+  const source = `"use strict";\nreturn function schemaCheck(v) {\n${out.lines.join("\n")}\nreturn true;\n};`;
   return new Function("K", "hasOwn", "isObject", source)(out.constants, Object.hasOwn, isObject) as Check;
 }
 
