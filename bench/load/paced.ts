@@ -72,6 +72,7 @@ if (args.rate === 0) {
 await Bun.sleep(args.warmupSeconds * 1000);
 const server0 = cpuSample(args.serverPid);
 const wakeups0 = wakeups(args.serverPid);
+const ownWakeups0 = wakeups(process.pid);
 const syscalls = countSyscalls(args.serverPid, args.seconds);
 const profiled = args.profile ? recordCpu(args.serverPid, args.seconds, args.profile) : null;
 const machine0 = machineSample();
@@ -83,6 +84,7 @@ measuring = false;
 const elapsed = (performance.now() - t0) / 1000;
 const server = cpuBetween(server0, cpuSample(args.serverPid));
 const wakeups1 = wakeups(args.serverPid);
+const ownWakeups1 = wakeups(process.pid);
 const own = process.cpuUsage(own0);
 const machine1 = machineSample();
 clearInterval(timer);
@@ -100,6 +102,7 @@ console.log(
     serverSyscallsPerMessage: per(await syscalls),
     profiled: profiled === null ? false : (await profiled, true),
     serverWakeupsPerMessage: per(wakeups1 - wakeups0),
+    generatorWakeupsPerMessage: per(ownWakeups1 - ownWakeups0),
     serverCpuPercent: (server.seconds / elapsed) * 100,
     generatorCpuPercent: ((own.user + own.system) / 1e6 / elapsed) * 100,
     machineBusyPercent: ((machine1.busy - machine0.busy) / elapsed) * 100,

@@ -25,6 +25,8 @@ export interface PacedRun {
   serverOtherThreadsUsPerMessage: number;
   serverSyscallsPerMessage: number;
   serverWakeupsPerMessage: number;
+  /** The generator's own wake-ups: each one a reader the server's sends found asleep, and woke (on loopback, at the sender's cost). */
+  generatorWakeupsPerMessage: number;
   serverCpuPercent: number;
   generatorCpuPercent: number;
   machineBusyPercent: number;
@@ -128,21 +130,21 @@ export const relayPaced: Section<PacedResult> = {
     const out = [
       "## Relay at fixed loads, by kind of frame",
       "",
-      `${params.pairs} rooms of two; both sides of each send one kind of frame, addressed to the other, at a fixed total rate spread evenly over the sockets and over time (the pacer wakes every 2 ms). The rate is a share of the most the bare relay sustains with that frame on this machine, measured flat out at the start of each frame's runs (every frame answered, ${params.window} in flight per pair). Each point: ${params.seconds} s after a ${params.warmupSeconds} s warm-up, on a fresh server, the bare relay, the JSON-only relay (\`bench/server/json-relay.ts\` in splice mode: JSON.parse of each frame and \`from\` put in front, nothing else) and ours in rotating order; medians of the rounds. CPU per message counts every thread of the server (/proc schedstat) over the measured span, divided by the messages delivered; system calls are counted by perf's syscall tracepoint; wake-ups are the main thread's voluntary context switches.`,
+      `${params.pairs} rooms of two; both sides of each send one kind of frame, addressed to the other, at a fixed total rate spread evenly over the sockets and over time (the pacer wakes every 2 ms). The rate is a share of the most the bare relay sustains with that frame on this machine, measured flat out at the start of each frame's runs (every frame answered, ${params.window} in flight per pair). Each point: ${params.seconds} s after a ${params.warmupSeconds} s warm-up, on a fresh server, the bare relay, the JSON-only relay (\`bench/server/json-relay.ts\` in splice mode: JSON.parse of each frame and \`from\` put in front, nothing else) and ours in rotating order; medians of the rounds. CPU per message counts every thread of the server (/proc schedstat) over the measured span, divided by the messages delivered; system calls are counted by perf's syscall tracepoint; wake-ups are the main thread's voluntary context switches, the server's and the generator's: on loopback, waking a reader that sleeps is work done in the sender's send call, so each time the generator is found asleep costs the server.`,
       "",
-      "| frame | load | offered msg/s | delivered (bare · JSON · ours) | CPU µs/msg bare · JSON · ours | ours ÷ bare | ours ÷ JSON | user µs bare · ours | kernel µs bare · ours | syscalls/msg bare · ours | wake-ups/msg bare · ours | generator CPU % (ours run) | server CPU % bare · ours | goal |",
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+      "| frame | load | offered msg/s | delivered (bare · JSON · ours) | CPU µs/msg bare · JSON · ours | ours ÷ bare | ours ÷ JSON | user µs bare · ours | kernel µs bare · ours | syscalls/msg bare · ours | wake-ups/msg bare · ours | generator wake-ups/msg bare · JSON · ours | generator CPU % (ours run) | server CPU % bare · ours | goal |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ];
     for (const [frame, { capacity, points }] of Object.entries(byFrame)) {
       out.push(
-        `| ${frame} (${capacity.frameBytes} B) | flat out, bare | ${int(capacity.deliveredPerSecond)} | | ${fmt(capacity.serverCpuUsPerMessage, 2)} | | | ${fmt(capacity.serverUserUsPerMessage, 2)} | ${fmt(capacity.serverSystemUsPerMessage, 2)} | ${fmt(capacity.serverSyscallsPerMessage, 2)} | ${fmt(capacity.serverWakeupsPerMessage, 3)} | ${int(capacity.generatorCpuPercent)} | ${int(capacity.serverCpuPercent)} | |`,
+        `| ${frame} (${capacity.frameBytes} B) | flat out, bare | ${int(capacity.deliveredPerSecond)} | | ${fmt(capacity.serverCpuUsPerMessage, 2)} | | | ${fmt(capacity.serverUserUsPerMessage, 2)} | ${fmt(capacity.serverSystemUsPerMessage, 2)} | ${fmt(capacity.serverSyscallsPerMessage, 2)} | ${fmt(capacity.serverWakeupsPerMessage, 3)} | ${fmt(capacity.generatorWakeupsPerMessage ?? NaN, 3)} | ${int(capacity.generatorCpuPercent)} | ${int(capacity.serverCpuPercent)} | |`,
       );
       for (const p of points) {
         const v = verdict(p);
         const three = (k: keyof PacedRun, d: number, kinds: readonly Kind[] = KINDS) => kinds.map((kind) => fmt(m(p.runs[kind], k), d)).join(" · ");
         const shares = KINDS.map((kind) => kept(p.runs[kind]));
         out.push(
-          `| ${frame} | ${p.load * 100} % | ${int(m(p.runs.bare, "offeredPerSecond"))} | ${shares.map((k) => `${int(k * 100)} %${k < KEPT_UP ? " (behind)" : ""}`).join(" · ")} | ${three("serverCpuUsPerMessage", 2)} | ${fmt(v.vsBare, 2)} × | ${fmt(v.vsJson, 2)} × | ${three("serverUserUsPerMessage", 2, ["bare", "ours"])} | ${three("serverSystemUsPerMessage", 2, ["bare", "ours"])} | ${three("serverSyscallsPerMessage", 2, ["bare", "ours"])} | ${three("serverWakeupsPerMessage", 3, ["bare", "ours"])} | ${int(m(p.runs.ours, "generatorCpuPercent"))} | ${three("serverCpuPercent", 0, ["bare", "ours"])} | ${v.measured ? (v.ok ? "pass" : "**miss**") : "no verdict: a baseline fell behind"} |`,
+          `| ${frame} | ${p.load * 100} % | ${int(m(p.runs.bare, "offeredPerSecond"))} | ${shares.map((k) => `${int(k * 100)} %${k < KEPT_UP ? " (behind)" : ""}`).join(" · ")} | ${three("serverCpuUsPerMessage", 2)} | ${fmt(v.vsBare, 2)} × | ${fmt(v.vsJson, 2)} × | ${three("serverUserUsPerMessage", 2, ["bare", "ours"])} | ${three("serverSystemUsPerMessage", 2, ["bare", "ours"])} | ${three("serverSyscallsPerMessage", 2, ["bare", "ours"])} | ${three("serverWakeupsPerMessage", 3, ["bare", "ours"])} | ${three("generatorWakeupsPerMessage", 3)} | ${int(m(p.runs.ours, "generatorCpuPercent"))} | ${three("serverCpuPercent", 0, ["bare", "ours"])} | ${v.measured ? (v.ok ? "pass" : "**miss**") : "no verdict: a baseline fell behind"} |`,
         );
       }
     }

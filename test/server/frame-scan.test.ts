@@ -84,6 +84,21 @@ describe("frame scan", () => {
     }
   });
 
+  test("a string's end is found wherever its escapes fall, in short strings and long ones", () => {
+    for (let length = 30; length <= 70; length++) {
+      for (let at = 0; at < length; at++) {
+        for (const escape of ["\\", '"', "\\\"", "é"]) {
+          const value = "x".repeat(at) + escape + "y".repeat(length - at);
+          const text = JSON.stringify({ [value]: [value, 1], k: { [value]: value } });
+          expect(scan.check(text)).toBeNull();
+          expect(scan.items).toBe(items(JSON.parse(text)));
+          expect(scan.keys).toBe(keyCount(JSON.parse(text)));
+          expect(repeatedKey(text)).toBeNull();
+        }
+      }
+    }
+  });
+
   test("text that is not JSON is left to JSON.parse", () => {
     for (const text of ["{", "]]]", `{"a`, `"unterminated`, `{"\\x":1}`, "nope"]) expect(scan.check(text)).toBeNull();
   });
