@@ -206,7 +206,7 @@ export function createRoomHub(registry: RoomRegistry, link: NodeLink, log: Logge
     },
 
     relay(room, sender, to, frame, type): RelayOutcome {
-      const members = views.members(room);
+      const members = views.membersOf(sender, room);
       if (!members) return "no-such-peer";
       const from = sender.id;
       // The sender's own seat is passed over by identity (the view holds the very seat the

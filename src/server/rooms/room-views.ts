@@ -28,9 +28,11 @@ export interface ApplyMode {
   merge?: boolean;
 }
 
-interface View {
+/** One room's view. Once dropped from the map it is `gone`: a seat may still point at it. */
+export interface View {
   version: number;
   members: Seat[];
+  gone: boolean;
 }
 
 export class RoomViews {
@@ -41,6 +43,16 @@ export class RoomViews {
   /** The seats of `room`, if this node has a connection in it. */
   members(room: string): Seat[] | undefined {
     return this.views.get(room)?.members;
+  }
+
+  /**
+   * The same for the room of `seat`, one of this node's: through the view the seat was
+   * placed in while that view lasts (a live view is the one the map holds for its room),
+   * which spares the relay a lookup by room name.
+   */
+  membersOf(seat: Seat, room: string): Seat[] | undefined {
+    const view = seat.view;
+    return view !== null && !view.gone ? view.members : this.views.get(room)?.members;
   }
 
   has(room: string): boolean {
@@ -64,9 +76,10 @@ export class RoomViews {
     let view = this.views.get(room);
     if (!view) {
       if (!fresh) return null;
-      view = { version: 0, members: [] };
+      view = { version: 0, members: [], gone: false };
       this.views.set(room, view);
     }
+    if (fresh) fresh.view = view;
     if (state.version <= view.version && !force) {
       if (fresh) this.adopt(view, fresh);
       return null;
@@ -96,8 +109,13 @@ export class RoomViews {
     }
     view.members = next;
     view.version = state.version;
-    if (!next.some((m) => m.connection !== null)) this.views.delete(room);
+    if (!next.some((m) => m.connection !== null)) this.drop(room, view);
     return change;
+  }
+
+  private drop(room: string, view: View): void {
+    view.gone = true;
+    this.views.delete(room);
   }
 
   /** A newer state that already held `fresh` was applied first: its stand-in becomes it. */
@@ -114,7 +132,7 @@ export class RoomViews {
     const at = view ? view.members.indexOf(seat) : -1;
     if (!view || at < 0) return false;
     view.members = view.members.filter((m) => m !== seat);
-    if (!view.members.some((m) => m.connection !== null)) this.views.delete(room);
+    if (!view.members.some((m) => m.connection !== null)) this.drop(room, view);
     return true;
   }
 }

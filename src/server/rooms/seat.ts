@@ -7,11 +7,15 @@ import { CLOSE } from "../../shared/wire.ts";
 import type { Connection } from "../signaling/connection.ts";
 import type { Profile } from "../../shared/wire.ts";
 import type { SeatRecord } from "./registry.ts";
+import type { View } from "./room-views.ts";
 
 /** The registry gave this seat up under a connection that is still here: it reconnects and resumes. */
 export const CLOSE_SEAT_LOST = 1012;
 
 export class Seat implements SeatRecord {
+  /** The view of its room this node placed the seat in, for one of this node's own seats. */
+  view: View | null = null;
+
   constructor(
     readonly id: string,
     readonly node: string,
