@@ -21,8 +21,9 @@ export interface ConnectionLimits {
  * closures per socket: the server holds thousands of these.
  */
 export class Connection {
-  /** Server-assigned id in the current room; null when in no room. */
-  id: string | null = null;
+  // Fields in the order a relayed message reads them: the sender's first, then the
+  // receiver's, then those of joins, leaves and floods. An object's fields are laid out in
+  // that order, and at partial load each message finds them out of cache.
   /** What a relayed frame of this connection's starts with: `{"from":"<id>",` (made once per join). */
   stamp = "";
   room: string | null = null;
@@ -30,32 +31,34 @@ export class Connection {
   seat: Seat | null = null;
   /** A join is in flight: further joins and signals wait for its answer. */
   joining = false;
-  /** A leave on its way to the rooms: the next join waits for it. */
-  leaving: Promise<void> | null = null;
-  closed = false;
   /** A rate-limit error was sent and no message has been accepted since. */
   throttled = false;
-  /** Dropped by the heartbeat: nothing arrived for a whole timeout. */
-  timedOut = false;
-  /** Last time (performance.now()) anything arrived, message or pong. */
-  lastSeen: number;
-  /** Index in the list of open sockets; -1 when not in it. */
-  slot = -1;
+  closed = false;
   /** Set once Bun has opened the socket. */
   ws: ServerWebSocket<Connection> | null = null;
-  /** While the seat of a dropped socket is held for a resume: what ends the hold. */
-  private hold: (() => void) | null = null;
   /** Room-mates' frames waiting in the send queue, while there are any. */
   private backlog: Backlog | null = null;
+  /** Last time (performance.now()) anything arrived, message or pong. */
+  lastSeen: number;
   /** Messages that may still be accepted under the rate limit, and when that was counted. */
   private tokens: number;
   private tokensAt: number;
-  /** Messages that may still be dropped for rate before the socket is closed (1008). */
-  private strikes: number;
-  private strikesAt: number;
   /** Bytes of work left in the budget (below zero: owed), and when that was counted. */
   private bytes: number;
   private bytesAt: number;
+  /** Server-assigned id in the current room; null when in no room. */
+  id: string | null = null;
+  /** A leave on its way to the rooms: the next join waits for it. */
+  leaving: Promise<void> | null = null;
+  /** Dropped by the heartbeat: nothing arrived for a whole timeout. */
+  timedOut = false;
+  /** Index in the list of open sockets; -1 when not in it. */
+  slot = -1;
+  /** While the seat of a dropped socket is held for a resume: what ends the hold. */
+  private hold: (() => void) | null = null;
+  /** Messages that may still be dropped for rate before the socket is closed (1008). */
+  private strikes: number;
+  private strikesAt: number;
 
   constructor(
     /** Client address: its connection limit and budget, shared with its other sockets. */
