@@ -61,7 +61,7 @@ async function oneRun(hostBrowser: Browser, nsBrowser: Browser, ns: Netns, url: 
     const [ra, rb] = [await recorded(call.a), await recorded(call.b)];
     // The fault took: nothing presented at either side from a second into it until the restore.
     if (framesBetween(ra, cut + 1000, restored).length + framesBetween(rb, cut + 1000, restored).length > 0) {
-      throw new Error("frames kept coming while the path was down");
+      throw new Error(`new frames kept coming while the path was down (re-presented frames, not counted: ${ra.repeated + rb.repeated})`);
     }
     const sides = await bothSidesRecovered(call, restored, { reportFrom: cut });
     if (sides.problem) return { ok: false, decodedMs: sides.decodedMs, error: `${sides.problem} (times from the start of the outage; restored at +${restored - cut} ms)` };

@@ -1,6 +1,7 @@
 /**
  * What a page of a recovery run records about its own call, from the outside of the element:
- * every remote frame presented on screen (requestVideoFrameCallback, by the tile's peer), the
+ * every new remote frame presented on screen (requestVideoFrameCallback, by the tile's peer;
+ * a callback for the frame already shown, same mediaTime, is a re-presentation and only counted), the
  * frames each link has decoded (inbound-rtp framesDecoded from the element's getStats(),
  * every DECODED_EVERY_MS), state changes and connection-recovery events, all stamped on the
  * wall clock (ms since the epoch) so that they compare with the fault times the bench takes.
@@ -9,6 +10,8 @@ import type { Page } from "playwright-core";
 
 export interface Recorded {
   frames: { peer: string; t: number }[];
+  /** Callbacks that presented the frame already shown again (same mediaTime): not in `frames`. */
+  repeated: number;
   /** Video frames decoded so far, by peer, at time t. */
   decoded: { t: number; byPeer: Record<string, number> }[];
   states: { state: string; t: number }[];
@@ -21,7 +24,7 @@ export const DECODED_EVERY_MS = 100;
 
 /** Runs in the page before its scripts (addInitScript). */
 function record([keep, decodedEvery]: readonly [number, number]) {
-  const rec: Recorded = { frames: [], decoded: [], states: [], recoveries: [] };
+  const rec: Recorded = { frames: [], repeated: 0, decoded: [], states: [], recoveries: [] };
   (window as unknown as { __record: Recorded }).__record = rec;
   const now = () => performance.timeOrigin + performance.now();
   document.addEventListener("call-state", (e) => rec.states.push({ state: (e as CustomEvent).detail.state, t: now() }));
@@ -34,9 +37,15 @@ function record([keep, decodedEvery]: readonly [number, number]) {
   const watch = (video: HTMLVideoElement) => {
     if (watched.has(video)) return;
     watched.add(video);
+    let shown = -1;
     const onFrame = (_now: number, frame: VideoFrameCallbackMetadata) => {
-      rec.frames.push({ peer: video.dataset.peer ?? "", t: performance.timeOrigin + frame.presentationTime });
-      if (rec.frames.length > keep) rec.frames.splice(0, rec.frames.length - keep);
+      if (frame.mediaTime === shown) {
+        rec.repeated++;
+      } else {
+        shown = frame.mediaTime;
+        rec.frames.push({ peer: video.dataset.peer ?? "", t: performance.timeOrigin + frame.presentationTime });
+        if (rec.frames.length > keep) rec.frames.splice(0, rec.frames.length - keep);
+      }
       video.requestVideoFrameCallback(onFrame);
     };
     video.requestVideoFrameCallback(onFrame);
