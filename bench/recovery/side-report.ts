@@ -28,7 +28,7 @@ export async function sideReport(page: Page, since: number): Promise<string> {
   return [
     `state ${r.states.at(-1)?.state ?? "?"} (${r.states.filter((s) => s.t >= since).map((s) => `${s.state}@${at(s.t)}`).join(" ") || "unchanged"})`,
     `recovery ${r.recoveries.filter((x) => x.t >= since).map((x) => `${x.action}@${at(x.t)}`).join(" ") || "none"}`,
-    `${r.frames.filter((f) => f.t >= since).length} frames presented since`,
+    `${r.frames.filter((f) => f.t >= since).length} new frames presented since (${r.repeated} callbacks in the run showed a frame again)`,
     ...now.videos,
     ...now.links.map((l) => `link: ${l}`),
   ].join("; ");
