@@ -18,7 +18,8 @@ const HEADER_SIZE_AT = 8;
 const HEADER_PID_AT = 20;
 
 export interface CpuShares {
-  samples: number;
+  /** CPU time sampled, in ns (the sum of perf's sample periods). */
+  sampledNs: number;
   /** Shares (0–1) of all samples. */
   kernel: number;
   runtime: number;
@@ -52,8 +53,12 @@ export function cpuShares(file: string, pid: number): CpuShares | null {
   }
   const total = rows.reduce((n, r) => n + r.period, 0);
   if (total === 0) return null;
-  const share = (f: (r: (typeof rows)[number]) => boolean) => rows.filter(f).reduce((n, r) => n + r.period, 0) / total;
-  const isJit = (r: (typeof rows)[number]) => r.dso.startsWith("[JIT]") || r.dso.startsWith("perf-");
+  type Row = (typeof rows)[number];
+  const share = (f: (r: Row) => boolean) => rows.filter(f).reduce((n, r) => n + r.period, 0) / total;
+  const isJit = (r: Row) => r.dso.startsWith("[JIT]") || r.dso.startsWith("perf-");
+  const isKernel = (r: Row) => r.dso.includes("kernel");
+  const isRuntime = (r: Row) => r.dso.startsWith("bun");
+  const isLibc = (r: Row) => r.dso.startsWith("libc") || r.dso.startsWith("ld-linux") || r.dso.startsWith("[vdso]");
   const byName = new Map<string, number>();
   for (const r of rows.filter(isJit)) {
     // "JSC-FTL:_handle#AbC123": the tier and the code block's hash are left out.
@@ -61,12 +66,12 @@ export function cpuShares(file: string, pid: number): CpuShares | null {
     byName.set(name, (byName.get(name) ?? 0) + r.period / total);
   }
   return {
-    samples: total,
-    kernel: share((r) => r.dso.includes("kernel")),
-    runtime: share((r) => r.dso.startsWith("bun")),
-    libc: share((r) => r.dso.startsWith("libc") || r.dso.startsWith("ld-linux") || r.dso.startsWith("[vdso]")),
+    sampledNs: total,
+    kernel: share(isKernel),
+    runtime: share(isRuntime),
+    libc: share(isLibc),
     jit: share(isJit),
-    other: share((r) => !r.dso.includes("kernel") && !r.dso.startsWith("bun") && !r.dso.startsWith("libc") && !r.dso.startsWith("ld-linux") && !r.dso.startsWith("[vdso]") && !isJit(r)),
+    other: share((r) => !isKernel(r) && !isRuntime(r) && !isLibc(r) && !isJit(r)),
     functions: [...byName].map(([name, s]) => ({ name, share: s })).sort((a, b) => b.share - a.share),
   };
 }

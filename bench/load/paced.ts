@@ -90,6 +90,8 @@ const machine1 = machineSample();
 clearInterval(timer);
 for (const s of sockets) s.ws.close();
 if (unexpected > 0) throw new Error(`${unexpected} frames were not relayed ${args.frame}s`);
+// The recording ends with the span; its file is complete once perf has exited.
+if (profiled) await profiled;
 const per = (n: number) => n / Math.max(1, delivered);
 console.log(
   JSON.stringify({
@@ -100,7 +102,7 @@ console.log(
     serverSystemUsPerMessage: per(server.systemSeconds * 1e6),
     serverOtherThreadsUsPerMessage: per((server.seconds - server.mainThreadSeconds) * 1e6),
     serverSyscallsPerMessage: per(await syscalls),
-    profiled: profiled === null ? false : (await profiled, true),
+    profiled: profiled !== null,
     serverWakeupsPerMessage: per(wakeups1 - wakeups0),
     generatorWakeupsPerMessage: per(ownWakeups1 - ownWakeups0),
     serverCpuPercent: (server.seconds / elapsed) * 100,

@@ -72,8 +72,7 @@ export class FrameScan {
           expectKey = false;
         }
         // Strings may be long (an SDP): jump from quote to quote.
-        let j = text.indexOf('"', i + 1);
-        while (j > 0 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
+        const j = closingQuote(text, i);
         if (j < 0) break;
         i = j + 1;
       } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
@@ -147,8 +146,7 @@ export function repeatedKey(text: string): string | null {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      let j = text.indexOf('"', i + 1);
-      while (j > 0 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
+      const j = closingQuote(text, i);
       if (j < 0) return null;
       if (expectKey) {
         const literal = text.slice(i, j + 1);
@@ -170,6 +168,13 @@ export function repeatedKey(text: string): string | null {
     }
   }
   return null;
+}
+
+/** Where the string that opens at text[start] closes (its quote), or -1. */
+function closingQuote(text: string, start: number): number {
+  let j = text.indexOf('"', start + 1);
+  while (j > 0 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
+  return j;
 }
 
 /** A quote preceded by an odd number of backslashes is part of the string. */

@@ -44,7 +44,8 @@ function isObject(v: unknown): boolean {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-const literal = (x: unknown) => (x === undefined ? "undefined" : JSON.stringify(x));
+/** A key or literal value (a string, number, boolean or null) as source text. */
+const literal = (x: unknown) => JSON.stringify(x);
 
 /**
  * Writes statements that `return false` as soon as the value named by an expression fails,

@@ -215,8 +215,8 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
         if (room === null) return fail(ws, "not-joined", "Not in a room.");
         return leaveRoom(c, "left").then(() => send(ws, { type: "left", room }));
       }
-      // Each kind counts on its own tally: looking one up by the parsed `type` would make
-      // the engine intern that string, on every relayed message.
+      // Each kind counts on its own tally: no property lookup keyed by the parsed `type`
+      // (a fresh string) on every relayed message.
       case "description":
         return relay(ws, msg, raw, relayed.description);
       case "candidate":
