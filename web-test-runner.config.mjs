@@ -7,8 +7,8 @@ import { esbuildPlugin } from "@web/dev-server-esbuild";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import chromiumArgs from "./test/support/chromium-args.json" with { type: "json" };
-import firefoxPrefs from "./test/support/firefox-prefs.json" with { type: "json" };
+import chromiumArgs from "./test/support/browsers/chromium-args.json" with { type: "json" };
+import firefoxPrefs from "./test/support/browsers/firefox-prefs.json" with { type: "json" };
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

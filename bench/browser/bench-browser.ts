@@ -3,9 +3,9 @@
  * (playwright-core) or headless Firefox ESR (puppeteer-core). Each page gets a context of its
  * own, as another person's browser would be.
  */
-import { launchBrowser } from "../../test/support/browser.ts";
-import { firefoxPage, launchFirefox } from "../../test/support/firefox.ts";
-import type { Page } from "../../test/support/video-call-probe.ts";
+import { launchBrowser } from "../../test/support/browsers/browser.ts";
+import { firefoxPage, launchFirefox } from "../../test/support/browsers/firefox.ts";
+import type { Page } from "../../test/support/browsers/video-call-probe.ts";
 
 export interface BenchPage {
   page: Page;

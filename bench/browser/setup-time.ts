@@ -5,7 +5,7 @@
  * browser calling each other through the running server (from the moment the newcomer is seated with its camera on),
  * on the room page without its lobby (`?lobby=off`): the call's own set-up, as before the lobby.
  */
-import { beforeScripts, inPage, type Page } from "../../test/support/video-call-probe.ts";
+import { beforeScripts, inPage, type Page } from "../../test/support/browsers/video-call-probe.ts";
 import { median } from "../lib/stats.ts";
 import type { BenchBrowser } from "./bench-browser.ts";
 

@@ -4,7 +4,7 @@
  * servers and another relaying every call through a real coturn (ICE_TRANSPORT_POLICY=relay).
  * Interleaved runs on the same browser.
  */
-import { startCoturn } from "../../test/support/coturn.ts";
+import { startCoturn } from "../../test/support/services/coturn.ts";
 import { withServer } from "../lib/servers.ts";
 import { median } from "../lib/stats.ts";
 import { chromiumBench } from "./bench-browser.ts";

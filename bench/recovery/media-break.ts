@@ -5,9 +5,9 @@
  * element restarted ICE or rebuilt the connection meanwhile.
  */
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, secureOrigins } from "../../test/support/browser.ts";
-import { createNetns, type Netns } from "../../test/support/netns.ts";
-import { spawnServer } from "../../test/support/server-process.ts";
+import { launchBrowser, secureOrigins } from "../../test/support/browsers/browser.ts";
+import { createNetns, type Netns } from "../../test/support/services/netns.ts";
+import { spawnServer } from "../../test/support/services/server-process.ts";
 import { bothSidesRecovered } from "./both-sides.ts";
 import { framesBetween, recorded } from "./page-record.ts";
 import { openTwoPageCall, waitFor } from "./two-page-call.ts";

@@ -4,8 +4,8 @@
  * moving picture again, a from the new b.
  */
 import type { Browser } from "playwright-core";
-import { launchBrowser } from "../../test/support/browser.ts";
-import { type ServerProcess, spawnServer } from "../../test/support/server-process.ts";
+import { launchBrowser } from "../../test/support/browsers/browser.ts";
+import { type ServerProcess, spawnServer } from "../../test/support/services/server-process.ts";
 import { bothSidesRecovered } from "./both-sides.ts";
 import { openTwoPageCall, selfIdOf } from "./two-page-call.ts";
 

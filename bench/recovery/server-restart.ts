@@ -4,8 +4,8 @@
  * picture should go on; both pages reconnect and resume their seats.
  */
 import type { Browser } from "playwright-core";
-import { launchBrowser } from "../../test/support/browser.ts";
-import { freePort, type ServerProcess, spawnServer } from "../../test/support/server-process.ts";
+import { launchBrowser } from "../../test/support/browsers/browser.ts";
+import { freePort, type ServerProcess, spawnServer } from "../../test/support/services/server-process.ts";
 import { framesBetween, longestGap, type Recorded, recorded } from "./page-record.ts";
 import { openTwoPageCall, selfIdOf, stateOf, waitFor } from "./two-page-call.ts";
 

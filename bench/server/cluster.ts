@@ -3,7 +3,7 @@
  * ours embedded, measured in the same rounds. Relay with both peers of each room on one
  * node and with them on two nodes; joins; idle memory per socket.
  */
-import { startRedis } from "../../test/support/redis-server.ts";
+import { startRedis } from "../../test/support/services/redis-server.ts";
 import { runLoad, startHolder } from "../lib/generators.ts";
 import { alternate } from "../lib/rounds.ts";
 import type { Section } from "../lib/section.ts";

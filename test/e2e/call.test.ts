@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser.ts";
-import { type ServerProcess, spawnServer } from "../support/server-process.ts";
-import { enterRoom } from "../support/video-call-probe.ts";
+import { launchBrowser } from "../support/browsers/browser.ts";
+import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
+import { enterRoom } from "../support/browsers/video-call-probe.ts";
 
 let server: ServerProcess;
 let browser: Browser;

@@ -9,14 +9,14 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser.ts";
-import { callProblems, type PageLook } from "../support/call-checks.ts";
-import { type EmbeddingPage, serveEmbeddingPage } from "../support/embedding-page.ts";
+import { launchBrowser } from "../support/browsers/browser.ts";
+import { callProblems, type PageLook } from "../support/browsers/call-checks.ts";
+import { type EmbeddingPage, serveEmbeddingPage } from "../support/browsers/embedding-page.ts";
 import { prng } from "../support/fuzz.ts";
-import { collectErrors, type PageErrors } from "../support/page-errors.ts";
-import { type ServerProcess, spawnServer } from "../support/server-process.ts";
-import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
-import { callMethod, eventsOf, installProbe, snapshot } from "../support/video-call-probe.ts";
+import { collectErrors, type PageErrors } from "../support/browsers/page-errors.ts";
+import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
+import { startTcpProxy, type TcpProxy } from "../support/services/tcp-proxy.ts";
+import { callMethod, eventsOf, installProbe, snapshot } from "../support/browsers/video-call-probe.ts";
 
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CHAOS_MS = 60_000;

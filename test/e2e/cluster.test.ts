@@ -6,12 +6,12 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser.ts";
-import { callProblems } from "../support/call-checks.ts";
-import { type Cluster, startCluster } from "../support/cluster.ts";
-import { type EmbeddingPage, serveEmbeddingPage } from "../support/embedding-page.ts";
-import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
-import { type CallSnapshot, installProbe, snapshot } from "../support/video-call-probe.ts";
+import { launchBrowser } from "../support/browsers/browser.ts";
+import { callProblems } from "../support/browsers/call-checks.ts";
+import { type Cluster, startCluster } from "../support/services/cluster.ts";
+import { type EmbeddingPage, serveEmbeddingPage } from "../support/browsers/embedding-page.ts";
+import { startTcpProxy, type TcpProxy } from "../support/services/tcp-proxy.ts";
+import { type CallSnapshot, installProbe, snapshot } from "../support/browsers/video-call-probe.ts";
 
 let cluster: Cluster;
 let browser: Browser;

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser.ts";
-import { freePort, type ServerProcess, spawnServer } from "../support/server-process.ts";
+import { launchBrowser } from "../support/browsers/browser.ts";
+import { freePort, type ServerProcess, spawnServer } from "../support/services/server-process.ts";
 
 let server: ServerProcess;
 let browser: Browser;

@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser.ts";
-import { freePort, type ServerProcess, spawnServer } from "../support/server-process.ts";
+import { launchBrowser } from "../support/browsers/browser.ts";
+import { freePort, type ServerProcess, spawnServer } from "../support/services/server-process.ts";
 import { pollUntil } from "../support/poll.ts";
-import { enterRoom } from "../support/video-call-probe.ts";
+import { enterRoom } from "../support/browsers/video-call-probe.ts";
 
 let browser: Browser;
 const servers: ServerProcess[] = [];

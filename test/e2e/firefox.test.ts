@@ -9,13 +9,13 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser as PlaywrightBrowser } from "playwright-core";
 import type { Browser as PuppeteerBrowser, Page as PuppeteerPage } from "puppeteer-core";
-import { launchBrowser } from "../support/browser.ts";
-import { callProblems, type PageLook } from "../support/call-checks.ts";
-import { FIREFOX_PREFS_AS_INSTALLED, firefoxPage, launchFirefox } from "../support/firefox.ts";
-import { collectErrors, type PageErrors } from "../support/page-errors.ts";
+import { launchBrowser } from "../support/browsers/browser.ts";
+import { callProblems, type PageLook } from "../support/browsers/call-checks.ts";
+import { FIREFOX_PREFS_AS_INSTALLED, firefoxPage, launchFirefox } from "../support/browsers/firefox.ts";
+import { collectErrors, type PageErrors } from "../support/browsers/page-errors.ts";
 import { pollUntil } from "../support/poll.ts";
-import { freePort, type ServerProcess, spawnServer } from "../support/server-process.ts";
-import { type CallSnapshot, callMethod, eventsOf, inPage, installProbe, type Page, snapshot, enterRoom } from "../support/video-call-probe.ts";
+import { freePort, type ServerProcess, spawnServer } from "../support/services/server-process.ts";
+import { type CallSnapshot, callMethod, eventsOf, inPage, installProbe, type Page, snapshot, enterRoom } from "../support/browsers/video-call-probe.ts";
 
 const port = freePort();
 const env = { PORT: String(port), RESUME_SECRET: "a-firefox-test-secret-long-enough-0123", LOG_LEVEL: "error" };

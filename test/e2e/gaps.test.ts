@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser.ts";
-import { type EmbeddingPage, serveEmbeddingPage } from "../support/embedding-page.ts";
-import { type ServerProcess, spawnServer } from "../support/server-process.ts";
-import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
-import { type CallSnapshot, callMethod, installProbe, snapshot } from "../support/video-call-probe.ts";
+import { launchBrowser } from "../support/browsers/browser.ts";
+import { type EmbeddingPage, serveEmbeddingPage } from "../support/browsers/embedding-page.ts";
+import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
+import { startTcpProxy, type TcpProxy } from "../support/services/tcp-proxy.ts";
+import { type CallSnapshot, callMethod, installProbe, snapshot } from "../support/browsers/video-call-probe.ts";
 import { pollUntil } from "../support/poll.ts";
 
 let server: ServerProcess;

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser.ts";
-import { type ServerProcess, spawnServer } from "../support/server-process.ts";
-import { joinFromLobby } from "../support/video-call-probe.ts";
+import { launchBrowser } from "../support/browsers/browser.ts";
+import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
+import { joinFromLobby } from "../support/browsers/video-call-probe.ts";
 
 const AXE = path.resolve(import.meta.dir, "../../node_modules/axe-core/axe.min.js");
 let server: ServerProcess;

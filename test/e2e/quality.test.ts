@@ -8,11 +8,11 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, secureOrigins } from "../support/browser.ts";
-import { createNetns, type Netns } from "../support/netns.ts";
+import { launchBrowser, secureOrigins } from "../support/browsers/browser.ts";
+import { createNetns, type Netns } from "../support/services/netns.ts";
 import { pollUntil } from "../support/poll.ts";
 import { POOR } from "../../src/components/video-call/quality/quality.ts";
-import { freePort, type ServerProcess, spawnServer } from "../support/server-process.ts";
+import { freePort, type ServerProcess, spawnServer } from "../support/services/server-process.ts";
 
 /** Share of UDP packets dropped each way, percent. */
 const LOSS = 30;

@@ -8,10 +8,10 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, secureOrigins } from "../support/browser.ts";
-import { createNetns, type Netns } from "../support/netns.ts";
-import { type ServerProcess, spawnServer } from "../support/server-process.ts";
-import { type CallSnapshot, eventsOf, installProbe, snapshot, enterRoom } from "../support/video-call-probe.ts";
+import { launchBrowser, secureOrigins } from "../support/browsers/browser.ts";
+import { createNetns, type Netns } from "../support/services/netns.ts";
+import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
+import { type CallSnapshot, eventsOf, installProbe, snapshot, enterRoom } from "../support/browsers/video-call-probe.ts";
 import { pollUntil } from "../support/poll.ts";
 
 let ns: Netns;

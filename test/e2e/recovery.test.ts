@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type Browser, type BrowserServer, chromium, type Page } from "playwright-core";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser } from "../support/browser.ts";
-import { type ServerProcess, spawnServer } from "../support/server-process.ts";
-import { enterRoom } from "../support/video-call-probe.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser } from "../support/browsers/browser.ts";
+import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
+import { enterRoom } from "../support/browsers/video-call-probe.ts";
 
 let server: ServerProcess;
 let browserA: Browser;

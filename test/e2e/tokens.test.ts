@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { SignJWT } from "jose";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser.ts";
-import { type ServerProcess, spawnServer } from "../support/server-process.ts";
-import { enterRoom } from "../support/video-call-probe.ts";
+import { launchBrowser } from "../support/browsers/browser.ts";
+import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
+import { enterRoom } from "../support/browsers/video-call-probe.ts";
 
 const SECRET = "the-embedding-sites-join-token-secret-0123";
 let server: ServerProcess;

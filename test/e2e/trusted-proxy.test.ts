@@ -5,8 +5,8 @@
  * Without TRUSTED_PROXIES the header is ignored and everyone is nginx.
  */
 import { afterAll, expect, test } from "bun:test";
-import { type Nginx, startNginx } from "../support/nginx.ts";
-import { type ServerProcess, spawnServer } from "../support/server-process.ts";
+import { type Nginx, startNginx } from "../support/services/nginx.ts";
+import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
 import { type RawSocket, rawConnect } from "../server/raw-socket.ts";
 
 const running: { stop(): Promise<unknown> }[] = [];

@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser.ts";
-import { type Coturn, startCoturn } from "../support/coturn.ts";
-import { serveEmbeddingPage } from "../support/embedding-page.ts";
-import { type ServerProcess, spawnServer } from "../support/server-process.ts";
+import { launchBrowser } from "../support/browsers/browser.ts";
+import { type Coturn, startCoturn } from "../support/services/coturn.ts";
+import { serveEmbeddingPage } from "../support/browsers/embedding-page.ts";
+import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
 import { pollUntil } from "../support/poll.ts";
-import { enterRoom } from "../support/video-call-probe.ts";
+import { enterRoom } from "../support/browsers/video-call-probe.ts";
 
 let browser: Browser;
 const running: { stop(): Promise<unknown> }[] = [];
