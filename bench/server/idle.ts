@@ -25,7 +25,12 @@ interface IdleRun {
 
 /** Files a process keeps besides its sockets (stdio, epoll, timers, the listener...), with room to spare. */
 const FD_MARGIN = 1000;
-const WARMUP_SOCKETS = 200;
+/**
+ * Sockets opened and closed before "before": enough joins for the JIT to have compiled the
+ * join path at its higher tiers. With 200, about 2 MB of the runtime's own compiler code was
+ * still being paged in during the measured span, and counted as memory per socket.
+ */
+const WARMUP_SOCKETS = 4000;
 
 /** The largest count: what the server's open-file limit allows, rounded down to a thousand. */
 function counts(): number[] {
@@ -103,7 +108,7 @@ export const idle: Section<IdleResult> = {
     const out = [
       "## Idle connections",
       "",
-      `Sockets joined in rooms of two (ours: \`join\`, answered; baseline: \`?room=\`) and left idle, held by generator processes of at most ${int(limit - 2 * FD_MARGIN)} sockets each (the open-file limit is ${int(limit)} per process, for the server too) from 127.0.0.1, whose ${int(ports)} ephemeral ports are enough for one source address. On a fresh server each run: 200 sockets opened and closed to warm it, then memory, then the sockets, a 1 s pause, and memory again. "Memory" is SIGUSR2 to the server, on which both servers run \`Bun.gc(true)\` and print \`process.memoryUsage()\`; it is done twice 0.5 s apart and the second reading taken. Ours runs with \`LOG_LEVEL=info\` here, since that is how it prints the reading.`,
+      `Sockets joined in rooms of two (ours: \`join\`, answered; baseline: \`?room=\`) and left idle, held by generator processes of at most ${int(limit - 2 * FD_MARGIN)} sockets each (the open-file limit is ${int(limit)} per process, for the server too) from 127.0.0.1, whose ${int(ports)} ephemeral ports are enough for one source address. On a fresh server each run: ${int(WARMUP_SOCKETS)} sockets opened and closed to warm it (enough joins for the JIT to compile the join path at its higher tiers; after only 200, about 2 MB of Bun's own compiler code was still paged in while the sockets were opened, and counted per socket), then memory, then the sockets, a 1 s pause, and memory again. "Memory" is SIGUSR2 to the server, on which both servers run \`Bun.gc(true)\` and print \`process.memoryUsage()\`; it is done twice 0.5 s apart and the second reading taken. Ours runs with \`LOG_LEVEL=info\` here, since that is how it prints the reading.`,
       "",
     ];
     for (const [count, { bare, ours }] of Object.entries(byCount)) {
