@@ -54,10 +54,16 @@ async function loopbackDemoCall(): Promise<number> {
   return ms;
 }
 
-/** Polls `check` in the page until it holds, for at most `ms`. */
+/** Polls `check` in the page until it holds, for at most `ms`; a timeout says where the page's call was. */
 async function until(page: Page, check: () => boolean, what: string, ms = 20_000) {
   for (const deadline = Date.now() + ms; !(await inPage(page, check, null)); await Bun.sleep(50)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const where = await inPage(page, () => {
+        const el = document.querySelector("video-call");
+        return el ? `state ${el.getAttribute("state")}, media-error ${el.getAttribute("media-error") ?? "none"}: "${el.shadowRoot?.querySelector("[part~='state']")?.textContent?.trim() ?? ""}"` : `no <video-call> at ${location.href}`;
+      }, null).catch((err) => `page unreadable (${err})`);
+      throw new Error(`timed out waiting for ${what} (${where})`);
+    }
   }
 }
 
@@ -116,7 +122,7 @@ export async function twoPages(browser: BenchBrowser, serverUrl: string, room: s
   const second = await browser.blank();
   try {
     await beforeScripts(second.page, timeSetup, null);
-    await until(first.page, () => document.querySelector("video-call")?.getAttribute("state") === "waiting", "the first page waiting");
+    await until(first.page, () => document.querySelector("video-call")?.getAttribute("state") === "waiting", `${browser.name}: the first page waiting`);
     await second.page.bringToFront();
     await second.page.goto(`${serverUrl}/room/${room}?lobby=off`);
     let timer: ReturnType<typeof setTimeout> | undefined;
