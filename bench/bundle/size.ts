@@ -1,4 +1,7 @@
-/** min, min+gzip and min+brotli bytes of each element's entry (with the chunks it loads) and of the whole bundle. */
+/**
+ * min, min+gzip and min+brotli bytes of each element's entry (with the chunks it loads) and
+ * of the whole bundle; and what the whole bundle's minified bytes are made of, by part.
+ */
 import * as esbuild from "esbuild";
 import * as path from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
@@ -24,4 +27,37 @@ export async function bundleSizes() {
     });
   }
   return rows;
+}
+
+/** A part of the bundle: the source files whose path starts with one of `prefixes`. */
+const PARTS: { part: string; prefixes: string[] }[] = [
+  { part: "packages", prefixes: ["node_modules/"] },
+  { part: "the protocol's types and checks, shared with the server (`src/shared/`)", prefixes: ["src/shared/"] },
+  { part: "shared by the elements (`components/shared/`, `components/controllers/`)", prefixes: ["src/components/shared/", "src/components/controllers/"] },
+  { part: "`<video-call>`: session (signaling, links, resume)", prefixes: ["src/components/video-call/session/"] },
+  { part: "`<video-call>`: devices and lobby", prefixes: ["src/components/video-call/devices/"] },
+  { part: "`<video-call>`: chat", prefixes: ["src/components/video-call/chat/"] },
+  { part: "`<video-call>`: quality and active speaker", prefixes: ["src/components/video-call/quality/"] },
+  { part: "`<video-call>`: media, view and layout", prefixes: ["src/components/video-call/media/", "src/components/video-call/view/", "src/components/video-call/layout/"] },
+  { part: "`<video-call>`: the element and its states", prefixes: ["src/components/video-call/"] },
+  { part: "`<loopback-demo>`", prefixes: ["src/components/loopback-demo/"] },
+  { part: "`<room-join>`", prefixes: ["src/components/room-join/"] },
+  { part: "the entry", prefixes: ["src/components/index.ts"] },
+];
+
+/** The whole bundle as one file: minified bytes of each part (exact, from esbuild's metafile). */
+export async function bundleParts() {
+  const result = await esbuild.build({ ...buildOptions(true), entryPoints: [ENTRIES.roomcall], splitting: false, sourcemap: false });
+  const [output] = Object.values(result.metafile!.outputs).filter((o) => o.entryPoint === ENTRIES.roomcall);
+  const bytes = new Map(PARTS.map((p) => [p.part, 0]));
+  const packages = new Set<string>();
+  for (const [input, { bytesInOutput }] of Object.entries(output!.inputs)) {
+    const part = PARTS.find((p) => p.prefixes.some((prefix) => input.startsWith(prefix)));
+    if (!part) throw new Error(`no part of the bundle for ${input}`);
+    bytes.set(part.part, bytes.get(part.part)! + bytesInOutput);
+    const pkg = input.match(/^node_modules\/((?:@[^/]+\/)?[^/]+)/);
+    if (pkg && bytesInOutput > 0) packages.add(pkg[1]!);
+  }
+  const named = (part: string) => (part === "packages" ? `packages: ${[...packages].sort().join(", ")}` : part);
+  return { total: output!.bytes, parts: PARTS.filter((p) => bytes.get(p.part)! > 0).map((p) => ({ part: named(p.part), min: bytes.get(p.part)! })) };
 }
