@@ -91,7 +91,7 @@ function leftOver(n: Netns): string[] {
 }
 
 test("a namespace left by a process killed before it could clean up is removed by the next one", async () => {
-  const child = Bun.spawn(["bun", "--eval", 'const { createNetns } = await import("./test/support/netns.ts"); const n = await createNetns(); console.log(JSON.stringify(n)); await Bun.sleep(60_000);'], {
+  const child = Bun.spawn(["bun", "--eval", 'const { createNetns } = await import("./test/support/services/netns.ts"); const n = await createNetns(); console.log(JSON.stringify(n)); await Bun.sleep(60_000);'], {
     cwd: `${import.meta.dir}/../..`,
     stdout: "pipe",
     stderr: "inherit",
