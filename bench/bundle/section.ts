@@ -8,18 +8,17 @@ const GOAL_GZIP = 20 * 1024;
 type Sizes = Awaited<ReturnType<typeof bundleSizes>>;
 type Parts = Awaited<ReturnType<typeof bundleParts>>;
 
-export const bundle: Section<Sizes & { parts?: Parts }> = {
+export const bundle: Section<{ entries: Sizes; parts: Parts }> = {
   name: "bundle",
   groups: ["browser"],
-  run: async () => Object.assign(await bundleSizes(), { parts: await bundleParts() }),
-  goals(rows) {
+  run: async () => ({ entries: await bundleSizes(), parts: await bundleParts() }),
+  goals({ entries: rows }) {
     const gzip = rows.find((b) => b.entry === "roomcall")!.gzip;
     return [{ figure: "bundle, all elements, min+gzip", baseline: "", ours: `${fmt(gzip / 1024, 1)} KB`, ratio: "", goal: "≤ 20 KB", ok: gzip <= GOAL_GZIP }];
   },
-  render(rows) {
+  render({ entries: rows, parts }) {
     const kb = (n: number) => `${fmt(n / 1024, 1)} KB`;
     const all = rows.find((b) => b.entry === "roomcall")!;
-    const parts = rows.parts;
     return [
       "## Bundle size",
       "",
@@ -31,16 +30,12 @@ export const bundle: Section<Sizes & { parts?: Parts }> = {
       "",
       `Goal: the whole bundle ≤ 20 KB min+gzip: ${kb(all.gzip)}, ${verdict(all.gzip <= GOAL_GZIP)}. For scale: peerjs.min.js 22.7 KB, simple-peer 28.4 KB, livekit-client 154 KB.`,
       "",
-      ...(parts
-        ? [
-            `What the whole bundle is made of: each part's minified bytes in it, from esbuild's metafile (gzip works on the file as a whole, so it has no exact share per part; the whole bundle gzips to ${fmt((all.gzip / all.min) * 100, 0)} % of its minified size).`,
-            "",
-            "| part | min | share |",
-            "|---|---|---|",
-            ...parts.parts.map((p) => `| ${p.part} | ${kb(p.min)} | ${fmt((p.min / parts.total) * 100, 0)} % |`),
-            "",
-          ]
-        : []),
+      `What the whole bundle is made of: each part's minified bytes in it, from esbuild's metafile (gzip works on the file as a whole, so it has no exact share per part; the whole bundle gzips to ${fmt((all.gzip / all.min) * 100, 0)} % of its minified size).`,
+      "",
+      "| part | min | share |",
+      "|---|---|---|",
+      ...parts.parts.map((p) => `| ${p.part} | ${kb(p.min)} | ${fmt((p.min / parts.total) * 100, 0)} % |`),
+      "",
     ];
   },
 };
