@@ -1,6 +1,6 @@
 /** Connection quality and voice activity as pure functions of statistics (no browser needed). */
 import { describe, expect, test } from "bun:test";
-import { type LinkCounters, readCounters, sample } from "../../src/components/video-call/quality/link-stats.ts";
+import { type LinkCounters, pictureStuck, readCounters, sample } from "../../src/components/video-call/quality/link-stats.ts";
 import { FAIR, FPS_FAIR, LOST_AFTER_MS, POOR, quality, type QualitySample, steady, worse } from "../../src/components/video-call/quality/quality.ts";
 import { activeSpeaker, HOLD_MS, SPEAKING_LEVEL, VoiceActivity } from "../../src/components/video-call/quality/voice-activity.ts";
 
@@ -75,16 +75,16 @@ describe("reading statistics", () => {
       ),
       1000,
     );
-    expect(c).toEqual({ at: 1000, received: 1000, lost: 15, decoded: 160, sent: 150, jitter: 4, packetsSent: 900, upLost: 10, upJitter: 2, rtt: 50 });
+    expect(c).toEqual({ at: 1000, received: 1000, lost: 15, decoded: 160, videoReceived: 600, sent: 150, jitter: 4, packetsSent: 900, upLost: 10, upJitter: 2, rtt: 50 });
   });
 
   test("no round trip before a report measured one; duplicates do not make loss negative", () => {
     expect(readCounters(report({ type: "remote-inbound-rtp", fractionLost: 0 }), 0).rtt).toBe(null);
-    expect(readCounters(report(), 0)).toEqual({ at: 0, received: 0, lost: 0, decoded: 0, sent: 0, jitter: 0, packetsSent: 0, upLost: 0, upJitter: 0, rtt: null });
+    expect(readCounters(report(), 0)).toEqual({ at: 0, received: 0, lost: 0, decoded: 0, videoReceived: 0, sent: 0, jitter: 0, packetsSent: 0, upLost: 0, upJitter: 0, rtt: null });
     expect(readCounters(report({ type: "inbound-rtp", packetsReceived: 5, packetsLost: -2 }), 0).lost).toBe(0);
   });
 
-  const at = (ms: number, c: Partial<LinkCounters>): LinkCounters => ({ at: ms, received: 0, lost: 0, decoded: 0, sent: 0, jitter: 0, packetsSent: 0, upLost: 0, upJitter: 0, rtt: 10, ...c });
+  const at = (ms: number, c: Partial<LinkCounters>): LinkCounters => ({ at: ms, received: 0, lost: 0, decoded: 0, videoReceived: 0, sent: 0, jitter: 0, packetsSent: 0, upLost: 0, upJitter: 0, rtt: 10, ...c });
 
   test("a sample of what arrives: loss over the window as a fraction, frames a second once frames had come", () => {
     const from = at(0, { received: 1000, lost: 10, decoded: 100 });
@@ -104,6 +104,22 @@ describe("reading statistics", () => {
     expect(s).toEqual({ connected: true, rtt: 10, packetLoss: 0.25, jitter: 3, fps: 20, silentMs: 0 });
     // No new report: no loss added (not the last report's loss kept forever).
     expect(sample(from, at(1000, { packetsSent: 1400, upLost: 20 }), true, true, 0, true).packetLoss).toBe(0);
+  });
+
+  test("a picture is stuck when its packets keep coming and none becomes a frame, after frames had come", () => {
+    const before = at(0, { decoded: 70, videoReceived: 220, received: 400 });
+    // After a gap: 40 packets of the picture, still the same 70 frames.
+    expect(pictureStuck(before, at(1000, { decoded: 70, videoReceived: 260 }))).toBe(true);
+    // Frames coming: not stuck, however few.
+    expect(pictureStuck(before, at(1000, { decoded: 71, videoReceived: 260 }))).toBe(false);
+    // Nothing coming (the path is still down, or the camera is off): not stuck, only quiet.
+    expect(pictureStuck(before, at(1000, { decoded: 70, videoReceived: 220 }))).toBe(false);
+    // A few stray packets are not enough; ten are.
+    expect(pictureStuck(before, at(1000, { decoded: 70, videoReceived: 229 }))).toBe(false);
+    expect(pictureStuck(before, at(1000, { decoded: 70, videoReceived: 230 }))).toBe(true);
+    // Sound alone does not count, and neither does the start of a call, before any frame.
+    expect(pictureStuck(before, at(1000, { decoded: 70, videoReceived: 220, received: 900 }))).toBe(false);
+    expect(pictureStuck(at(0, { videoReceived: 5 }), at(1000, { videoReceived: 60 }))).toBe(false);
   });
 });
 

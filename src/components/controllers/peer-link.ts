@@ -212,6 +212,25 @@ export class PeerLink {
   }
 
   /**
+   * Sends a key frame of the picture now, for a peer whose decoder is stuck after a gap in
+   * the path. Where the browser takes the `keyFrame` encoding option of setParameters
+   * (Chromium) the encoder makes one at once; elsewhere the option is ignored and the
+   * peer's browser asks for one itself, a little later.
+   */
+  async sendKeyFrame(): Promise<void> {
+    const sender = this.pc.getSenders().find((s) => s.track?.kind === "video");
+    if (!sender || this.closed) return;
+    const params = sender.getParameters();
+    const setParameters = sender.setParameters as (p: RTCRtpSendParameters, options: { encodingOptions: { keyFrame: boolean }[] }) => Promise<void>;
+    try {
+      await setParameters.call(sender, params, { encodingOptions: params.encodings.map(() => ({ keyFrame: true })) });
+    } catch (err) {
+      // Negotiating meanwhile, say: the next request, or the browser's own, will do.
+      if (!this.closed) console.warn("key frame not sent", err);
+    }
+  }
+
+  /**
    * After a gap in signaling (our socket, or the peer's, was away): sends again what the
    * peer may have missed. An offer still unanswered goes again as it is; a connection that
    * is not up asks for new candidates (an ICE restart), whose offer carries them all.

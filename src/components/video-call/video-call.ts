@@ -26,7 +26,7 @@ import type {
   ScreenShareDetail,
 } from "./events.ts";
 import { controls } from "./view/controls.ts";
-import { mediaStateMessage, readMediaState } from "./session/peer-media.ts";
+import { isKeyFrameRequest, KEY_FRAME_REQUEST, mediaStateMessage, readMediaState } from "./session/peer-media.ts";
 import { chime, setTitleCount } from "./view/presence.ts";
 import { StatsController } from "./quality/stats-controller.ts";
 import { RemoteMedia } from "./media/remote-media.ts";
@@ -255,6 +255,7 @@ export class VideoCall extends LitElement {
         emit<IceErrorDetail>(this, "ice-error", { peer, url, code, message: this.iceProblem });
       },
       peerMessage: (peer, msg) => {
+        if (isKeyFrameRequest(msg)) return void this.session.links.get(peer)?.sendKeyFrame();
         const state = readMediaState(msg);
         if (state && this.remote.tell(peer, state)) emit<PeerMediaDetail>(this, "peer-media", { peer, ...state });
         this.messages.receive(peer, msg);
@@ -275,6 +276,7 @@ export class VideoCall extends LitElement {
     selfId: () => this.session.selfId,
     // Frames a second count for a camera's picture; a shared screen that does not change sends few.
     picture: (peer) => (peer ? this.remote.said.get(peer)?.camera === true : this.self.kind("video") === "on" && !this.sharingScreen),
+    pictureStuck: (peer) => this.session.tell(peer, KEY_FRAME_REQUEST),
   });
   /** No call started yet. */
   private idle = true;

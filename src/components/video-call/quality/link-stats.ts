@@ -14,6 +14,8 @@ export interface LinkCounters {
   lost: number;
   /** Inbound video frames decoded, outbound video frames sent (running totals). */
   decoded: number;
+  /** Inbound video packets received (running total): with `decoded`, whether the picture's decoder is stuck. */
+  videoReceived: number;
   sent: number;
   /**
    * Jitter of the inbound sound, ms: what a jitter buffer must absorb, so what delays speech.
@@ -48,12 +50,13 @@ interface Stat {
  * in both browsers, about once a second with video), the highest of them.
  */
 export function readCounters(report: RTCStatsReport, at: number): LinkCounters {
-  const c: LinkCounters = { at, received: 0, lost: 0, decoded: 0, sent: 0, jitter: 0, packetsSent: 0, upLost: 0, upJitter: 0, rtt: null };
+  const c: LinkCounters = { at, received: 0, lost: 0, decoded: 0, videoReceived: 0, sent: 0, jitter: 0, packetsSent: 0, upLost: 0, upJitter: 0, rtt: null };
   report.forEach((s: Stat) => {
     if (s.type === "inbound-rtp") {
       c.received += s.packetsReceived ?? 0;
       c.lost += Math.max(0, s.packetsLost ?? 0);
       c.decoded += s.framesDecoded ?? 0;
+      if (s.kind === "video") c.videoReceived += s.packetsReceived ?? 0;
       if (s.kind === "audio") c.jitter = (s.jitter ?? 0) * 1000;
     } else if (s.type === "outbound-rtp") {
       c.sent += s.framesSent ?? 0;
@@ -87,4 +90,17 @@ export function sample(from: LinkCounters, to: LinkCounters, connected: boolean,
     fps: picture && frames[0]! > 0 && seconds > 0 ? (frames[1]! - frames[0]!) / seconds : null,
     silentMs: up ? 0 : silentMs,
   };
+}
+
+/** Picture packets that must have come, none of them making a frame, for the decoder to count as stuck. */
+const STUCK_PACKETS = 10;
+
+/**
+ * The picture's decoder is stuck from `from` to `to`: its packets keep coming and none
+ * becomes a frame, after frames had been decoded. That is what a gap in the path leaves
+ * when the frames after it refer to ones lost in it: the browser asks the sender for a key
+ * frame by itself only after about 3 s without one.
+ */
+export function pictureStuck(from: LinkCounters, to: LinkCounters): boolean {
+  return from.decoded > 0 && to.decoded === from.decoded && to.videoReceived - from.videoReceived >= STUCK_PACKETS;
 }

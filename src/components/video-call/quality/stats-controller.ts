@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { PeerLink } from "../../controllers/peer-link.ts";
 import { emit } from "../../shared/events.ts";
 import type { ActiveSpeakerDetail, ConnectionQualityDetail } from "../events.ts";
-import { type LinkCounters, readCounters, sample } from "./link-stats.ts";
+import { type LinkCounters, pictureStuck, readCounters, sample } from "./link-stats.ts";
 import { type Quality, quality, steady, worse } from "./quality.ts";
 import { activeSpeaker, LISTEN_EVERY_MS, VoiceActivity } from "./voice-activity.ts";
 
@@ -10,12 +10,16 @@ import { activeSpeaker, LISTEN_EVERY_MS, VoiceActivity } from "./voice-activity.
 const QUALITY_EVERY = 5;
 /** Loss and frame rate are counted over this many quality readings (about 3 s). */
 const WINDOW = 3;
+/** A peer is asked for a key frame at most this often: the browser's own request comes after about 3 s. */
+const KEY_FRAME_EVERY_MS = 3000;
 
 export interface StatsOptions {
   links(): Map<string, PeerLink>;
   selfId(): string | null;
   /** Whether a picture is expected from `peer` (null: whether this side sends one). */
   picture(peer: string | null): boolean;
+  /** `peer`'s picture arrives and none of it can be decoded: it should send a key frame. */
+  pictureStuck(peer: string): void;
 }
 
 /** What is kept of one link between looks. */
@@ -24,6 +28,8 @@ interface Watch {
   looks: LinkCounters[];
   /** When packets last came (0: none yet). */
   packetAt: number;
+  /** When the peer was last asked for a key frame (0: never). */
+  keyFrameAskedAt: number;
   /** The last reading's levels, received and sent: a level is shown once two readings in a row say so. */
   down?: Quality;
   up?: Quality;
@@ -60,7 +66,9 @@ const detail = (peer: string, q: Quality, rtt: number | null, packetLoss: number
  * Quality is that of what comes from each peer (its tile) and of what this side sends (its
  * own tile: the worst of its links); a level is shown once two readings in a row agree (`lost`
  * at once), so one odd reading (a round trip stretched by a busy machine) does not flap it. `connection-quality` fires when a level changes,
- * `active-speaker` when the peer who has the floor does.
+ * `active-speaker` when the peer who has the floor does. A peer whose picture arrives but
+ * cannot be decoded (after a gap in the path) is reported at once, so that it can be asked
+ * for a key frame rather than waiting for the browser's own request.
  */
 export class StatsController implements ReactiveController {
   /** The quality of each peer's link by peer id; of what this side sends under "". */
@@ -116,7 +124,7 @@ export class StatsController implements ReactiveController {
       let sent: ConnectionQualityDetail | undefined;
       for (const [peer, link] of links) {
         let w = this.#watches.get(peer);
-        if (w?.link !== link) this.#watches.set(peer, (w = { link, looks: [], packetAt: 0, voice: new VoiceActivity(), mine: new VoiceActivity() }));
+        if (w?.link !== link) this.#watches.set(peer, (w = { link, looks: [], packetAt: 0, keyFrameAskedAt: 0, voice: new VoiceActivity(), mine: new VoiceActivity() }));
         const now = performance.now();
         if (w.voice.hear(...(await totals(link.pc.getReceivers().find(isAudio), "inbound-rtp")), now)) heard.set(peer, w.voice.level);
         // Every link sends the same microphone: the first one tells.
@@ -149,7 +157,12 @@ export class StatsController implements ReactiveController {
     if (this.#watches.get(peer) !== w) return; // gone (or rebuilt) meanwhile
     const now = performance.now();
     const c = readCounters(report, now);
-    if (c.received > (w.looks.at(-1)?.received ?? 0)) w.packetAt = now;
+    const last = w.looks.at(-1);
+    if (c.received > (last?.received ?? 0)) w.packetAt = now;
+    if (last && this.o.picture(peer) && pictureStuck(last, c) && now - w.keyFrameAskedAt >= KEY_FRAME_EVERY_MS) {
+      w.keyFrameAskedAt = now;
+      this.o.pictureStuck(peer);
+    }
     if (w.looks.push(c) > WINDOW + 1) w.looks.shift();
     const from = w.looks[0]!;
     if (from === c) return;
