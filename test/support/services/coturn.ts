@@ -6,6 +6,7 @@
 import type { Subprocess } from "bun";
 import { ensurePackage } from "./debian.ts";
 import { freePort } from "./server-process.ts";
+import { stopper } from "./stop-process.ts";
 
 export interface Coturn {
   readonly port: number;
@@ -63,21 +64,12 @@ export async function startCoturn({ secret = "coturn-test-secret-0123456789", po
     if (Date.now() > deadline) throw new Error(`turnserver did not answer STUN: ${logs.slice(-10).join("\n")}`);
     await Bun.sleep(100);
   }
-  let stopped: Promise<void> | null = null;
   return {
     port,
     secret,
     urls: `turn:127.0.0.1:${port}?transport=udp,turn:127.0.0.1:${port}?transport=tcp`,
     pid: proc.pid,
     logs,
-    stop() {
-      stopped ??= (async () => {
-        proc.kill("SIGTERM");
-        const killer = setTimeout(() => proc.kill("SIGKILL"), 3000);
-        await proc.exited;
-        clearTimeout(killer);
-      })();
-      return stopped;
-    },
+    stop: stopper(proc),
   };
 }

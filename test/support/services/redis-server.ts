@@ -5,6 +5,7 @@
 import type { Subprocess } from "bun";
 import { ensurePackage } from "./debian.ts";
 import { freePort } from "./server-process.ts";
+import { stopper } from "./stop-process.ts";
 
 export interface RedisServer {
   readonly port: number;
@@ -30,20 +31,11 @@ export async function startRedis(port = freePort()): Promise<RedisServer> {
     if (Date.now() > deadline) throw new Error("redis-server did not answer PING");
     await Bun.sleep(25);
   }
-  let stopped: Promise<void> | null = null;
   const server: RedisServer = {
     port,
     url: `redis://127.0.0.1:${port}/0`,
     pid: proc.pid,
-    stop() {
-      stopped ??= (async () => {
-        proc.kill("SIGTERM");
-        const killer = setTimeout(() => proc.kill("SIGKILL"), 3000);
-        await proc.exited;
-        clearTimeout(killer);
-      })();
-      return stopped;
-    },
+    stop: stopper(proc),
     async restart() {
       await server.stop();
       return startRedis(port);
