@@ -47,6 +47,8 @@ export interface IceServerError {
 const DISCONNECTED_GRACE_MS = 2500;
 /** How long an ICE restart gets to reconnect before the link is given up. */
 const RESTART_TIMEOUT_MS = 10_000;
+/** Key frames sent at a peer's request are at least this far apart. */
+const KEY_FRAME_MIN_GAP_MS = 1000;
 
 /**
  * One RTCPeerConnection to one remote peer, negotiated with the W3C "perfect negotiation"
@@ -79,6 +81,8 @@ export class PeerLink {
   private gathered = 0;
   /** Gathering ended without a single candidate: this connection cannot work (e.g. relay-only, TURN down). */
   gatheredNothing = false;
+  /** When a key frame was last sent at the peer's request (performance.now()). */
+  private keyFrameAt = -Infinity;
   /** STUN/TURN server URLs that reported an error since the last (re)start of ICE. */
   private readonly failedServers = new Set<string>();
   /** What to send of each kind instead of the first stream's own (a shared screen, a camera allowed later), once set. */
@@ -220,6 +224,10 @@ export class PeerLink {
   async sendKeyFrame(): Promise<void> {
     const sender = this.pc.getSenders().find((s) => s.track?.kind === "video");
     if (!sender || this.closed) return;
+    // However often a peer asks: key frames are large, and one a second is plenty to recover.
+    const now = performance.now();
+    if (now - this.keyFrameAt < KEY_FRAME_MIN_GAP_MS) return;
+    this.keyFrameAt = now;
     const params = sender.getParameters();
     const setParameters = sender.setParameters as (p: RTCRtpSendParameters, options: { encodingOptions: { keyFrame: boolean }[] }) => Promise<void>;
     try {

@@ -89,7 +89,7 @@ describe("<video-call> stuck picture", () => {
     }
   });
 
-  it("a peer asked for a key frame over the link sends one at once (Chromium), and the call goes on", async function () {
+  it("a peer asked for a key frame over the link sends one at once (Chromium), one a second at most, and the call goes on", async function () {
     this.timeout(60_000);
     const room = uniqueRoom("key-frame");
     const a = callIn(room);
@@ -102,13 +102,28 @@ describe("<video-call> stuck picture", () => {
     await until(() => [...session(b).links.values()].every((l) => l.channel.open), "b's channel open");
     // Settled: the first key frames are out and no request is pending.
     await new Promise((r) => setTimeout(r, 1000));
+    // Every key frame sent on request goes through the video sender's setParameters.
+    const sender = [...session(a).links.values()][0]!.pc.getSenders().find((s) => s.track?.kind === "video")!;
+    const setParameters = sender.setParameters.bind(sender);
+    let calls = 0;
+    sender.setParameters = ((...args: Parameters<typeof setParameters>) => (calls++, setParameters(...args))) as typeof sender.setParameters;
     const before = await sentKeyFrames(a);
     session(b).tell(a.selfId!, KEY_FRAME_REQUEST);
+    await until(() => calls === 1, "the request handled", 5000);
     if (!FIREFOX) {
       await until(async () => (await sentKeyFrames(a)).keyFrames > before.keyFrames, "a key frame from a", 5000);
       // Sent for the request over the link, not for one of the browser's own (RTCP PLI).
       expect((await sentKeyFrames(a)).pli).to.equal(before.pli);
     }
+    // A peer that asks again and again gets one a second at most.
+    await new Promise((r) => setTimeout(r, 1100));
+    for (let i = 0; i < 5; i++) session(b).tell(a.selfId!, KEY_FRAME_REQUEST);
+    await until(() => calls === 2, "one key frame for five requests", 5000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(calls).to.equal(2);
+    await new Promise((r) => setTimeout(r, 700));
+    session(b).tell(a.selfId!, KEY_FRAME_REQUEST);
+    await until(() => calls === 3, "another a second later", 5000);
     const decoded = framesDecoded((await b.getStats()).get(a.selfId!));
     await until(async () => framesDecoded((await b.getStats()).get(a.selfId!)) > decoded + 10, "b still decoding a's picture", 10_000);
     expect(a.state).to.equal("connected");
