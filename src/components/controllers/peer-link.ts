@@ -70,7 +70,12 @@ export class PeerLink {
   private ignoreOffer = false;
   /** An answer is being applied: the state is about to be stable, so an offer now is no collision. */
   private settingRemoteAnswer = false;
+  /** Candidates waiting for the remote description, or for the answer to it to be made. */
   private pending: Candidate[] = [];
+  /** The answer to an offer is being made: candidates wait until it is sent. */
+  private answering = false;
+  /** The DTLS certificate the connection was made with, if it was given one. */
+  private readonly certificates: RTCCertificate[] | undefined;
   private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
@@ -91,7 +96,9 @@ export class PeerLink {
   constructor(private readonly o: PeerLinkOptions) {
     this.waiting = o.waitForOffer ?? false;
     this.generation = o.generation;
-    const pc = (this.pc = new RTCPeerConnection(o.rtcConfig()));
+    const config = o.rtcConfig();
+    this.certificates = config.certificates;
+    const pc = (this.pc = new RTCPeerConnection(config));
     this.channel = new PeerChannel(pc, (m) => o.onPeerMessage(m), () => o.onChannelOpen());
     const tracks = o.stream?.getTracks() ?? [];
     for (const track of tracks) pc.addTrack(track, o.stream!);
@@ -102,18 +109,7 @@ export class PeerLink {
       }
     }
 
-    pc.onnegotiationneeded = async () => {
-      if (this.waiting) return;
-      try {
-        this.makingOffer = true;
-        await pc.setLocalDescription();
-        this.sendDescription();
-      } catch {
-        // Closed meanwhile, or superseded by the other side's offer.
-      } finally {
-        this.makingOffer = false;
-      }
-    };
+    pc.onnegotiationneeded = () => void this.offer();
     pc.onicecandidateerror = (e) => {
       const { url, errorCode, errorText } = e as RTCPeerConnectionIceErrorEvent;
       o.onCandidateError({ url, code: errorCode, text: errorText });
@@ -143,6 +139,9 @@ export class PeerLink {
       o.onTracks(this.remote);
     };
     pc.onconnectionstatechange = () => this.onConnectionState();
+    // The first offer is begun at once, so the browser makes it while the page is busy with
+    // the new link, rather than once `negotiationneeded` gets its turn among the page's tasks.
+    if (!this.waiting) void this.offer();
   }
 
   /** A description from the peer. */
@@ -159,15 +158,24 @@ export class PeerLink {
       await pc.setRemoteDescription(description as RTCSessionDescriptionInit);
       this.settingRemoteAnswer = false;
       this.waiting = false;
-      for (const c of this.pending.splice(0)) await this.addCandidate(c);
       if (description.type === "offer") {
-        // An offer may have brought the video transceiver this side had not had yet.
-        await this.applySending();
-        await pc.setLocalDescription();
-        this.sendDescription();
+        // The answer goes first: it is what the peer waits for before its checks can start.
+        // Candidates (those that came early, and those that come meanwhile) wait for it, in
+        // their order, rather than each delaying it by a trip through the browser's queue.
+        this.answering = true;
+        try {
+          // An offer may have brought the video transceiver this side had not had yet.
+          await this.applySending();
+          await pc.setLocalDescription();
+          this.sendDescription();
+        } finally {
+          this.answering = false;
+        }
       }
+      this.addPending();
     } catch (err) {
       this.settingRemoteAnswer = false;
+      if (pc.remoteDescription) this.addPending();
       // Closed meanwhile is expected; anything else is worth seeing.
       if (!this.closed) console.warn("negotiation failed", err);
     }
@@ -176,7 +184,7 @@ export class PeerLink {
   /** A candidate from the peer; null is end-of-candidates. Early ones wait for the description. */
   async receiveCandidate(candidate: Candidate): Promise<void> {
     if (this.closed) return;
-    if (!this.pc.remoteDescription) {
+    if (!this.pc.remoteDescription || this.answering) {
       this.pending.push(candidate);
       return;
     }
@@ -256,7 +264,8 @@ export class PeerLink {
   setConfiguration(config: RTCConfiguration): void {
     if (this.closed) return;
     try {
-      this.pc.setConfiguration(config);
+      // A connection keeps the certificate it was made with: leaving it out counts as a change, which is refused.
+      this.pc.setConfiguration({ ...config, certificates: this.certificates });
     } catch (err) {
       console.warn("setConfiguration failed", err);
     }
@@ -298,12 +307,30 @@ export class PeerLink {
     for (const t of this.remote.getTracks()) this.remote.removeTrack(t);
   }
 
+  /** Adds the waiting candidates, all queued at once and in order: one that comes later cannot overtake them. */
+  private addPending() {
+    for (const c of this.pending.splice(0)) void this.addCandidate(c);
+  }
+
   private async addCandidate(candidate: Candidate) {
     try {
       await this.pc.addIceCandidate(candidate ?? undefined);
     } catch (err) {
       // Candidates of an offer we ignored are expected to fail; others are worth seeing.
       if (!this.ignoreOffer && !this.closed) console.warn("addIceCandidate failed", err);
+    }
+  }
+
+  private async offer() {
+    if (this.waiting) return;
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      this.sendDescription();
+    } catch {
+      // Closed meanwhile, or superseded by the other side's offer.
+    } finally {
+      this.makingOffer = false;
     }
   }
 

@@ -5,6 +5,7 @@ import { type IceServerError, PeerLink } from "../../controllers/peer-link.ts";
 import { BACKOFF_MAX_MS, SignalingController, type SignalingStatus } from "../../controllers/signaling-controller.ts";
 import type { CallStateReason, JoinedDetail, PeerLeftDetail, RecoveryDetail } from "../events.ts";
 import type { EndedState } from "../call-state.ts";
+import { DtlsCertificate } from "./dtls-certificate.ts";
 
 /** Failed attempts after which the server counts as unreachable (retries go on). */
 const UNREACHABLE_AFTER = 3;
@@ -45,7 +46,8 @@ export interface RoomSessionOptions {
   /**
    * Called once per call, when the first seat is taken and before any connection is made:
    * the element captures camera and microphone here, so that a full room never lights the
-   * camera. Messages from the server wait until it resolves.
+   * camera. Messages from the server wait until it resolves; then the connections are begun
+   * and `changed` is told.
    */
   prepare(): Promise<void>;
   /** The element's own ICE servers and policy (added to what the server gives). */
@@ -99,6 +101,7 @@ export class RoomSession implements ReactiveController {
   private backlog: ServerMessage[] | null = null;
   /** Bumped by stop(): work of a call that was stopped meanwhile is dropped. */
   private epoch = 0;
+  private readonly certificate = new DtlsCertificate();
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -138,6 +141,7 @@ export class RoomSession implements ReactiveController {
   start(room: string, url: string): void {
     this.stop();
     this.room = room;
+    this.certificate.prepare();
     this.signaling.connect(url);
   }
 
@@ -191,6 +195,11 @@ export class RoomSession implements ReactiveController {
     return {
       iceServers: [...(own.iceServers ?? []), ...(server?.iceServers ?? [])],
       iceTransportPolicy: own.iceTransportPolicy === "relay" || server?.iceTransportPolicy === "relay" ? "relay" : "all",
+      // Every peer is one of these elements, which bundle: one transport to gather and check, not one per kind.
+      bundlePolicy: "max-bundle",
+      // Candidates are gathered as the connection is made, before the offer (or answer) is.
+      iceCandidatePoolSize: 1,
+      certificates: this.certificate.get(),
     };
   }
 
@@ -308,6 +317,7 @@ export class RoomSession implements ReactiveController {
         this.backlog = null;
         this.linkAll(peers);
         for (const msg of waiting) this.onMessage(msg);
+        this.on.changed();
       });
       this.on.joined({ id: m.id, peers, resumed: m.resumed });
       return this.on.changed();
