@@ -364,7 +364,7 @@ export class VideoCall extends LitElement {
     this.detail = "";
     this.mediaError = null;
     this.lobbyView.active = true;
-    this.lobbyView.preview = this.capture();
+    this.lobbyView.preview = this.capture().then(() => this.refreshState());
     this.refreshState();
   }
 
@@ -456,11 +456,12 @@ export class VideoCall extends LitElement {
    */
   async retryMedia(): Promise<boolean> {
     if (this.lobbyView.active) {
-      await (this.lobbyView.preview = this.capture());
+      await (this.lobbyView.preview = this.capture().then(() => this.refreshState()));
       return this.self.failure === null;
     }
     if (this.idle || this.ended || this.starting) return false;
     await this.capture();
+    this.refreshState();
     await this.self.apply(this.session.links.values());
     this.tellMedia();
     return this.self.failure === null;
@@ -506,7 +507,11 @@ export class VideoCall extends LitElement {
     return this.session.stats();
   }
 
-  /** Captures what `audio` and `video` ask for; a missing kind is a `media-error`, not the end of the call. */
+  /**
+   * Captures what `audio` and `video` ask for; a missing kind is a `media-error`, not the end
+   * of the call. The state is the caller's to refresh afterwards: for a call, the session
+   * does once the connections are begun, so that making them does not wait for a render.
+   */
   private async capture(): Promise<void> {
     if (this.keepMedia) return void (this.keepMedia = false);
     const generation = this.generation;
@@ -525,7 +530,6 @@ export class VideoCall extends LitElement {
       this.mediaError = failure.reason;
       emit<MediaFailure>(this, "media-error", failure);
     }
-    this.refreshState();
   }
 
   private toggle(kind: "audio" | "video", on: boolean): boolean {
