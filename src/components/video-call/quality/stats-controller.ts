@@ -120,15 +120,22 @@ export class StatsController implements ReactiveController {
       for (const peer of this.#watches.keys()) if (!links.has(peer)) this.#watches.delete(peer), this.quality.delete(peer);
       const heard = new Map<string, number>();
       let mine = false;
-      const [first] = links.values();
+      let micLink: PeerLink | undefined;
       let sent: ConnectionQualityDetail | undefined;
       for (const [peer, link] of links) {
         let w = this.#watches.get(peer);
         if (w?.link !== link) this.#watches.set(peer, (w = { link, looks: [], packetAt: 0, keyFrameAskedAt: 0, voice: new VoiceActivity(), mine: new VoiceActivity() }));
-        const now = performance.now();
-        if (w.voice.hear(...(await totals(link.pc.getReceivers().find(isAudio), "inbound-rtp")), now)) heard.set(peer, w.voice.level);
-        // Every link sends the same microphone: the first one tells.
-        if (link === first) mine = w.mine.hear(...(await totals(link.pc.getSenders().find(isAudio), "media-source")), now);
+        // Nothing is heard over a connection that is not up: asking would only hold up the
+        // browser's work on it (while it is being made, say).
+        if (link.connectionState === "connected") {
+          const now = performance.now();
+          if (w.voice.hear(...(await totals(link.pc.getReceivers().find(isAudio), "inbound-rtp")), now)) heard.set(peer, w.voice.level);
+          // Every link sends the same microphone: the first one up tells.
+          if (!micLink) {
+            micLink = link;
+            mine = w.mine.hear(...(await totals(link.pc.getSenders().find(isAudio), "media-source")), now);
+          }
+        }
         if (reading) await this.#read(peer, w);
         if (w.sent && (!sent || worse(w.sent.quality, sent.quality) !== sent.quality)) sent = w.sent;
       }
