@@ -111,20 +111,29 @@ async function twoPagesRetried(browser: BenchBrowser, serverUrl: string, i: numb
   }
 }
 
-/** Runs before the newcomer's page scripts: times its `joined` → first frame of the remote video. */
+/** Runs before the newcomer's page scripts: times its camera, once seated → first frame of the remote video. */
 function timeSetup() {
   const w = window as unknown as { __setup?: Promise<number> };
   w.__setup = new Promise<number>((resolve) => {
     // From the moment the newcomer has its seat and its camera (capture waits for the seat,
     // so that a full room never lights it) to the first remote frame: the call's own set-up.
+    // The camera is there when getUserMedia resolves, whatever the element does next.
     let capturing = false;
     let started = false;
+    let cameraAt = NaN;
+    const media = navigator.mediaDevices;
+    const getUserMedia = media.getUserMedia.bind(media);
+    media.getUserMedia = async (constraints) => {
+      const stream = await getUserMedia(constraints);
+      if (capturing && !started) cameraAt = performance.now();
+      return stream;
+    };
     document.addEventListener("call-state", (e) => {
       const state = (e as CustomEvent<{ state: string }>).detail.state;
       if (state === "starting") capturing = true;
       else if (capturing && !started) {
         started = true;
-        const t0 = performance.now();
+        const t0 = Number.isNaN(cameraAt) ? performance.now() : cameraAt;
         const find = () => {
           const v = document.querySelector("video-call")?.shadowRoot?.querySelector<HTMLVideoElement>("video[part~='remote-video']");
           if (v) v.requestVideoFrameCallback((_now, frame) => resolve(frame.presentationTime - t0));
