@@ -8,6 +8,9 @@ import { createMetrics } from "./http/metrics.ts";
 import { createRooms } from "./rooms/create-rooms.ts";
 import type { Rooms } from "./rooms/rooms.ts";
 
+/** How long connections get to finish once every socket was told to go, before the rest are cut. */
+const STOP_GRACE_MS = 1000;
+
 export interface RunningServer {
   readonly port: number;
   /** e.g. http://127.0.0.1:3000 */
@@ -51,7 +54,11 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       app.drain();
       if (config.drainSeconds > 0) await Bun.sleep(config.drainSeconds * 1000);
       app.signaling.closeAll(CLOSE.goingAway, "Server shutting down: reconnect to resume");
-      await server.stop();
+      // Close handshakes and requests in flight get a moment; a connection that neither
+      // finishes nor closes (a request head never completed) would otherwise hold the exit
+      // until Bun's idle timeout, and the peers' resume with it.
+      const stopped = server.stop();
+      if (!(await Promise.race([stopped.then(() => true), Bun.sleep(STOP_GRACE_MS).then(() => false)]))) await server.stop(true);
       // With other nodes, its seats go back for a resume there (at once, not when a lease runs out).
       await rooms.close(config.resumeGraceSeconds);
       await ownAssets?.dispose();

@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import { connect } from "node:net";
 import { spawnServer } from "../../support/services/server-process.ts";
 import { Client } from "../harness.ts";
 
@@ -13,6 +14,22 @@ test("SIGTERM closes open sockets with 1001 and the process exits cleanly", asyn
   expect((await b.closed()).code).toBe(1001);
   expect(await server.proc.exited).toBe(0);
 });
+
+test("a connection that never finishes its request does not hold up the exit (it would until Bun's 10 s idle timeout)", async () => {
+  const server = await spawnServer();
+  const stuck = connect(server.port, "127.0.0.1");
+  stuck.on("error", () => {});
+  const closed = new Promise<void>((resolve) => stuck.on("close", () => resolve()));
+  await new Promise<void>((resolve) => stuck.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n", () => resolve()));
+  const a = await Client.connect(server.wsUrl);
+  const began = performance.now();
+  server.proc.kill("SIGTERM");
+  expect((await a.closed()).code).toBe(1001);
+  expect(await server.proc.exited).toBe(0);
+  // Well inside the idle timeout: the stuck connection was cut after the grace, not waited out.
+  expect(performance.now() - began).toBeLessThan(6000);
+  await closed;
+}, 20_000);
 
 test("draining: on SIGTERM /readyz turns not ready and new sockets are refused for DRAIN_SECONDS, then peers are told to resume elsewhere", async () => {
   const server = await spawnServer({ DRAIN_SECONDS: "2" });
