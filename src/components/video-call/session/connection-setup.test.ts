@@ -50,12 +50,23 @@ async function decoding(el: VideoCall, what: string) {
   }, what, 20_000);
 }
 
+/** A call of two in a fresh room: `a` waits there first, `b` comes in (and offers). */
+async function pair(prefix: string) {
+  const a = callIn(uniqueRoom(prefix));
+  await until(() => a.state === "waiting", "a waiting");
+  return { a, b: callIn(a.room) };
+}
+
+function end(...els: VideoCall[]) {
+  for (const el of els) {
+    el.hangUp();
+    el.remove();
+  }
+}
+
 describe("<video-call> connection set-up", () => {
   it("answers an offer first, then adds the candidates that came before the answer was made", async () => {
-    const room = uniqueRoom("answer-first");
-    const a = callIn(room);
-    await until(() => a.state === "waiting", "a waiting");
-    const b = callIn(room);
+    const { a, b } = await pair("answer-first");
     await decoding(a, "a decoding b's picture");
     await decoding(b, "b decoding a's picture");
     // The newcomer offers; the one who waited answers.
@@ -66,17 +77,11 @@ describe("<video-call> connection set-up", () => {
     expect(answer).to.be.greaterThan(0);
     // b's candidates came while the offer was being applied, and still waited for the answer.
     expect(firstCandidate, answered.join(", ")).to.be.greaterThan(answer);
-    a.hangUp();
-    b.hangUp();
-    a.remove();
-    b.remove();
+    end(a, b);
   });
 
   it("bundles every kind on one transport, with a certificate made ahead and kept for the next call", async () => {
-    const room = uniqueRoom("bundle");
-    const a = callIn(room);
-    await until(() => a.state === "waiting", "a waiting");
-    const b = callIn(room);
+    const { a, b } = await pair("bundle");
     await decoding(b, "b decoding");
     const first = onlyLink(b).pc.getConfiguration();
     expect(first.bundlePolicy).to.equal("max-bundle");
@@ -94,9 +99,6 @@ describe("<video-call> connection set-up", () => {
     const again = onlyLink(b).pc.getConfiguration();
     expect(again.certificates?.length).to.equal(1);
     expect(again.certificates![0]!.expires).to.equal(first.certificates![0]!.expires);
-    a.hangUp();
-    b.hangUp();
-    a.remove();
-    b.remove();
+    end(a, b);
   });
 });
