@@ -8,6 +8,8 @@ import * as net from "node:net";
 export interface RawSocket {
   /** Sends one masked text frame. */
   sendText(text: string): void;
+  /** Sends masked text frames in one write: they reach the server together, read as one. */
+  sendTexts(texts: string[]): void;
   /** Sends one frame of any opcode (text 0x1, ping 0x9, ...); unmasked if asked. */
   sendFrame(opcode: number, payload: Uint8Array, options?: { masked?: boolean }): void;
   /** The upgrade response's head (status line and headers). */
@@ -94,6 +96,9 @@ export function rawConnect(port: number, options: RawOptions | string = {}): Pro
       resolve({
         sendText(text) {
           s.write(frameOf(0x1, Buffer.from(text), true));
+        },
+        sendTexts(texts) {
+          s.write(Buffer.concat(texts.map((t) => frameOf(0x1, Buffer.from(t), true))));
         },
         sendFrame(opcode, payload, { masked = true } = {}) {
           s.write(frameOf(opcode, payload, masked));

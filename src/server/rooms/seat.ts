@@ -32,8 +32,8 @@ export class Seat implements SeatRecord {
     c.id = null;
     c.seat = null;
     if (!c.closed) {
-      if (why === "replaced") c.ws?.close(CLOSE.replaced, "Replaced by a resumed connection");
-      else c.ws?.close(CLOSE_SEAT_LOST, "Seat lost; reconnect to take it back");
+      if (why === "replaced") c.close(CLOSE.replaced, "Replaced by a resumed connection");
+      else c.close(CLOSE_SEAT_LOST, "Seat lost; reconnect to take it back");
     }
     // A seat held for a dropped socket: the hold ends now, not when its grace runs out.
     else c.endHold();

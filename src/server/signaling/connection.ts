@@ -5,6 +5,7 @@ import { Backlog } from "../limits/backlog.ts";
 import type { Delivery } from "../rooms/rooms.ts";
 import type { Seat } from "../rooms/seat.ts";
 import { type Rate, refill } from "../../shared/token-bucket.ts";
+import { flushLater } from "./send-batch.ts";
 
 /** The limits of one connection (docs/security.md). */
 export interface ConnectionLimits {
@@ -38,6 +39,9 @@ export class Connection {
   ws: ServerWebSocket<Connection> | null = null;
   /** Room-mates' frames waiting in the send queue, while there are any. */
   private backlog: Backlog | null = null;
+  /** Relayed frames waiting for the end of the loop's turn, each followed by its sender (send-batch.ts). */
+  private outbox: string[] | null = null;
+  private outboxBytes = 0;
   /** Last time (performance.now()) anything arrived, message or pong. */
   lastSeen: number;
   /** Messages that may still be accepted under the rate limit, and when that was counted. */
@@ -77,27 +81,71 @@ export class Connection {
    * (or the room-mates together have theirs): the queue of a peer that reads stays below
    * the limit at which Bun would close it, whatever a room-mate sends. `away` when the
    * socket is gone (its seat may be held for a resume).
+   *
+   * A relayed frame waits for the end of the loop's turn while the queue is empty; the
+   * server's own go at once, after whatever waits, so the socket sees everything in order.
    */
   deliver(frame: string, from?: string): Delivery {
     const ws = this.ws;
     if (ws === null || this.closed) return "away";
+    if (from === undefined) {
+      this.send(frame);
+      return "sent";
+    }
     let backlog = this.backlog;
     if (backlog !== null) {
       const buffered = ws.getBufferedAmount();
       if (buffered === 0) backlog = this.backlog = null;
       else backlog.settle(buffered);
     }
-    if (backlog !== null && from !== undefined) {
-      const own = backlog.of(from);
-      if ((own > 0 && own + frame.length > this.limits.queuePerSender) || backlog.queued + frame.length > this.limits.queueFromRoom) return "busy";
+    if (backlog === null) {
+      let outbox = this.outbox;
+      if (outbox === null) {
+        outbox = this.outbox = [];
+        flushLater(this);
+      }
+      outbox.push(frame, from);
+      // A turn's burst waits no further than this, then meets the shares below.
+      if ((this.outboxBytes += frame.length) > OUTBOX_MAX) this.flush();
+      return "sent";
     }
-    // -1: queued behind others (backpressure); only then is there anything to keep track of.
-    if (ws.send(frame) === -1 && from !== undefined) {
-      backlog ??= this.backlog = new Backlog();
-      backlog.add(from, wireBytes(frame));
-      backlog.settle(ws.getBufferedAmount());
-    }
+    const own = backlog.of(from);
+    if ((own > 0 && own + frame.length > this.limits.queuePerSender) || backlog.queued + frame.length > this.limits.queueFromRoom) return "busy";
+    this.write(ws, frame, from);
     return "sent";
+  }
+
+  /** The server's own frame to this socket: after the relayed ones waiting, in order. */
+  send(frame: string): void {
+    const ws = this.ws;
+    if (ws === null || this.closed) return;
+    if (this.outbox !== null) this.flush();
+    ws.send(frame);
+  }
+
+  /** Closes the socket once the frames waiting for it have been sent. */
+  close(code: number, reason: string): void {
+    this.flush();
+    this.ws?.close(code, reason);
+  }
+
+  /** Sends the relayed frames waiting for this socket (send-batch.ts); dropped if it is gone. */
+  flush(): void {
+    const outbox = this.outbox;
+    if (outbox === null) return;
+    this.outbox = null;
+    this.outboxBytes = 0;
+    const ws = this.ws;
+    if (ws === null || this.closed) return;
+    for (let i = 0; i < outbox.length; i += 2) this.write(ws, outbox[i]!, outbox[i + 1]!);
+  }
+
+  /** Hands a relayed frame to Bun; -1: queued behind others (backpressure), only then is there anything to keep track of. */
+  private write(ws: ServerWebSocket<Connection>, frame: string, from: string): void {
+    if (ws.send(frame) !== -1) return;
+    const backlog = (this.backlog ??= new Backlog());
+    backlog.add(from, wireBytes(frame));
+    backlog.settle(ws.getBufferedAmount());
   }
 
   /** Holds this closed connection's seat for a resume; `end` runs once, when the hold ends. */
@@ -151,6 +199,12 @@ export class Connection {
     return ok;
   }
 }
+
+/**
+ * Characters of relayed frames one socket may have waiting for the end of a turn: past
+ * this they go at once, and what follows meets the senders' shares of the queue.
+ */
+const OUTBOX_MAX = 64 * 1024;
 
 /** Bytes a text frame takes in the send queue: its UTF-8 and the frame header. */
 function wireBytes(frame: string): number {

@@ -82,7 +82,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
   let shuttingDown = false;
 
   const send = (ws: Socket, msg: ServerMessage) => {
-    ws.send(JSON.stringify(msg));
+    ws.data.send(JSON.stringify(msg));
   };
   const fail = (ws: Socket, code: ErrorCode, message: string, peer?: string) => {
     metrics.errors[code].inc();
@@ -242,7 +242,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
       log.info("flood-closed", { room: c.room ?? undefined, peer: c.id ?? undefined, address: c.address.name });
       // Reconnecting would buy a fresh burst: keep the address out for a while.
       addresses.ban(c.address.name, config.floodBanSeconds);
-      ws.close(CLOSE.policyViolation, "Message rate limit exceeded");
+      c.close(CLOSE.policyViolation, "Message rate limit exceeded");
       return;
     }
     if (!c.throttled) {
@@ -399,7 +399,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
     closeAll(code, reason) {
       shuttingDown = true;
       clearInterval(heartbeat);
-      for (const ws of sockets.snapshot()) ws.close(code, reason);
+      for (const ws of sockets.snapshot()) ws.data.close(code, reason);
     },
 
     connectionCount: () => sockets.size,
