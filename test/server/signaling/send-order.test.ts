@@ -81,7 +81,7 @@ describe("a connection's relayed frames", () => {
       c.close(4000, "done");
     });
     try {
-      expect(await receive(server.port)).toEqual({ frames: ["relayed 1", "own", "relayed 2"], code: 4000 });
+      expect(await receive(server.port!)).toEqual({ frames: ["relayed 1", "own", "relayed 2"], code: 4000 });
     } finally {
       await server.stop(true);
     }
@@ -95,7 +95,7 @@ describe("a connection's relayed frames", () => {
       setTimeout(() => c.close(4000, "done"), 50);
     });
     try {
-      expect(await receive(server.port)).toEqual({ frames: ["straight", "relayed"], code: 4000 });
+      expect(await receive(server.port!)).toEqual({ frames: ["straight", "relayed"], code: 4000 });
     } finally {
       await server.stop(true);
     }
