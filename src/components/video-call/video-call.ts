@@ -364,7 +364,7 @@ export class VideoCall extends LitElement {
     this.detail = "";
     this.mediaError = null;
     this.lobbyView.active = true;
-    this.lobbyView.preview = this.capture().then(() => this.refreshState());
+    this.preview();
     this.refreshState();
   }
 
@@ -456,7 +456,7 @@ export class VideoCall extends LitElement {
    */
   async retryMedia(): Promise<boolean> {
     if (this.lobbyView.active) {
-      await (this.lobbyView.preview = this.capture().then(() => this.refreshState()));
+      await this.preview();
       return this.self.failure === null;
     }
     if (this.idle || this.ended || this.starting) return false;
@@ -505,6 +505,11 @@ export class VideoCall extends LitElement {
   /** Statistics of each peer connection, by remote peer id. */
   getStats(): Promise<Map<string, RTCStatsReport>> {
     return this.session.stats();
+  }
+
+  /** Captures for the lobby's preview (what the call goes on with after Join), then shows the state. */
+  private preview(): Promise<void> {
+    return (this.lobbyView.preview = this.capture().then(() => this.refreshState()));
   }
 
   /**
