@@ -27,7 +27,10 @@ export interface PeerLinkOptions {
   onConnectionState(state: RTCPeerConnectionState): void;
   /** An ICE restart was started (after `failed`, or a long `disconnected`). */
   onIceRestart(): void;
-  /** ICE restarts did not bring the link back: the caller should rebuild it. */
+  /**
+   * The link cannot come back as it is: ICE restarts did not help, or its first
+   * negotiation was cut by a gap in signaling. The owner should rebuild it.
+   */
   onDead(): void;
   /** A STUN or TURN server could not be used (e.g. 401: credentials refused; 701: unreachable). */
   onCandidateError(error: IceServerError): void;
@@ -47,6 +50,12 @@ export interface IceServerError {
 const DISCONNECTED_GRACE_MS = 2500;
 /** How long an ICE restart gets to reconnect before the link is given up. */
 const RESTART_TIMEOUT_MS = 10_000;
+/**
+ * The polite side gives up that much later: both sides restart at once after a gap, and
+ * the impolite side's new connection should come alone, not collide with another first
+ * offer (Chromium gathers nothing for a connection whose first offer was rolled back).
+ */
+const POLITE_GIVE_UP_LAG_MS = 5000;
 /** Key frames sent at a peer's request are at least this far apart. */
 const KEY_FRAME_MIN_GAP_MS = 1000;
 
@@ -80,6 +89,10 @@ export class PeerLink {
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private waiting: boolean;
+  /** This side made the first offer (it called); the other side waited for it. */
+  private readonly caller: boolean;
+  /** The connection was up at least once: both sides hold the same descriptions. */
+  private everConnected = false;
   /** A relay (TURN) candidate was gathered on this side since the last (re)start of ICE. */
   relayGathered = false;
   /** Candidates gathered since the last (re)start of ICE. */
@@ -95,6 +108,7 @@ export class PeerLink {
 
   constructor(private readonly o: PeerLinkOptions) {
     this.waiting = o.waitForOffer ?? false;
+    this.caller = !this.waiting;
     this.generation = o.generation;
     const config = o.rtcConfig();
     this.certificates = config.certificates;
@@ -250,13 +264,20 @@ export class PeerLink {
    * After a gap in signaling (our socket, or the peer's, was away): sends again what the
    * peer may have missed. An offer still unanswered goes again as it is; a connection that
    * is not up asks for new candidates (an ICE restart), whose offer carries them all.
+   *
+   * A link that was never up may have lost its first answer, so the two sides need not
+   * hold the same descriptions, and no restart mends that: the side that called starts
+   * over with a new connection (`onDead`), and the other waits for its offer.
    */
   resync(): void {
     if (this.closed) return;
     const pc = this.pc;
+    if (!this.everConnected) {
+      if (this.caller) this.o.onDead();
+      return;
+    }
     if (pc.signalingState === "have-local-offer") return this.sendDescription();
-    // Waiting for the peer's first offer: it sends that again itself.
-    if (this.waiting || pc.signalingState !== "stable") return;
+    if (pc.signalingState !== "stable") return;
     if (pc.connectionState !== "connected") this.restartIce();
   }
 
@@ -285,7 +306,7 @@ export class PeerLink {
     clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
       if (!this.closed && this.pc.connectionState !== "connected") this.o.onDead();
-    }, RESTART_TIMEOUT_MS);
+    }, RESTART_TIMEOUT_MS + (this.o.polite ? POLITE_GIVE_UP_LAG_MS : 0));
   }
 
   /** The connection's state; `failed` as well when gathering found no candidate at all. */
@@ -348,7 +369,10 @@ export class PeerLink {
   private onConnectionState() {
     const state = this.pc.connectionState;
     clearTimeout(this.disconnectTimer);
-    if (state === "connected") clearTimeout(this.restartTimer);
+    if (state === "connected") {
+      this.everConnected = true;
+      clearTimeout(this.restartTimer);
+    }
     if (state === "failed") this.restartIce();
     if (state === "disconnected") {
       this.disconnectTimer = setTimeout(() => {
