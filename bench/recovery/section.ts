@@ -1,12 +1,14 @@
 /**
  * Recovery in a real two-page call, headless Chromium against the real server: how long
- * from a fault (the server restarts, the media path breaks, a page reloads) until the
- * picture moves again, over RUNS runs of each.
+ * from a fault (the server restarts, the media path breaks, a page reloads, signaling is
+ * cut in the middle of the first negotiation) until the picture moves again, over RUNS
+ * runs of each.
  */
 import type { Section } from "../lib/section.ts";
 import { percentile } from "../lib/stats.ts";
 import { fmt, int } from "../lib/table.ts";
 import { RECOVER_WITHIN_MS } from "./both-sides.ts";
+import { ANSWER_OUTAGE_MS, type AnswerLostRun, answerLostRuns } from "./first-answer-lost.ts";
 import { type BreakRun, mediaBreakRuns } from "./media-break.ts";
 import { DECODED_EVERY_MS, MAX_GAP_MS, STEADY_FRAMES } from "./page-record.ts";
 import { pageReloadRuns, type ReloadRun } from "./page-reload.ts";
@@ -21,6 +23,8 @@ export interface RecoveryResult {
   restart: RestartRun[];
   breaks: Record<string, BreakRun[]>;
   reload: ReloadRun[];
+  /** Absent from results stored before (d) was measured. */
+  answerLost?: AnswerLostRun[];
 }
 
 /** | figure | runs | median | p90 | max |, over the runs that have the figure. */
@@ -40,11 +44,13 @@ export const recovery: Section<RecoveryResult> = {
     const restart = await serverRestartRuns(RUNS, log);
     const breaks = await mediaBreakRuns(RUNS, OUTAGES_MS, log);
     const reload = await pageReloadRuns(RUNS, log);
-    return { runs: RUNS, restart, breaks, reload };
+    const answerLost = await answerLostRuns(RUNS, log);
+    return { runs: RUNS, restart, breaks, reload, answerLost };
   },
   render(r) {
     const restart = okOnes(r.restart);
     const reload = okOnes(r.reload);
+    const answerLost = r.answerLost ?? [];
     const lines = [
       "## Recovery (headless Chromium, a real two-page call)",
       "",
@@ -53,6 +59,7 @@ export const recovery: Section<RecoveryResult> = {
       "- (a) **Server restart**: SIGTERM to the server (every socket closed with 1001), then a new process on the same port with the same `RESUME_SECRET`. The call is peer to peer, so the picture should not stop. \"Back in the room\": both pages `connected` and the server's `/rooms/<room>/occupancy` fragment says 2 of 2. Frames not presented are counted at the receivers from requestVideoFrameCallback: each receiver's presented frames per second in the 2 s before the fault, times the time until both are back, less the frames it presented meanwhile (never below 0), both receivers added.",
       `- (b) **Media path down**: page b runs in a Chromium inside a network namespace of its own (veth to the host); nftables there drops all its UDP and TCP except the signaling server's port for ${OUTAGES_MS.map(seconds).join(" or ")}, then the rules are deleted. Timed from the restore, the slower of the two sides.`,
       "- (c) **Page reload**: page b reloads mid-call and comes back as a new peer. Timed from the reload until a decodes (and shows) the new b's video and b a's.",
+      `- (d) **First answer lost**: a waits in the room and b joins and calls; the answer a makes is lost with a's signaling socket (test/support/browsers/lose-first-answer.ts), whose TCP connection through a proxy is then cut and new ones refused for ${seconds(ANSWER_OUTAGE_MS)}. a then holds b's offer and its own answer, b only its offer, and the connection was never up. Timed from the end of the outage.`,
       "",
       "| fault: figure | runs | median | p90 | max |",
       "|---|---|---|---|---|",
@@ -72,6 +79,8 @@ export const recovery: Section<RecoveryResult> = {
       }),
       row("(c) page reload: reload → both decode the other's video (ms)", r.reload, r.reload.map((x) => x.decodedMs)),
       row("(c) page reload: reload → both show the other's moving picture (ms)", r.reload, r.reload.map((x) => x.recoveredMs)),
+      row("(d) first answer lost: outage end → frames decoded at both sides (ms)", answerLost, answerLost.map((x) => x.decodedMs)),
+      row("(d) first answer lost: outage end → moving picture at both sides (ms)", answerLost, answerLost.map((x) => x.recoveredMs)),
       "",
     ];
     const fps = restart.map((x) => x.fps!).sort((a, b) => a - b);
@@ -89,10 +98,16 @@ export const recovery: Section<RecoveryResult> = {
       );
     }
     lines.push(`(c): a showed exactly one remote video afterwards in ${count(reload, (x) => x.tilesAtA === 1)} of ${reload.length} runs.`, "");
+    const answered = okOnes(answerLost);
+    lines.push(
+      `(d): ${int(answered.reduce((n, x) => n + x.rebuilds!, 0))} \`connection-recovery\` events with \`rebuild\` and ${int(answered.reduce((n, x) => n + x.iceRestarts!, 0))} with \`ice-restart\` in ${answered.length} runs, both pages together: at the resume b, which called, makes a new connection and a takes it up.`,
+      "",
+    );
     const failed = [
       ...r.restart.map((x, i) => ({ what: `(a) run ${i + 1}`, x })),
       ...OUTAGES_MS.flatMap((d) => (r.breaks[String(d)] ?? []).map((x, i) => ({ what: `(b) ${seconds(d)}, run ${i + 1}`, x }))),
       ...r.reload.map((x, i) => ({ what: `(c) run ${i + 1}`, x })),
+      ...answerLost.map((x, i) => ({ what: `(d) run ${i + 1}`, x })),
     ].filter(({ x }) => !x.ok);
     if (failed.length > 0) {
       lines.push("Failed runs:", "", ...failed.map(({ what, x }) => `- ${what}: ${x.error}`), "");

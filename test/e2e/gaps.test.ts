@@ -10,7 +10,8 @@ import { launchBrowser } from "../support/browsers/browser.ts";
 import { type EmbeddingPage, serveEmbeddingPage } from "../support/browsers/embedding-page.ts";
 import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
 import { startTcpProxy, type TcpProxy } from "../support/services/tcp-proxy.ts";
-import { type CallSnapshot, callMethod, eventsOf, inPage, installProbe, snapshot } from "../support/browsers/video-call-probe.ts";
+import { type CallSnapshot, callMethod, eventsOf, installProbe, snapshot } from "../support/browsers/video-call-probe.ts";
+import { answerLost, installAnswerLoss } from "../support/browsers/lose-first-answer.ts";
 import { pollUntil } from "../support/poll.ts";
 
 let server: ServerProcess;
@@ -107,35 +108,17 @@ test("an offer to a peer whose socket is down is refused, and sent again when it
   for (const p of [a, b]) await p.context().close();
 }, 90_000);
 
-/**
- * Runs in the page: the first answer it sends is lost, with everything after it on that
- * socket, as on a socket whose network has just gone (the test then cuts it for real).
- */
-function loseFirstAnswer() {
-  const w = window as unknown as { answerLost: boolean };
-  w.answerLost = false;
-  const dead = new WeakSet<WebSocket>();
-  const send = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
-    if (!w.answerLost && typeof data === "string" && data.includes('"type":"answer"')) {
-      w.answerLost = true;
-      dead.add(this);
-    }
-    if (!dead.has(this)) send.call(this, data);
-  };
-}
-
 test("a first answer lost with its socket: at the resume the caller starts over, without waiting out ICE restarts", async () => {
   const room = `gap-answer-${Date.now().toString(36)}`;
-  const { page: a, proxy: pa } = await pageThroughProxy({ room }, (p) => p.addInitScript(loseFirstAnswer));
+  const { page: a, proxy: pa } = await pageThroughProxy({ room }, installAnswerLoss);
   await until(a, (s) => s.state === "waiting", "a waiting");
   // b comes second, so b calls: a answers, and that answer is lost.
   const { page: b } = await pageThroughProxy({ room });
-  await pollUntil(() => inPage(a, () => (window as unknown as { answerLost: boolean }).answerLost, null), (lost) => lost, "a's answer made");
+  await pollUntil(() => answerLost(a), (lost) => lost, "a's answer made");
   expect(pa.cutAll(1000)).toBe(1);
   // a holds b's offer and its own answer, b only its offer: no ICE restart can mend that.
-  // Well within the 10 s an ICE restart gets before a link is given up.
   const sees = (s: CallSnapshot) => s.state === "connected" && s.tiles.length === 1 && s.tiles[0]!.audio.includes("live") && Object.values(s.links).some((l) => l.videoFramesDecoded > 0) && stable(s);
+  // Well within the 10 s an ICE restart gets before a link is given up.
   await until(a, sees, "a sees and hears b", 8000);
   await until(b, sees, "b sees and hears a", 8000);
   const recoveries = async (p: Page) => (await eventsOf(p)).filter((e) => e.includes("connection-recovery"));
