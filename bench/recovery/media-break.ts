@@ -9,7 +9,8 @@ import { launchBrowser, secureOrigins } from "../../test/support/browsers/browse
 import { createNetns, type Netns } from "../../test/support/services/netns.ts";
 import { spawnServer } from "../../test/support/services/server-process.ts";
 import { bothSidesRecovered } from "./both-sides.ts";
-import { framesBetween, recorded } from "./page-record.ts";
+import { framesBetween, recorded, STEADY_FRAMES } from "./page-record.ts";
+import { sideReport } from "./side-report.ts";
 import { openTwoPageCall, waitFor } from "./two-page-call.ts";
 
 export interface BreakRun {
@@ -51,6 +52,11 @@ async function oneRun(hostBrowser: Browser, nsBrowser: Browser, ns: Netns, url: 
     // Media must cross the veth, or the fault would break nothing.
     if (pair.local !== ns.address) throw new Error(`media does not cross the namespace's veth: ${pair.local} → ${pair.remote}`);
     const cut = Date.now();
+    // A picture that had already stopped would fail the run for what is no recovery problem.
+    for (const [side, page] of [["a", call.a], ["b", call.b]] as const) {
+      const shown = framesBetween(await recorded(page), cut - 1000, cut).length;
+      if (shown < STEADY_FRAMES) throw new Error(`${side}'s picture had stopped before the fault: ${shown} frames presented in the second before it (${await sideReport(page, cut)})`);
+    }
     await ns.breakMedia(port);
     try {
       await Bun.sleep(downMs);
