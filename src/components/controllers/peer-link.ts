@@ -25,7 +25,7 @@ export interface PeerLinkOptions {
   /** The remote tracks changed: `remote` holds the ones to play now. */
   onTracks(remote: MediaStream): void;
   onConnectionState(state: RTCPeerConnectionState): void;
-  /** An ICE restart was started (after `failed`, or a long `disconnected`). */
+  /** An ICE restart was started, by this side or by the peer (after `failed`, or a long `disconnected`). */
   onIceRestart(): void;
   /**
    * The link cannot come back as it is: ICE restarts did not help, or its first
@@ -48,6 +48,8 @@ export interface IceServerError {
 
 /** How long `disconnected` may last before an ICE restart is tried. */
 const DISCONNECTED_GRACE_MS = 2500;
+/** How much later the polite side restarts ICE than the impolite one (see `restartLater`). */
+const POLITE_RESTART_LAG_MS = 1500;
 /** How long an ICE restart gets to reconnect before the link is given up. */
 const RESTART_TIMEOUT_MS = 10_000;
 /**
@@ -85,7 +87,8 @@ export class PeerLink {
   private answering = false;
   /** The DTLS certificate the connection was made with, if it was given one. */
   private readonly certificates: RTCCertificate[] | undefined;
-  private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** An ICE restart due soon (see `restartLater`). */
+  private restartSoon: ReturnType<typeof setTimeout> | undefined;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private waiting: boolean;
@@ -99,6 +102,8 @@ export class PeerLink {
   private gathered = 0;
   /** Gathering ended without a single candidate: this connection cannot work (e.g. relay-only, TURN down). */
   gatheredNothing = false;
+  /** The polite side is about to restart ICE: an offer of the peer's now is its restart. */
+  private peerMayRestart = false;
   /** When a key frame was last sent at the peer's request (performance.now()). */
   private keyFrameAt = -Infinity;
   /** STUN/TURN server URLs that reported an error since the last (re)start of ICE. */
@@ -167,6 +172,11 @@ export class PeerLink {
     const collision = description.type === "offer" && !readyForOffer;
     this.ignoreOffer = !this.o.polite && collision;
     if (this.ignoreOffer || this.closed) return;
+    if (description.type === "offer" && this.peerMayRestart) {
+      // The peer restarted first: this is the restart, with its time to succeed.
+      this.cancelRestartSoon();
+      this.restarting();
+    }
     try {
       this.settingRemoteAnswer = description.type === "answer";
       await pc.setRemoteDescription(description as RTCSessionDescriptionInit);
@@ -278,7 +288,7 @@ export class PeerLink {
     }
     if (pc.signalingState === "have-local-offer") return this.sendDescription();
     if (pc.signalingState !== "stable") return;
-    if (pc.connectionState !== "connected") this.restartIce();
+    if (pc.connectionState !== "connected") this.restartLater(0, () => this.pc.connectionState !== "connected");
   }
 
   /** New ICE servers (fresh TURN credentials) for the next gathering: an ICE restart, say. */
@@ -302,6 +312,11 @@ export class PeerLink {
     this.gatheredNothing = false;
     this.failedServers.clear();
     this.pc.restartIce();
+    this.restarting();
+  }
+
+  /** An ICE restart is under way (this side's or the peer's): it gets its time, then the link is given up. */
+  private restarting() {
     this.o.onIceRestart();
     clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
@@ -320,7 +335,7 @@ export class PeerLink {
     if (this.closed) return;
     this.closed = true;
     this.channel.close();
-    clearTimeout(this.disconnectTimer);
+    clearTimeout(this.restartSoon);
     clearTimeout(this.restartTimer);
     const pc = this.pc;
     pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = pc.onicecandidateerror = null;
@@ -368,17 +383,35 @@ export class PeerLink {
 
   private onConnectionState() {
     const state = this.pc.connectionState;
-    clearTimeout(this.disconnectTimer);
+    this.cancelRestartSoon();
     if (state === "connected") {
       this.everConnected = true;
       clearTimeout(this.restartTimer);
     }
-    if (state === "failed") this.restartIce();
-    if (state === "disconnected") {
-      this.disconnectTimer = setTimeout(() => {
-        if (this.pc.connectionState === "disconnected") this.restartIce();
-      }, DISCONNECTED_GRACE_MS);
-    }
+    if (state === "failed") this.restartLater(0, () => this.pc.connectionState === "failed");
+    if (state === "disconnected") this.restartLater(DISCONNECTED_GRACE_MS, () => this.pc.connectionState === "disconnected");
     this.o.onConnectionState(this.connectionState);
+  }
+
+  /**
+   * Restarts ICE after `ms` if `still()` holds then; the polite side waits a little longer,
+   * and takes an offer of the peer's that comes meanwhile for the restart. Both
+   * sides see an outage at once: this way their restart offers do not collide, and the
+   * polite side does not roll one back (after which Chromium sometimes decodes the peer's
+   * video without ever showing it).
+   */
+  private restartLater(ms: number, still: () => boolean) {
+    this.cancelRestartSoon();
+    if (!this.o.polite && ms === 0) return this.restartIce();
+    this.peerMayRestart = this.o.polite;
+    this.restartSoon = setTimeout(() => {
+      this.peerMayRestart = false;
+      if (still()) this.restartIce();
+    }, ms + (this.o.polite ? POLITE_RESTART_LAG_MS : 0));
+  }
+
+  private cancelRestartSoon() {
+    clearTimeout(this.restartSoon);
+    this.peerMayRestart = false;
   }
 }
