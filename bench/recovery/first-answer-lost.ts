@@ -5,12 +5,12 @@
  * end of that outage until both pages decode, and show, the other's video.
  */
 import type { Browser } from "playwright-core";
-import { launchBrowser } from "../../test/support/browsers/browser.ts";
 import { serveEmbeddingPage } from "../../test/support/browsers/embedding-page.ts";
 import { answerLost, installAnswerLoss } from "../../test/support/browsers/lose-first-answer.ts";
-import { type ServerProcess, spawnServer } from "../../test/support/services/server-process.ts";
+import type { ServerProcess } from "../../test/support/services/server-process.ts";
 import { startTcpProxy } from "../../test/support/services/tcp-proxy.ts";
 import { bothSidesRecovered } from "./both-sides.ts";
+import { runsOnOneServer } from "./runs.ts";
 import { installRecorder, recorded } from "./page-record.ts";
 import { stateOf, waitFor } from "./two-page-call.ts";
 
@@ -59,22 +59,4 @@ async function oneRun(browser: Browser, server: ServerProcess, i: number): Promi
   }
 }
 
-export async function answerLostRuns(runs: number, log: (...xs: unknown[]) => void): Promise<AnswerLostRun[]> {
-  const server = await spawnServer({ LOG_LEVEL: "error" });
-  const out: AnswerLostRun[] = [];
-  try {
-    const browser = await launchBrowser();
-    try {
-      for (let i = 0; i < runs; i++) {
-        const run = await oneRun(browser, server, i).catch((err): AnswerLostRun => ({ ok: false, error: String(err?.message ?? err) }));
-        log(`recovery: first answer lost ${i + 1}/${runs}`, run.ok ? `decoded ${run.decodedMs} ms, moving ${run.recoveredMs} ms` : `FAILED: ${run.error}`);
-        out.push(run);
-      }
-    } finally {
-      await browser.close();
-    }
-  } finally {
-    await server.stop();
-  }
-  return out;
-}
+export const answerLostRuns = (runs: number, log: (...xs: unknown[]) => void): Promise<AnswerLostRun[]> => runsOnOneServer("first answer lost", runs, log, oneRun);

@@ -4,9 +4,9 @@
  * moving picture again, a from the new b.
  */
 import type { Browser } from "playwright-core";
-import { launchBrowser } from "../../test/support/browsers/browser.ts";
-import { type ServerProcess, spawnServer } from "../../test/support/services/server-process.ts";
+import type { ServerProcess } from "../../test/support/services/server-process.ts";
 import { bothSidesRecovered } from "./both-sides.ts";
+import { runsOnOneServer } from "./runs.ts";
 import { openTwoPageCall, selfIdOf } from "./two-page-call.ts";
 
 export interface ReloadRun {
@@ -36,22 +36,4 @@ async function oneRun(browser: Browser, server: ServerProcess, i: number): Promi
   }
 }
 
-export async function pageReloadRuns(runs: number, log: (...xs: unknown[]) => void): Promise<ReloadRun[]> {
-  const server = await spawnServer({ LOG_LEVEL: "error" });
-  const out: ReloadRun[] = [];
-  try {
-    const browser = await launchBrowser();
-    try {
-      for (let i = 0; i < runs; i++) {
-        const run = await oneRun(browser, server, i).catch((err): ReloadRun => ({ ok: false, error: String(err?.message ?? err) }));
-        log(`recovery: page reload ${i + 1}/${runs}`, run.ok ? `decoded ${run.decodedMs} ms, moving ${run.recoveredMs} ms` : `FAILED: ${run.error}`);
-        out.push(run);
-      }
-    } finally {
-      await browser.close();
-    }
-  } finally {
-    await server.stop();
-  }
-  return out;
-}
+export const pageReloadRuns = (runs: number, log: (...xs: unknown[]) => void): Promise<ReloadRun[]> => runsOnOneServer("page reload", runs, log, oneRun);

@@ -6,30 +6,23 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, secureOrigins } from "../support/browsers/browser.ts";
+import { type NetnsCall, startNetnsCall } from "../support/browsers/netns-call.ts";
 import { createNetns, type Netns } from "../support/services/netns.ts";
-import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
+import type { ServerProcess } from "../support/services/server-process.ts";
 import { pollUntil } from "../support/poll.ts";
 import { enterRoom } from "../support/browsers/video-call-probe.ts";
 
+let call: NetnsCall;
 let ns: Netns;
 let server: ServerProcess;
 let outside: Browser;
 let inside: Browser;
 
 beforeAll(async () => {
-  ns = await createNetns();
-  server = await spawnServer({ HOST: ns.hostAddress, LOG_LEVEL: "error" });
-  // Pages on http://10.77.x.1 get a camera only as a secure origin.
-  const flag = secureOrigins(server.url);
-  outside = await launchBrowser([flag]);
-  inside = await ns.launchBrowser([flag]);
+  call = await startNetnsCall();
+  ({ ns, server, outside, inside } = call);
 }, 30_000);
-afterAll(async () => {
-  await outside?.close();
-  await server?.stop();
-  await ns?.remove();
-});
+afterAll(() => call?.stop());
 
 /** Frames decoded from the other page, the call's state, and the selected pair's addresses. */
 const look = (page: Page) =>

@@ -8,30 +8,23 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { isPolite } from "../../src/shared/wire.ts";
-import { launchBrowser, secureOrigins } from "../support/browsers/browser.ts";
-import { createNetns, type Netns } from "../support/services/netns.ts";
-import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
+import { type NetnsCall, startNetnsCall } from "../support/browsers/netns-call.ts";
+import type { Netns } from "../support/services/netns.ts";
+import type { ServerProcess } from "../support/services/server-process.ts";
 import { type CallSnapshot, enterRoom, eventsOf, inPage, installProbe, snapshot } from "../support/browsers/video-call-probe.ts";
 import { pollUntil } from "../support/poll.ts";
 
+let call: NetnsCall;
 let ns: Netns;
 let server: ServerProcess;
 let outside: Browser;
 let inside: Browser;
 
 beforeAll(async () => {
-  ns = await createNetns();
-  server = await spawnServer({ HOST: ns.hostAddress, LOG_LEVEL: "error" });
-  const flag = secureOrigins(server.url);
-  outside = await launchBrowser([flag]);
-  inside = await ns.launchBrowser([flag]);
+  call = await startNetnsCall();
+  ({ ns, server, outside, inside } = call);
 }, 30_000);
-afterAll(async () => {
-  await outside?.close();
-  await inside?.close();
-  await server?.stop();
-  await ns?.remove();
-});
+afterAll(() => call?.stop());
 
 interface Seen {
   /** Signaling states every connection of the page went through, with when (ms since the epoch). */
