@@ -67,7 +67,11 @@ async function until(page: Page, check: () => boolean, what: string, ms = 20_000
   }
 }
 
-export async function setupTimeBench(browser: BenchBrowser, serverUrl: string, runs = 12) {
+/**
+ * (a), (b) and (c) interleaved, `runs` times; with `earlierUrl` (a server of an earlier
+ * revision) also (c) against it, alternating which of the two goes first.
+ */
+export async function setupTimeBench(browser: BenchBrowser, serverUrl: string, runs = 12, earlierUrl?: string) {
   const raw = await browser.open(`${serverUrl}/healthz`);
   const demo = await browser.open(`${serverUrl}/loopback`);
   try {
@@ -75,6 +79,7 @@ export async function setupTimeBench(browser: BenchBrowser, serverUrl: string, r
     const a: number[] = [];
     const b: number[] = [];
     const c: number[] = [];
+    const earlier: number[] = [];
     let retried = 0;
     // Interleaved, so a noisy moment hits every variant alike. The page measuring is brought to
     // the front: Firefox draws a tab in the background about once a second.
@@ -83,9 +88,24 @@ export async function setupTimeBench(browser: BenchBrowser, serverUrl: string, r
       a.push(...(await inPage(raw.page, rawLoopback, 1)));
       await demo.page.bringToFront();
       b.push(await inPage(demo.page, loopbackDemoCall, null));
-      c.push(await twoPagesRetried(browser, serverUrl, i, () => retried++));
+      const now = async () => c.push(await twoPagesRetried(browser, serverUrl, i, () => retried++));
+      if (earlierUrl === undefined) {
+        await now();
+        continue;
+      }
+      const then = async () => earlier.push(await twoPagesRetried(browser, earlierUrl, i, () => retried++));
+      if (i % 2 === 0) await now().then(then);
+      else await then().then(now);
     }
-    return { runs, raw: median(a), loopbackDemo: median(b), twoPages: median(c), samples: { a, b, c }, retried };
+    return {
+      runs,
+      raw: median(a),
+      loopbackDemo: median(b),
+      twoPages: median(c),
+      twoPagesEarlier: earlierUrl === undefined ? null : median(earlier),
+      samples: { a, b, c, earlier },
+      retried,
+    };
   } finally {
     await raw.close();
     await demo.close();

@@ -92,10 +92,10 @@ function watchLines(proc: Subprocess<"ignore", "pipe", "inherit">) {
   return { lines, next };
 }
 
-async function startServer(kind: Kind, env: Record<string, string> = {}): Promise<BenchServer> {
+async function startServer(kind: Kind, env: Record<string, string> = {}, root = ROOT): Promise<BenchServer> {
   const port = freePort();
   const proc = Bun.spawn(COMMANDS[kind].cmd, {
-    cwd: ROOT,
+    cwd: root,
     env: { ...process.env, ...OURS_ENV, ...COMMANDS[kind].env, PORT: String(port), HOST: "127.0.0.1", ...env },
     stdin: "ignore",
     stdout: "pipe",
@@ -133,9 +133,9 @@ async function startServer(kind: Kind, env: Record<string, string> = {}): Promis
   };
 }
 
-/** Runs `f` against a fresh server and always stops it. */
-export async function withServer<T>(kind: Kind, env: Record<string, string>, f: (s: BenchServer) => Promise<T>): Promise<T> {
-  const s = await startServer(kind, env);
+/** Runs `f` against a fresh server (of the tree at `root`: this one unless said) and always stops it. */
+export async function withServer<T>(kind: Kind, env: Record<string, string>, f: (s: BenchServer) => Promise<T>, root = ROOT): Promise<T> {
+  const s = await startServer(kind, env, root);
   try {
     return await f(s);
   } finally {
