@@ -6,7 +6,7 @@ import { ScreenShareController } from "../controllers/screen-share-controller.ts
 import { iceServers, iceServersProblem, iceTransportPolicy, onOff } from "../shared/converters.ts";
 import { emit } from "../shared/events.ts";
 import { defaultSignalingUrl } from "../shared/signaling-url.ts";
-import type { MediaErrorReason, MediaFailure } from "../shared/media-error.ts";
+import type { MediaErrorReason } from "../shared/media-error.ts";
 import { type CallState, callState, type EndedState, ERROR_STATES, iceErrorText } from "./call-state.ts";
 import { GuestNames } from "./view/guest-names.ts";
 import { notices } from "./view/notices.ts";
@@ -19,11 +19,9 @@ import type {
   JoinedDetail,
   PeerDetail,
   PeerMediaDetail,
-  DeviceChangeDetail,
   PeerLeftDetail,
   RecoveryDetail,
   RoomFullDetail,
-  ScreenShareDetail,
 } from "./events.ts";
 import { controls } from "./view/controls.ts";
 import { isKeyFrameRequest, KEY_FRAME_REQUEST, mediaStateMessage, readMediaState } from "./session/peer-media.ts";
@@ -32,16 +30,15 @@ import { StatsController } from "./quality/stats-controller.ts";
 import { RemoteMedia } from "./media/remote-media.ts";
 import { RoomSession } from "./session/room-session.ts";
 import { SeatWatch } from "./session/seat-watch.ts";
-import { SelfMedia } from "./media/self-media.ts";
+import { CallMedia } from "./media/call-media.ts";
 import { localTile, remoteTile } from "./view/tiles.ts";
 import { type CallLayout, layoutFor } from "./layout/layout.ts";
 import { ChatController } from "./chat/chat-controller.ts";
 import { chatPanel, chatToggle } from "./chat/chat-panel.ts";
 import { chatStyles } from "./chat/chat-styles.ts";
 import { styles } from "./view/styles.ts";
-import { type CallDevices, DeviceController, type DeviceKind } from "./devices/device-controller.ts";
+import type { CallDevices } from "./devices/device-controller.ts";
 import { Lobby } from "./devices/lobby.ts";
-import { remember } from "./devices/memory.ts";
 import { pickers, settingsButton, settingsPanel } from "./devices/pickers.ts";
 import { deviceStyles } from "./devices/styles.ts";
 
@@ -200,28 +197,23 @@ export class VideoCall extends LitElement {
   @state() private accessor iceProblem = "";
   @state() private accessor settingsOpen = false;
 
-  private readonly self = new SelfMedia(this, () => void this.stopScreenShare());
+  private readonly media = new CallMedia(this, {
+    generation: () => this.generation,
+    inCall: () => !this.idle && !this.ended,
+    inLobby: () => this.lobbyView.active,
+    links: () => this.session.links.values(),
+    tellAll: (message) => this.session.tellAll(message),
+    outputs: () => this.renderRoot.querySelectorAll?.<HTMLVideoElement>("video:not(.local)") ?? [],
+    refresh: () => this.refreshState(),
+  });
+  private readonly self = this.media.self;
   private readonly remote = new RemoteMedia(this, (peer) => emit<PeerDetail>(this, "autoplay-blocked", { peer }));
   private readonly seats = new SeatWatch(this);
-  private readonly hardware = new DeviceController(this, {
-    media: this.self.camera,
-    apply: async (added) => {
-      if (added) this.self.set(added, true);
-      await this.self.apply(this.session.links.values());
-      this.tellMedia();
-      this.requestUpdate();
-    },
-    outputs: () => this.renderRoot.querySelectorAll?.<HTMLVideoElement>("video:not(.local)") ?? [],
-    epoch: () => this.generation,
-    changed: (d) => emit<DeviceChangeDetail>(this, "device-change", d),
-  });
   private readonly lobbyView = new Lobby(this, () => this.self.stream);
-  /** The next capture is the lobby's, already done: it goes on into the call. */
-  private keepMedia = false;
   private readonly session = new RoomSession(
     this,
     {
-      prepare: () => this.capture(),
+      prepare: () => this.media.capture(),
       rtcConfig: () => ({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy }),
       outgoing: () => this.self.outgoing.stream(),
       token: () => this.token,
@@ -280,8 +272,6 @@ export class VideoCall extends LitElement {
   });
   /** No call started yet. */
   private idle = true;
-  /** Camera and microphone are being started. */
-  private starting = false;
   /** How the call ended (and why), while it stays ended. */
   private ended: EndedState | null = null;
   private reason: CallStateReason | undefined;
@@ -322,7 +312,7 @@ export class VideoCall extends LitElement {
 
   /** The cameras, microphones and speakers there are, and the one in use of each. */
   get devices(): CallDevices {
-    return this.hardware.devices;
+    return this.media.hardware.devices;
   }
 
   override connectedCallback(): void {
@@ -345,7 +335,7 @@ export class VideoCall extends LitElement {
         const value = this.getAttribute("ice-servers") ?? safeJson(this.iceServers);
         emit<ConfigErrorDetail>(this, "config-error", { attribute: "ice-servers", value, message: problem });
         // A call already on keeps its connections; one about to start cannot.
-        if (this.starting) this.end("invalid-config", "ice-servers", undefined, problem);
+        if (this.media.starting) this.end("invalid-config", "ice-servers", undefined, problem);
       }
     }
     if ((changed.has("room") || changed.has("signalingUrl")) && this.isConnected && this.room && this.state !== "hung-up") {
@@ -382,7 +372,7 @@ export class VideoCall extends LitElement {
     }
     this.generation++;
     this.release(fromLobby);
-    this.keepMedia = fromLobby;
+    this.media.keep = fromLobby;
     this.idle = false;
     this.ended = null;
     this.reason = undefined;
@@ -405,12 +395,12 @@ export class VideoCall extends LitElement {
 
   /** Turns the microphone on or off (without renegotiation); returns whether it is on now. */
   toggleMicrophone(on = this.self.kind("audio") !== "on"): boolean {
-    return this.toggle("audio", on);
+    return this.media.toggle("audio", on);
   }
 
   /** Turns the camera on or off (the peers see a placeholder); returns whether it is on now. */
   toggleCamera(on = this.self.kind("video") !== "on"): boolean {
-    return this.toggle("video", on);
+    return this.media.toggle("video", on);
   }
 
   /**
@@ -419,35 +409,16 @@ export class VideoCall extends LitElement {
    * shared now: false when the person cancelled (a screen shared before stays shared), the
    * browser cannot, or the call is not on.
    */
-  async shareScreen(): Promise<boolean> {
-    if (this.idle || this.ended) return false;
-    const generation = this.generation;
-    const track = await this.self.screen.start();
-    if (!track) return this.sharingScreen && generation === this.generation;
-    if (generation !== this.generation) {
-      // Hung up (or moved on) while the browser was asking.
-      this.self.screen.stop();
-      return false;
-    }
-    const wasSharing = this.sharingScreen;
-    this.sharingScreen = true;
-    await this.self.apply(this.session.links.values());
-    this.tellMedia();
-    if (!wasSharing) emit<ScreenShareDetail>(this, "screen-share", { sharing: true });
-    return true;
+  shareScreen(): Promise<boolean> {
+    return this.media.shareScreen();
   }
 
   /**
    * Stops sharing the screen; the camera (if any) is sent again. Resolves once it is.
    * Harmless when not sharing.
    */
-  async stopScreenShare(): Promise<void> {
-    if (!this.sharingScreen) return;
-    this.self.screen.stop();
-    this.sharingScreen = false;
-    emit<ScreenShareDetail>(this, "screen-share", { sharing: false });
-    await this.self.apply(this.session.links.values());
-    this.tellMedia();
+  stopScreenShare(): Promise<void> {
+    return this.media.stopScreenShare();
   }
 
   /**
@@ -459,12 +430,7 @@ export class VideoCall extends LitElement {
       await this.preview();
       return this.self.failure === null;
     }
-    if (this.idle || this.ended || this.starting) return false;
-    await this.capture();
-    this.refreshState();
-    await this.self.apply(this.session.links.values());
-    this.tellMedia();
-    return this.self.failure === null;
+    return this.media.retry();
   }
 
   /**
@@ -483,23 +449,17 @@ export class VideoCall extends LitElement {
    * whether it is in use now (outside a call or the lobby it is only remembered).
    */
   setCamera(deviceId: string): Promise<boolean> {
-    return this.setDevice("camera", deviceId);
+    return this.media.setDevice("camera", deviceId);
   }
 
   /** Uses this microphone from now on, as `setCamera` does the camera. */
   setMicrophone(deviceId: string): Promise<boolean> {
-    return this.setDevice("microphone", deviceId);
+    return this.media.setDevice("microphone", deviceId);
   }
 
   /** Plays the others' sound on this output (where the browser has `setSinkId`) and remembers it; resolves whether it does. */
   setSpeaker(deviceId: string): Promise<boolean> {
-    return this.hardware.select("speaker", deviceId);
-  }
-
-  private async setDevice(kind: DeviceKind, deviceId: string): Promise<boolean> {
-    if (this.lobbyView.active || (!this.idle && !this.ended)) return this.hardware.select(kind, deviceId);
-    remember(kind, deviceId);
-    return false;
+    return this.media.hardware.select("speaker", deviceId);
   }
 
   /** Statistics of each peer connection, by remote peer id. */
@@ -509,44 +469,7 @@ export class VideoCall extends LitElement {
 
   /** Captures for the lobby's preview (what the call goes on with after Join), then shows the state. */
   private preview(): Promise<void> {
-    return (this.lobbyView.preview = this.capture().then(() => this.refreshState()));
-  }
-
-  /**
-   * Captures what `audio` and `video` ask for; a missing kind is a `media-error`, not the end
-   * of the call. The state is the caller's to refresh afterwards: for a call, the session
-   * does once the connections are begun, so that making them does not wait for a render.
-   */
-  private async capture(): Promise<void> {
-    if (this.keepMedia) return void (this.keepMedia = false);
-    const generation = this.generation;
-    this.mediaError = null;
-    this.starting = this.audio || this.video;
-    this.refreshState();
-    const constraints = await this.hardware.constraints({ audio: this.audio, video: this.video });
-    if (generation !== this.generation) return;
-    const current = await this.self.capture(constraints);
-    if (!current || generation !== this.generation) return;
-    void this.hardware.captured();
-    this.starting = false;
-    const failure = this.self.failure;
-    if (failure) {
-      // Join all the same, with what there is: seeing and hearing the others beats an error page.
-      this.mediaError = failure.reason;
-      emit<MediaFailure>(this, "media-error", failure);
-    }
-  }
-
-  private toggle(kind: "audio" | "video", on: boolean): boolean {
-    const now = this.self.set(kind, on);
-    this.tellMedia();
-    this.requestUpdate();
-    return now;
-  }
-
-  /** Tells every peer, over the links, what this side sends now. */
-  private tellMedia() {
-    this.session.tellAll(mediaStateMessage(this.self.state()));
+    return (this.lobbyView.preview = this.media.capture().then(() => this.refreshState()));
   }
 
   /** Ends the call in `state` (releasing everything) until something new starts it. */
@@ -561,10 +484,8 @@ export class VideoCall extends LitElement {
 
   private release(keepMedia = false) {
     this.session.stop();
-    if (!keepMedia) this.self.stop();
-    this.keepMedia = false;
+    this.media.stop(keepMedia);
     this.lobbyView.close();
-    this.hardware.notice = "";
     this.settingsOpen = false;
     this.remote.clear();
     this.seats.stop();
@@ -572,8 +493,6 @@ export class VideoCall extends LitElement {
     this.messages.clear();
     this.iceErrors.clear();
     this.iceProblem = "";
-    this.starting = false;
-    this.sharingScreen = false;
     if (this.titleCount) setTitleCount(null);
     for (const v of this.renderRoot.querySelectorAll?.("video") ?? []) v.srcObject = null;
   }
@@ -585,7 +504,7 @@ export class VideoCall extends LitElement {
       idle: this.idle,
       lobby: this.lobbyView.active,
       ended: this.ended,
-      starting: this.starting,
+      starting: this.media.starting,
       signaling: s.status,
       everOpened: s.everOpened,
       unreachable: s.unreachable,
@@ -630,13 +549,13 @@ export class VideoCall extends LitElement {
 
   override render() {
     const inCall = !this.idle && !this.ended;
-    const seated = inCall && this.session.selfId !== null && !this.starting;
+    const seated = inCall && this.session.selfId !== null && !this.media.starting;
     const failure = this.self.failure;
     const microphone = this.self.kind("audio");
     const camera = this.self.kind("video");
     const blocked = [...this.remote.blocked].map((peer) => this.guest(peer));
     const lobby = this.lobbyView.active;
-    const devicePickers = () => pickers(this.devices, (kind, id) => (kind === "speaker" ? this.setSpeaker(id) : this.setDevice(kind, id)));
+    const devicePickers = () => pickers(this.devices, (kind, id) => (kind === "speaker" ? this.setSpeaker(id) : this.media.setDevice(kind, id)));
     return html`
       ${lobby
         ? this.lobbyView.view({
@@ -698,7 +617,7 @@ export class VideoCall extends LitElement {
         camera: camera !== "none",
         ice: this.state === "connected" ? "" : this.iceProblem,
         screen: this.self.screen.failure,
-        device: this.hardware.notice || null,
+        device: this.media.hardware.notice || null,
         blocked,
         onRetry: () => void this.retryMedia(),
       })}
