@@ -114,10 +114,18 @@ export function snapshot(page: Page): Promise<CallSnapshot> {
       | null;
     if (!el) return { state: null, selfId: null, peers: [], tiles: [], links: {}, connections: [] };
     const probe = (window as unknown as { __probe: ProbeState }).__probe;
-    // The element asks each link's connection for its stats, one per entry of the map it returns.
+    // The element asks each link's connection for its stats, one per entry of the map it
+    // returns, all in the call itself: asks made afterwards (its own quality readings, on a
+    // timer) are not counted.
     probe.asked = [];
     probe.asking = true;
-    const stats = await el.getStats().finally(() => (probe.asking = false));
+    let pending: Promise<Map<string, RTCStatsReport>>;
+    try {
+      pending = el.getStats();
+    } finally {
+      probe.asking = false;
+    }
+    const stats = await pending;
     const peers = [...stats.keys()];
     const owner = new Map<RTCPeerConnection, string>();
     if (probe.asked.length === peers.length) probe.asked.forEach((pc, i) => owner.set(pc, peers[i]!));

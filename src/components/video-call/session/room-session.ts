@@ -183,9 +183,10 @@ export class RoomSession implements ReactiveController {
 
   /** Statistics of each peer connection, by remote peer id. */
   async stats(): Promise<Map<string, RTCStatsReport>> {
-    const out = new Map<string, RTCStatsReport>();
-    for (const [id, link] of this.links) out.set(id, await link.pc.getStats());
-    return out;
+    // Every connection is asked at once (the answers come in parallel), in the links' order.
+    const links = [...this.links];
+    const reports = await Promise.all(links.map(([, link]) => link.pc.getStats()));
+    return new Map(links.map(([id], i) => [id, reports[i]!]));
   }
 
   /** What a connection is made with now: the element's ICE servers, then the server's; relay-only if either says so. */
