@@ -104,7 +104,7 @@ export class RoomSession implements ReactiveController {
   private readonly certificate = new DtlsCertificate();
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    host: ReactiveControllerHost,
     private readonly options: RoomSessionOptions,
     private readonly on: RoomSessionEvents,
   ) {
