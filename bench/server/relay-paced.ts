@@ -14,7 +14,7 @@ import type { GoalRow, Section } from "../lib/section.ts";
 import { withServer } from "../lib/servers.ts";
 import { median } from "../lib/stats.ts";
 import { fmt, int } from "../lib/table.ts";
-import { FRAME_KINDS, type FrameKind } from "../load/frames.ts";
+import { FRAME_KINDS } from "../load/frames.ts";
 
 export interface PacedRun {
   offeredPerSecond: number;

@@ -40,7 +40,7 @@ export class SignalingController implements ReactiveController {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    host: ReactiveControllerHost,
     private readonly on: SignalingHandlers,
   ) {
     host.addController(this);

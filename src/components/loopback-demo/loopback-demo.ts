@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from "lit";
+import { LitElement, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { LocalMediaController } from "../controllers/local-media-controller.ts";
 import { MicLevelController } from "../controllers/mic-level-controller.ts";

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Client, eventually, useServer } from "../harness.ts";
 import { rawConnect } from "../raw-socket.ts";
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Client, eventually, joined, pair, startTestServer, useServer } from "../harness.ts";
+import { describe, expect, test } from "bun:test";
+import { Client, eventually, joined, pair, useServer } from "../harness.ts";
 import { type RawSocket, rawConnect } from "../raw-socket.ts";
 
 describe("rooms", () => {

@@ -1,6 +1,6 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { ErrorCode } from "../../../src/shared/protocol.ts";
-import { Client, eventually, joined, pair, startTestServer, useServer } from "../harness.ts";
+import { Client, eventually, joined, pair, useServer } from "../harness.ts";
 import { rawConnect } from "../raw-socket.ts";
 
 describe("bad input gets a clear error and the socket stays usable", () => {

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Client, joined, pair, startTestServer, useServer } from "../harness.ts";
 import { busyRooms } from "../rooms/busy-rooms.ts";
 import { rawConnect } from "../raw-socket.ts";
