@@ -4,25 +4,14 @@
  * frames both ways while signaling stays up, restoreMedia() brings them back, and remove()
  * leaves no namespace or veth behind.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { type NetnsCall, startNetnsCall } from "../support/browsers/netns-call.ts";
+import { expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { useNetnsCall } from "../support/browsers/netns-call.ts";
 import { createNetns, type Netns } from "../support/services/netns.ts";
-import type { ServerProcess } from "../support/services/server-process.ts";
 import { pollUntil } from "../support/poll.ts";
 import { enterRoom } from "../support/browsers/video-call-probe.ts";
 
-let call: NetnsCall;
-let ns: Netns;
-let server: ServerProcess;
-let outside: Browser;
-let inside: Browser;
-
-beforeAll(async () => {
-  call = await startNetnsCall();
-  ({ ns, server, outside, inside } = call);
-}, 30_000);
-afterAll(() => call?.stop());
+const call = useNetnsCall();
 
 /** Frames decoded from the other page, the call's state, and the selected pair's addresses. */
 const look = (page: Page) =>
@@ -45,6 +34,7 @@ const look = (page: Page) =>
 const until = (page: Page, ok: (l: Awaited<ReturnType<typeof look>>) => boolean, what: string, ms = 20_000) => pollUntil(() => look(page), ok, what, ms);
 
 test("media crosses the veth, stops while broken and flows again when restored; nothing is left behind", async () => {
+  const { ns, server, outside, inside } = call.current;
   const room = `netns-${Date.now().toString(36)}`;
   const a = await (await outside.newContext()).newPage();
   const b = await (await inside.newContext()).newPage();

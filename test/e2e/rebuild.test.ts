@@ -6,27 +6,15 @@
  * server goes on and the path is back, the two offers of one generation collide; perfect
  * negotiation settles them, and the call comes back on one new connection a side.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { type NetnsCall, startNetnsCall } from "../support/browsers/netns-call.ts";
-import type { Netns } from "../support/services/netns.ts";
-import type { ServerProcess } from "../support/services/server-process.ts";
+import { expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { useNetnsCall } from "../support/browsers/netns-call.ts";
 import { type CallSnapshot, eventsOf, installProbe, snapshot, enterRoom } from "../support/browsers/video-call-probe.ts";
 import { pollUntil } from "../support/poll.ts";
 
-let call: NetnsCall;
-let ns: Netns;
-let server: ServerProcess;
-let outside: Browser;
-let inside: Browser;
-
-beforeAll(async () => {
-  call = await startNetnsCall();
-  ({ ns, server, outside, inside } = call);
-}, 30_000);
-afterAll(async () => {
-  if (server?.proc.exitCode === null) process.kill(server.proc.pid, "SIGCONT");
-  await call?.stop();
+// A test that fails while the server is paused leaves it paused: thawed, it can stop.
+const call = useNetnsCall(({ server }) => {
+  if (server.proc.exitCode === null) process.kill(server.proc.pid, "SIGCONT");
 });
 
 const until = (page: Page, ok: (s: CallSnapshot) => boolean, what: string, ms = 30_000) => pollUntil(() => snapshot(page), ok, what, ms);
@@ -47,6 +35,7 @@ const decoding = (s: CallSnapshot) =>
   s.state === "connected" && s.connections.length === 1 && s.connections[0]!.signalingState === "stable" && Object.values(s.links).every((l) => l.videoFramesDecoded > 0);
 
 test("two rebuilds at the same moment settle on one new connection a side", async () => {
+  const { ns, server, outside, inside } = call.current;
   const room = `rebuild-${Date.now().toString(36)}`;
   const a = await (await outside.newContext()).newPage();
   const b = await (await inside.newContext()).newPage();

@@ -5,26 +5,14 @@
  * the polite side answers it and makes none of its own (no rollback), both report the
  * restart, and afterwards each shows the other's moving picture again.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import { expect, test } from "bun:test";
+import type { Page } from "playwright-core";
 import { isPolite } from "../../src/shared/wire.ts";
-import { type NetnsCall, startNetnsCall } from "../support/browsers/netns-call.ts";
-import type { Netns } from "../support/services/netns.ts";
-import type { ServerProcess } from "../support/services/server-process.ts";
+import { useNetnsCall } from "../support/browsers/netns-call.ts";
 import { type CallSnapshot, enterRoom, eventsOf, inPage, installProbe, snapshot } from "../support/browsers/video-call-probe.ts";
 import { pollUntil } from "../support/poll.ts";
 
-let call: NetnsCall;
-let ns: Netns;
-let server: ServerProcess;
-let outside: Browser;
-let inside: Browser;
-
-beforeAll(async () => {
-  call = await startNetnsCall();
-  ({ ns, server, outside, inside } = call);
-}, 30_000);
-afterAll(() => call?.stop());
+const call = useNetnsCall();
 
 interface Seen {
   /** Signaling states every connection of the page went through, with when (ms since the epoch). */
@@ -65,6 +53,7 @@ const until = (page: Page, ok: (s: CallSnapshot) => boolean, what: string, ms = 
 const decoding = (s: CallSnapshot) => s.state === "connected" && Object.values(s.links).some((l) => l.videoFramesDecoded > 0);
 
 test("after an outage both sides see, one ICE restart offer is made and answered, and the picture moves again", async () => {
+  const { ns, server, outside, inside } = call.current;
   const room = `glare-${Date.now().toString(36)}`;
   const a = await (await outside.newContext()).newPage();
   const b = await (await inside.newContext()).newPage();

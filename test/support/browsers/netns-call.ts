@@ -4,6 +4,7 @@
  * on http://10.77.x.1 get a camera only from a secure origin, so both browsers treat the
  * server's origin as one.
  */
+import { afterAll, beforeAll } from "bun:test";
 import type { Browser } from "playwright-core";
 import { createNetns, type Netns } from "../services/netns.ts";
 import { type ServerProcess, spawnServer } from "../services/server-process.ts";
@@ -39,4 +40,26 @@ export async function startNetnsCall(): Promise<NetnsCall> {
     await stop();
     throw err;
   }
+}
+
+/**
+ * The call of a test file: started before its tests and stopped after them (`beforeStop`
+ * first, e.g. to thaw a server a test paused). Its parts are read from `current` in a test.
+ */
+export function useNetnsCall(beforeStop?: (call: NetnsCall) => void): { readonly current: NetnsCall } {
+  let call: NetnsCall | undefined;
+  beforeAll(async () => {
+    call = await startNetnsCall();
+  }, 30_000);
+  afterAll(async () => {
+    if (!call) return;
+    beforeStop?.(call);
+    await call.stop();
+  });
+  return {
+    get current() {
+      if (!call) throw new Error("the call across the namespace is not started: read it inside a test");
+      return call;
+    },
+  };
 }
