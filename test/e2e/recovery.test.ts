@@ -47,11 +47,24 @@ function processTree(pid: number): number[] {
   return out;
 }
 
+/** Signals `pid`, unless it has exited meanwhile (a browser's helper processes come and go). */
+function signal(pid: number, sig: "SIGSTOP" | "SIGCONT") {
+  try {
+    process.kill(pid, sig);
+  } catch (err) {
+    if ((err as { code?: string }).code !== "ESRCH") throw err;
+  }
+}
+
 async function freeze(ms: number) {
   const pids = processTree(serverB.process().pid!);
-  for (const p of pids) process.kill(p, "SIGSTOP");
-  await Bun.sleep(ms);
-  for (const p of pids) process.kill(p, "SIGCONT");
+  try {
+    for (const p of pids) signal(p, "SIGSTOP");
+    await Bun.sleep(ms);
+  } finally {
+    // Every process is thawed whatever happened, or the browser could not even be closed.
+    for (const p of pids) signal(p, "SIGCONT");
+  }
 }
 
 const frames = (page: Page) =>
