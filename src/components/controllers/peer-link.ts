@@ -28,8 +28,9 @@ export interface PeerLinkOptions {
   /** An ICE restart was started, by this side or by the peer (after `failed`, or a long `disconnected`). */
   onIceRestart(): void;
   /**
-   * The link cannot come back as it is: ICE restarts did not help, or its first
-   * negotiation was cut by a gap in signaling. The owner should rebuild it.
+   * The link cannot come back as it is: ICE restarts did not help, its first negotiation
+   * was cut by a gap in signaling, or its first connection did not come up in time. The
+   * owner should rebuild it.
    */
   onDead(): void;
   /** A STUN or TURN server could not be used (e.g. 401: credentials refused; 701: unreachable). */
@@ -58,6 +59,13 @@ const RESTART_TIMEOUT_MS = 10_000;
  * offer (Chromium gathers nothing for a connection whose first offer was rolled back).
  */
 const POLITE_GIVE_UP_LAG_MS = 5000;
+/**
+ * How long a new connection may take to come up for the first time before the side that
+ * called starts over with another (the polite side waits POLITE_GIVE_UP_LAG_MS longer). A
+ * first negotiation can wedge with neither side failing, e.g. when the peer gathered no
+ * candidate: the connection then stays \`new\` for good.
+ */
+const FIRST_CONNECT_TIMEOUT_MS = 15_000;
 /** Key frames sent at a peer's request are at least this far apart. */
 const KEY_FRAME_MIN_GAP_MS = 1000;
 
@@ -90,6 +98,8 @@ export class PeerLink {
   /** An ICE restart due soon (see `restartLater`). */
   private restartSoon: ReturnType<typeof setTimeout> | undefined;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Until the first connection: when the caller gives up on it (see FIRST_CONNECT_TIMEOUT_MS). */
+  private firstConnectTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private waiting: boolean;
   /** This side made the first offer (it called); the other side waited for it. */
@@ -158,6 +168,7 @@ export class PeerLink {
       o.onTracks(this.remote);
     };
     pc.onconnectionstatechange = () => this.onConnectionState();
+    if (this.caller) this.firstConnectTimer = setTimeout(() => this.firstConnectOverdue(), FIRST_CONNECT_TIMEOUT_MS + (o.polite ? POLITE_GIVE_UP_LAG_MS : 0));
     // The first offer is begun at once, so the browser makes it while the page is busy with
     // the new link, rather than once `negotiationneeded` gets its turn among the page's tasks.
     if (!this.waiting) void this.offer();
@@ -337,6 +348,7 @@ export class PeerLink {
     this.channel.close();
     clearTimeout(this.restartSoon);
     clearTimeout(this.restartTimer);
+    clearTimeout(this.firstConnectTimer);
     const pc = this.pc;
     pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = pc.onicecandidateerror = null;
     pc.close();
@@ -375,6 +387,17 @@ export class PeerLink {
     if (d) this.o.send({ type: "description", to: this.o.peerId, link: this.generation, description: { type: d.type, sdp: d.sdp } });
   }
 
+  /**
+   * The first connection is not up in time and nothing else will act: a failed one is
+   * restarted (then rebuilt) anyway, and one that gathered nothing here says so (\`failed\`)
+   * rather than retrying what cannot work.
+   */
+  private firstConnectOverdue() {
+    if (this.closed || this.everConnected || this.gatheredNothing) return;
+    const state = this.pc.connectionState;
+    if (state === "new" || state === "connecting") this.o.onDead();
+  }
+
   private noCandidates() {
     if (this.gatheredNothing) return;
     this.gatheredNothing = true;
@@ -387,6 +410,7 @@ export class PeerLink {
     if (state === "connected") {
       this.everConnected = true;
       clearTimeout(this.restartTimer);
+      clearTimeout(this.firstConnectTimer);
     }
     if (state === "failed") this.restartLater(0, () => this.pc.connectionState === "failed");
     if (state === "disconnected") this.restartLater(DISCONNECTED_GRACE_MS, () => this.pc.connectionState === "disconnected");

@@ -424,7 +424,7 @@ export class RoomSession implements ReactiveController {
         // While signaling is away no new connection could be negotiated; the resync after
         // the resume restarts ICE instead.
         if (!this.seated) return;
-        // ICE restarts did not help, or the first negotiation was cut: a new connection,
+        // ICE restarts did not help, or the first negotiation was cut or wedged: a new connection,
         // which the peer takes up at its offer.
         this.on.recovery({ peer, action: "rebuild" });
         this.open(peer, link.generation + 1, false);

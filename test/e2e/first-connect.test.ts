@@ -1,0 +1,66 @@
+/**
+ * A first negotiation that wedges with neither side failing: the page already in the room
+ * gathers no candidate for its first connection (a fault the test puts in it), so the
+ * newcomer's connection stays `new` for good. The newcomer, which called, gives up on it
+ * in time and calls again on a new connection, and the call comes up.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "../support/browsers/browser.ts";
+import { type EmbeddingPage, serveEmbeddingPage } from "../support/browsers/embedding-page.ts";
+import { installFirstLinkSilence } from "../support/browsers/first-link-silent.ts";
+import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
+import { type CallSnapshot, eventsOf, installProbe, snapshot } from "../support/browsers/video-call-probe.ts";
+import { pollUntil } from "../support/poll.ts";
+
+let server: ServerProcess;
+let browser: Browser;
+let site: EmbeddingPage;
+const room = `first-connect-${Date.now().toString(36)}`;
+
+beforeAll(async () => {
+  server = await spawnServer({ LOG_LEVEL: "error" });
+  browser = await launchBrowser();
+  site = serveEmbeddingPage(server.url, { room });
+}, 30_000);
+afterAll(async () => {
+  site?.stop();
+  await browser?.close();
+  await server?.stop();
+});
+
+const until = (page: Page, ok: (s: CallSnapshot) => boolean, what: string, ms = 20_000) => pollUntil(() => snapshot(page), ok, what, ms);
+const rebuilds = async (page: Page) => (await eventsOf(page)).filter((e) => e.includes("connection-recovery") && e.includes('"rebuild"'));
+const decoding = (s: CallSnapshot) =>
+  s.state === "connected" && s.connections.length === 1 && s.connections[0]!.connectionState === "connected" && Object.values(s.links).some((l) => l.videoFramesDecoded > 0);
+
+test("a first connection that never comes up is started over by the side that called", async () => {
+  const a = await (await browser.newContext()).newPage();
+  await installProbe(a);
+  await installFirstLinkSilence(a);
+  await a.goto(site.url);
+  await until(a, (s) => s.state === "waiting", "a waiting");
+  const b = await (await browser.newContext()).newPage();
+  await installProbe(b);
+  await b.goto(site.url);
+
+  // The fault holds: b's offer is answered, yet its connection does not even start checking.
+  const wedged = await until(b, (s) => s.connections.length === 1 && s.connections[0]!.signalingState === "stable", "b's first offer answered");
+  expect(wedged.state).toBe("connecting-peer");
+  await Bun.sleep(3000);
+  const still = await snapshot(b);
+  expect(still.connections.map((c) => c.connectionState)).toEqual(["new"]);
+  expect(await rebuilds(b)).toEqual([]);
+
+  // b starts over on a new connection, which a takes up; both see each other.
+  await until(b, decoding, "b decoding after starting over", 40_000);
+  await until(a, decoding, "a decoding after starting over", 20_000);
+  expect((await rebuilds(b)).length).toBe(1);
+  // a did not start over itself: it waited for b's new offer.
+  expect(await rebuilds(a)).toEqual([]);
+  const [atA, atB] = [await snapshot(a), await snapshot(b)];
+  expect(atA.tiles.length).toBe(1);
+  expect(atB.tiles.length).toBe(1);
+  expect(atA.tiles[0]!.video).toContain("live");
+  expect(atB.tiles[0]!.audio).toContain("live");
+}, 90_000);
