@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type Browser, type BrowserServer, chromium, type Page } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser } from "../support/browsers/browser.ts";
 import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
-import { enterRoom } from "../support/browsers/video-call-probe.ts";
+import { enterRoom, eventsOf, installProbe, snapshot } from "../support/browsers/video-call-probe.ts";
 
 let server: ServerProcess;
 let browserA: Browser;
@@ -82,7 +82,11 @@ async function flowing(page: Page, what: string) {
     const now = await frames(page);
     // Frames counters restart with a rebuilt connection: look for fresh progress either way.
     if (now.state === "connected" && now.frames > 10 && now.frames !== start.frames && now.videos === 1) return;
-    if (Date.now() > deadline) throw new Error(`frames do not flow (${what}): ${JSON.stringify(now)}`);
+    if (Date.now() > deadline) {
+      // What the page's connections and events say of how it got there.
+      const { connections } = await snapshot(page);
+      throw new Error(`frames do not flow (${what}): ${JSON.stringify({ ...now, connections })}\n${(await eventsOf(page)).join("\n")}`);
+    }
     await Bun.sleep(250);
   }
 }
@@ -91,17 +95,14 @@ test("a short outage is healed by an ICE restart, a long one by a new connection
   const room = `recover-${Date.now().toString(36)}`;
   const a = await (await browserA.newContext()).newPage();
   const b = await (await browserB.newContext()).newPage();
-  await a.addInitScript(() => {
-    const w = window as unknown as { __recovery: string[] };
-    w.__recovery = [];
-    document.addEventListener("connection-recovery", (e) => w.__recovery.push((e as CustomEvent).detail.action));
-  });
+  for (const p of [a, b]) await installProbe(p);
   await enterRoom(a, `${server.url}/room/${room}`);
   await a.waitForFunction(() => document.querySelector("video-call")?.getAttribute("state") === "waiting");
   await enterRoom(b, `${server.url}/room/${room}`);
   await flowing(a, "first call");
   await flowing(b, "first call, b");
-  const recovery = () => a.evaluate(() => (window as unknown as { __recovery: string[] }).__recovery);
+  const recovery = async () =>
+    (await eventsOf(a)).filter((e) => e.includes("connection-recovery")).map((e) => JSON.parse(e.slice(e.indexOf("{"))).action as string);
 
   // Chromium marks the link disconnected after ~7.5 s of silence; the restart follows 2.5 s later.
   await freeze(12_000);
