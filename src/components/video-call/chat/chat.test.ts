@@ -176,20 +176,27 @@ describe("<video-call> chat", () => {
     const atA = chatLog(a);
     await connected(a, b, c);
     // b floods past its own element's limit, as a modified peer could.
+    const start = performance.now();
     for (let i = 0; i < 300; i++) session(b).tell(a.selfId!, { type: "chat", text: `flood ${i}` });
     // Then a last one, again and again until the limit lets it through: by then a has read the whole flood.
     await until(() => {
       session(b).tell(a.selfId!, { type: "chat", text: "flood over" });
       return atA.some((m) => m.text === "flood over");
     }, "a message from b after the flood", 10_000);
-    const flood = atA.filter((m) => m.text.startsWith("flood "));
-    expect(flood.length).to.be.within(20, 35);
+    // a takes a burst of 20 from a peer, then 5 a second: how many got through depends on
+    // how long the flood took to arrive (longer on a busy machine), never on its size.
+    const seconds = (performance.now() - start) / 1000;
+    const flood = atA.filter((m) => /^flood \d+$/.test(m.text));
+    expect(flood.length).to.be.at.least(20);
+    expect(flood.length).to.be.at.most(20 + Math.ceil(5 * seconds) + 1);
+    expect(flood.length).to.be.below(150);
     expect(flood.every((m) => m.from === b.selfId)).to.equal(true);
     await a.updateComplete;
     const notes = [...part(a, "chat-log").querySelectorAll(".note")].map((n) => n.textContent);
     expect(notes.length).to.equal(1);
     expect(notes[0]).to.contain("too many at once");
-    expect(part(a, "chat-log").children.length).to.be.below(40);
+    // The panel holds what was taken (the flood's share, "flood over", the note), not the flood.
+    expect(part(a, "chat-log").children.length).to.be.at.most(atA.length + 1);
     // c is not held back by b's flood.
     expect(c.sendMessage("c is here")).to.equal(true);
     await until(() => atA.some((m) => m.text === "c is here" && m.from === c.selfId), "c's message at a");
