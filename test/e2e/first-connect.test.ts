@@ -10,7 +10,7 @@ import { launchBrowser } from "../support/browsers/browser.ts";
 import { type EmbeddingPage, serveEmbeddingPage } from "../support/browsers/embedding-page.ts";
 import { installFirstLinkSilence } from "../support/browsers/first-link-silent.ts";
 import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
-import { type CallSnapshot, eventsOf, installProbe, snapshot } from "../support/browsers/video-call-probe.ts";
+import { type CallSnapshot, installProbe, recoveryEvents, snapshot } from "../support/browsers/video-call-probe.ts";
 import { pollUntil } from "../support/poll.ts";
 
 let server: ServerProcess;
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 const until = (page: Page, ok: (s: CallSnapshot) => boolean, what: string, ms = 20_000) => pollUntil(() => snapshot(page), ok, what, ms);
-const rebuilds = async (page: Page) => (await eventsOf(page)).filter((e) => e.includes("connection-recovery") && e.includes('"rebuild"'));
+const rebuilds = (page: Page) => recoveryEvents(page, "rebuild");
 const decoding = (s: CallSnapshot) =>
   s.state === "connected" && s.connections.length === 1 && s.connections[0]!.connectionState === "connected" && Object.values(s.links).some((l) => l.videoFramesDecoded > 0);
 

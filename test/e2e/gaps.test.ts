@@ -10,7 +10,7 @@ import { launchBrowser } from "../support/browsers/browser.ts";
 import { type EmbeddingPage, serveEmbeddingPage } from "../support/browsers/embedding-page.ts";
 import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
 import { startTcpProxy, type TcpProxy } from "../support/services/tcp-proxy.ts";
-import { type CallSnapshot, callMethod, eventsOf, installProbe, snapshot } from "../support/browsers/video-call-probe.ts";
+import { type CallSnapshot, callMethod, recoveryEvents, installProbe, snapshot } from "../support/browsers/video-call-probe.ts";
 import { answerLost, installAnswerLoss } from "../support/browsers/lose-first-answer.ts";
 import { pollUntil } from "../support/poll.ts";
 
@@ -121,7 +121,7 @@ test("a first answer lost with its socket: at the resume the caller starts over,
   // Well within the 10 s an ICE restart gets before a link is given up.
   await until(a, sees, "a sees and hears b", 8000);
   await until(b, sees, "b sees and hears a", 8000);
-  const recoveries = async (p: Page) => (await eventsOf(p)).filter((e) => e.includes("connection-recovery"));
+  const recoveries = (p: Page) => recoveryEvents(p);
   // b, which called, made a new connection; a took it up; nobody restarted ICE.
   expect((await recoveries(b)).map((e) => e.replace(/^.* s /, ""))).toEqual([expect.stringContaining('"action":"rebuild"')]);
   expect(await recoveries(a)).toEqual([]);

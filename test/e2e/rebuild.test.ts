@@ -9,7 +9,7 @@
 import { expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import { useNetnsCall } from "../support/browsers/netns-call.ts";
-import { type CallSnapshot, eventsOf, installProbe, snapshot, enterRoom } from "../support/browsers/video-call-probe.ts";
+import { type CallSnapshot, recoveryEvents, installProbe, snapshot, enterRoom } from "../support/browsers/video-call-probe.ts";
 import { pollUntil } from "../support/poll.ts";
 
 // A test that fails while the server is paused leaves it paused: thawed, it can stop.
@@ -19,9 +19,9 @@ const call = useNetnsCall(({ server }) => {
 
 const until = (page: Page, ok: (s: CallSnapshot) => boolean, what: string, ms = 30_000) => pollUntil(() => snapshot(page), ok, what, ms);
 
-const recoveries = async (page: Page, action: string) => (await eventsOf(page)).filter((e) => e.includes("connection-recovery") && e.includes(`"${action}"`)).length;
+const recoveries = async (page: Page, action: "ice-restart" | "rebuild") => (await recoveryEvents(page, action)).length;
 
-async function waitForBoth(pages: Page[], action: string, ms: number) {
+async function waitForBoth(pages: Page[], action: "ice-restart" | "rebuild", ms: number) {
   const deadline = Date.now() + ms;
   for (;;) {
     const counts = await Promise.all(pages.map((p) => recoveries(p, action)));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type Browser, type BrowserServer, chromium, type Page } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser } from "../support/browsers/browser.ts";
 import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
-import { enterRoom, eventsOf, installProbe, snapshot } from "../support/browsers/video-call-probe.ts";
+import { enterRoom, eventsOf, installProbe, recoveryEvents, snapshot } from "../support/browsers/video-call-probe.ts";
 
 let server: ServerProcess;
 let browserA: Browser;
@@ -102,7 +102,7 @@ test("a short outage is healed by an ICE restart, a long one by a new connection
   await flowing(a, "first call");
   await flowing(b, "first call, b");
   const recovery = async () =>
-    (await eventsOf(a)).filter((e) => e.includes("connection-recovery")).map((e) => JSON.parse(e.slice(e.indexOf("{"))).action as string);
+    (await recoveryEvents(a)).map((e) => JSON.parse(e.slice(e.indexOf("{"))).action as string);
 
   // Chromium marks the link disconnected after ~7.5 s of silence; the restart follows 2.5 s later.
   await freeze(12_000);

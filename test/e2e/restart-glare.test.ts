@@ -9,7 +9,7 @@ import { expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import { isPolite } from "../../src/shared/wire.ts";
 import { useNetnsCall } from "../support/browsers/netns-call.ts";
-import { type CallSnapshot, enterRoom, eventsOf, inPage, installProbe, snapshot } from "../support/browsers/video-call-probe.ts";
+import { type CallSnapshot, enterRoom, recoveryEvents, inPage, installProbe, snapshot } from "../support/browsers/video-call-probe.ts";
 import { pollUntil } from "../support/poll.ts";
 
 const call = useNetnsCall();
@@ -86,5 +86,5 @@ test("after an outage both sides see, one ICE restart offer is made and answered
   expect(await after(impolitePage)).toEqual(["have-local-offer", "stable"]);
   expect(await after(politePage)).toEqual(["have-remote-offer", "stable"]);
   // Both say their connection is being recovered.
-  for (const p of [a, b]) expect((await eventsOf(p)).filter((e) => e.includes("connection-recovery") && e.includes('"ice-restart"')).length).toBe(1);
+  for (const p of [a, b]) expect((await recoveryEvents(p, "ice-restart")).length).toBe(1);
 }, 90_000);

@@ -63,7 +63,7 @@ const POLITE_GIVE_UP_LAG_MS = 5000;
  * How long a new connection may take to come up for the first time before the side that
  * called starts over with another (the polite side waits POLITE_GIVE_UP_LAG_MS longer). A
  * first negotiation can wedge with neither side failing, e.g. when the peer gathered no
- * candidate: the connection then stays \`new\` for good.
+ * candidate: the connection then stays `new` for good.
  */
 const FIRST_CONNECT_TIMEOUT_MS = 15_000;
 /** Key frames sent at a peer's request are at least this far apart. */
@@ -389,7 +389,7 @@ export class PeerLink {
 
   /**
    * The first connection is not up in time and nothing else will act: a failed one is
-   * restarted (then rebuilt) anyway, and one that gathered nothing here says so (\`failed\`)
+   * restarted (then rebuilt) anyway, and one that gathered nothing here says so (`failed`)
    * rather than retrying what cannot work.
    */
   private firstConnectOverdue() {

@@ -107,6 +107,11 @@ export const installProbe = (page: Page) => beforeScripts(page, probe, VIDEO_CAL
 /** The element's events so far, with the time since the page started. */
 export const eventsOf = (page: Page) => inPage(page, () => (window as unknown as { __probe: ProbeState }).__probe.events, null);
 
+/** The element's `connection-recovery` events so far, as eventsOf gives them; only those of `action` if it is given. */
+export async function recoveryEvents(page: Page, action?: "ice-restart" | "rebuild"): Promise<string[]> {
+  return (await eventsOf(page)).filter((e) => e.includes(" connection-recovery ") && (!action || e.includes(`"action":"${action}"`)));
+}
+
 export function snapshot(page: Page): Promise<CallSnapshot> {
   return inPage(page, async (call): Promise<CallSnapshot> => {
     const el = document.querySelector(call.tag) as
