@@ -168,29 +168,38 @@ describe("<video-call> chat", () => {
     await until(() => atB.length === 11 && atB[10]!.text === "later", "the later message arrives");
   });
 
-  it("drops a flood from one peer and says so, while the others' messages still arrive", async () => {
+  it("drops a flood from one peer and says so, while the others' messages still arrive", async function () {
+    // Up to 30 s to connect the three, and up to 30 s for the flood to arrive.
+    this.timeout(70_000);
     const room = uniqueRoom("chat-flood");
-    const a = callIn(room, { chat: "" }, URL_TRIO);
-    const b = callIn(room, {}, URL_TRIO);
-    const c = callIn(room, {}, URL_TRIO);
+    // Without cameras: chat needs none, and six video streams encoded and decoded in one page
+    // are what starves a busy machine (there the flood once took over 10 s to arrive).
+    const a = callIn(room, { chat: "", video: "off" }, URL_TRIO);
+    const b = callIn(room, { video: "off" }, URL_TRIO);
+    const c = callIn(room, { video: "off" }, URL_TRIO);
     const atA = chatLog(a);
     await connected(a, b, c);
     // b floods past its own element's limit, as a modified peer could.
     const start = performance.now();
     for (let i = 0; i < 300; i++) session(b).tell(a.selfId!, { type: "chat", text: `flood ${i}` });
-    // Then a last one, again and again until the limit lets it through: by then a has read the whole flood.
-    await until(() => {
-      session(b).tell(a.selfId!, { type: "chat", text: "flood over" });
-      return atA.some((m) => m.text === "flood over");
-    }, "a message from b after the flood", 10_000);
+    // Then a last one, again and again until the limit lets it through: by then a has read the whole
+    // flood (seconds on a starved machine: once 59 were taken, about 8 s).
+    const flood = () => atA.filter((m) => /^flood \d+$/.test(m.text));
+    try {
+      await until(() => {
+        session(b).tell(a.selfId!, { type: "chat", text: "flood over" });
+        return atA.some((m) => m.text === "flood over");
+      }, "a message from b after the flood", 30_000);
+    } catch (err) {
+      const channel = (el: VideoCall, peer: VideoCall) => session(el).links.get(peer.selfId!)?.channel.open;
+      throw new Error(`${(err as Error).message}: a took ${flood().length} of the flood; channel a-b open at a ${channel(a, b)}, at b ${channel(b, a)}`);
+    }
     // a takes a burst of 20 from a peer, then 5 a second: how many got through depends on
     // how long the flood took to arrive (longer on a busy machine), never on its size.
     const seconds = (performance.now() - start) / 1000;
-    const flood = atA.filter((m) => /^flood \d+$/.test(m.text));
-    expect(flood.length).to.be.at.least(20);
-    expect(flood.length).to.be.at.most(20 + Math.ceil(5 * seconds) + 1);
-    expect(flood.length).to.be.below(150);
-    expect(flood.every((m) => m.from === b.selfId)).to.equal(true);
+    expect(flood().length).to.be.at.least(20);
+    expect(flood().length).to.be.at.most(20 + Math.ceil(5 * seconds) + 1);
+    expect(flood().every((m) => m.from === b.selfId)).to.equal(true);
     await a.updateComplete;
     const notes = [...part(a, "chat-log").querySelectorAll(".note")].map((n) => n.textContent);
     expect(notes.length).to.equal(1);
