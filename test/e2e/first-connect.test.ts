@@ -1,14 +1,16 @@
 /**
- * A first negotiation that wedges with neither side failing: the page already in the room
- * gathers no candidate for its first connection (a fault the test puts in it), so the
- * newcomer's connection stays `new` for good. The newcomer, which called, gives up on it
- * in time and calls again on a new connection, and the call comes up.
+ * First negotiations that wedge with neither side failing, each from a fault the test puts
+ * in a page: the page already in the room gathers no candidate for its first connection, so
+ * the newcomer's connection stays `new` for good; or the newcomer's first offer is refused by
+ * its own browser, so none goes out. The newcomer, which called, gives up on it in time
+ * and calls again on a new connection, and the call comes up.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../support/browsers/browser.ts";
 import { type EmbeddingPage, serveEmbeddingPage } from "../support/browsers/embedding-page.ts";
 import { installFirstLinkSilence } from "../support/browsers/first-link-silent.ts";
+import { installFirstOfferRefusal } from "../support/browsers/first-offer-fails.ts";
 import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
 import { type CallSnapshot, installProbe, recoveryEvents, snapshot } from "../support/browsers/video-call-probe.ts";
 import { pollUntil } from "../support/poll.ts";
@@ -16,15 +18,19 @@ import { pollUntil } from "../support/poll.ts";
 let server: ServerProcess;
 let browser: Browser;
 let site: EmbeddingPage;
+let site2: EmbeddingPage;
 const room = `first-connect-${Date.now().toString(36)}`;
+const room2 = `${room}-2`;
 
 beforeAll(async () => {
   server = await spawnServer({ LOG_LEVEL: "error" });
   browser = await launchBrowser();
   site = serveEmbeddingPage(server.url, { room });
+  site2 = serveEmbeddingPage(server.url, { room: room2 });
 }, 30_000);
 afterAll(async () => {
   site?.stop();
+  site2?.stop();
   await browser?.close();
   await server?.stop();
 });
@@ -63,4 +69,37 @@ test("a first connection that never comes up is started over by the side that ca
   expect(atB.tiles.length).toBe(1);
   expect(atA.tiles[0]!.video).toContain("live");
   expect(atB.tiles[0]!.audio).toContain("live");
+}, 90_000);
+
+test("a first connection whose offers its own browser refuses says so, and is started over by the side that called", async () => {
+  const a = await (await browser.newContext()).newPage();
+  await installProbe(a);
+  await a.goto(site2.url);
+  await until(a, (s) => s.state === "waiting", "a waiting");
+  const b = await (await browser.newContext()).newPage();
+  const warnings: string[] = [];
+  b.on("console", (m) => {
+    if (m.type() === "warning") warnings.push(m.text());
+  });
+  await installProbe(b);
+  await installFirstOfferRefusal(b);
+  await b.goto(site2.url);
+
+  // The refusal is said, and nothing went out: b's connection holds no offer, a's none of b's.
+  const refusals = () => warnings.filter((w) => w.includes("setLocalDescription failed")).length;
+  await pollUntil(async () => refusals(), (n) => n >= 1, "b's warning", 20_000);
+  const wedged = await snapshot(b);
+  expect(wedged.state).toBe("connecting-peer");
+  expect(wedged.connections.map((c) => [c.signalingState, c.connectionState])).toEqual([["stable", "new"]]);
+  expect((await snapshot(a)).connections.map((c) => [c.signalingState, c.connectionState])).toEqual([["stable", "new"]]);
+  expect(await rebuilds(b)).toEqual([]);
+
+  await until(b, decoding, "b decoding after starting over", 40_000);
+  await until(a, decoding, "a decoding after starting over", 20_000);
+  expect((await rebuilds(b)).length).toBe(1);
+  expect(await rebuilds(a)).toEqual([]);
+  // Only the first connection was refused: the new one's offer went without a word.
+  const said = refusals();
+  await Bun.sleep(1000);
+  expect(refusals()).toBe(said);
 }, 90_000);

@@ -375,8 +375,10 @@ export class PeerLink {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
       this.sendDescription();
-    } catch {
-      // Closed meanwhile, or superseded by the other side's offer.
+    } catch (err) {
+      // Closed meanwhile is expected; anything else leaves this side without an offer (the
+      // first-connect watchdog, or the restart timer, takes it from there), and is worth seeing.
+      if (!this.closed) console.warn("setLocalDescription failed", err);
     } finally {
       this.makingOffer = false;
     }
