@@ -3,34 +3,39 @@
  * in a page: the page already in the room gathers no candidate for its first connection, so
  * the newcomer's connection stays `new` for good; or the newcomer's first offer is refused by
  * its own browser, so none goes out. The newcomer, which called, gives up on it in time
- * and calls again on a new connection, and the call comes up.
+ * and calls again on a new connection, and the call comes up. And where the newcomer can
+ * never gather a candidate, the page that waited says so rather than connecting for good.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../support/browsers/browser.ts";
 import { type EmbeddingPage, serveEmbeddingPage } from "../support/browsers/embedding-page.ts";
-import { installFirstLinkSilence } from "../support/browsers/first-link-silent.ts";
+import { installLinkSilence } from "../support/browsers/silent-links.ts";
 import { installFirstOfferRefusal } from "../support/browsers/first-offer-fails.ts";
 import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
-import { type CallSnapshot, installProbe, recoveryEvents, snapshot } from "../support/browsers/video-call-probe.ts";
+import { type CallSnapshot, eventsOf, installProbe, recoveryEvents, snapshot } from "../support/browsers/video-call-probe.ts";
 import { pollUntil } from "../support/poll.ts";
 
 let server: ServerProcess;
 let browser: Browser;
 let site: EmbeddingPage;
 let site2: EmbeddingPage;
+let site3: EmbeddingPage;
 const room = `first-connect-${Date.now().toString(36)}`;
 const room2 = `${room}-2`;
+const room3 = `${room}-3`;
 
 beforeAll(async () => {
   server = await spawnServer({ LOG_LEVEL: "error" });
   browser = await launchBrowser();
   site = serveEmbeddingPage(server.url, { room });
   site2 = serveEmbeddingPage(server.url, { room: room2 });
+  site3 = serveEmbeddingPage(server.url, { room: room3 });
 }, 30_000);
 afterAll(async () => {
   site?.stop();
   site2?.stop();
+  site3?.stop();
   await browser?.close();
   await server?.stop();
 });
@@ -43,7 +48,7 @@ const decoding = (s: CallSnapshot) =>
 test("a first connection that never comes up is started over by the side that called", async () => {
   const a = await (await browser.newContext()).newPage();
   await installProbe(a);
-  await installFirstLinkSilence(a);
+  await installLinkSilence(a, "first");
   await a.goto(site.url);
   await until(a, (s) => s.state === "waiting", "a waiting");
   const b = await (await browser.newContext()).newPage();
@@ -103,3 +108,34 @@ test("a first connection whose offers its own browser refuses says so, and is st
   await Bun.sleep(1000);
   expect(refusals()).toBe(said);
 }, 90_000);
+
+test("when the side that called can gather no candidate, the side that waited says the call has no path, not connecting for good", async () => {
+  const a = await (await browser.newContext()).newPage();
+  await installProbe(a);
+  await a.goto(site3.url);
+  await until(a, (s) => s.state === "waiting", "a waiting");
+  const b = await (await browser.newContext()).newPage();
+  await installProbe(b);
+  await installLinkSilence(b, "every");
+  await b.goto(site3.url);
+
+  const line = (page: Page) => page.evaluate(() => document.querySelector("video-call")!.shadowRoot!.querySelector("[part~='state']")!.textContent!.trim());
+  // The detail of the last call-state event.
+  const reason = async (page: Page) => {
+    const last = (await eventsOf(page)).filter((e) => e.includes(" call-state ")).at(-1);
+    return last && JSON.parse(last.slice(last.indexOf(" call-state ") + " call-state ".length));
+  };
+  // b knows the trouble is its own: relaying only, with no relay.
+  await until(b, (s) => s.state === "failed", "b failed");
+  expect(await reason(b)).toEqual({ state: "failed", reason: "no-route" });
+  expect(await line(b)).toContain("no relay (TURN) server is configured");
+  // a, which answered b's offer and then heard that no candidate would come, says so too.
+  const atA = await until(a, (s) => s.state === "failed", "a failed");
+  expect(atA.connections.map((c) => [c.signalingState, c.connectionState])).toEqual([["stable", "new"]]);
+  expect(await reason(a)).toEqual({ state: "failed", reason: "no-route" });
+  expect(await line(a)).toContain("their browser found no way to connect");
+  // Neither starts over what cannot work.
+  await Bun.sleep(2000);
+  expect(await rebuilds(a)).toEqual([]);
+  expect(await rebuilds(b)).toEqual([]);
+}, 60_000);

@@ -112,6 +112,15 @@ export class PeerLink {
   private gathered = 0;
   /** Gathering ended without a single candidate: this connection cannot work (e.g. relay-only, TURN down). */
   gatheredNothing = false;
+  /**
+   * This side waited for the first offer, and the peer's gathering for it ended without a
+   * candidate: the connection cannot come up, and only the peer could start it over. Said
+   * (as `failed`) so that this side does not show "connecting" for good.
+   */
+  peerGatheredNothing = false;
+  /** Candidates the peer sent since its last offer, and whether it said it had no more. */
+  private peerCandidates = 0;
+  private peerEnded = false;
   /** The polite side is about to restart ICE: an offer of the peer's now is its restart. */
   private peerMayRestart = false;
   /** When a key frame was last sent at the peer's request (performance.now()). */
@@ -183,6 +192,11 @@ export class PeerLink {
     const collision = description.type === "offer" && !readyForOffer;
     this.ignoreOffer = !this.o.polite && collision;
     if (this.ignoreOffer || this.closed) return;
+    // Candidates sent after an offer belong to it (the socket keeps their order).
+    if (description.type === "offer") {
+      this.peerCandidates = 0;
+      this.peerEnded = false;
+    }
     if (description.type === "offer" && this.peerMayRestart) {
       // The peer restarted first: this is the restart, with its time to succeed.
       this.cancelRestartSoon();
@@ -208,6 +222,7 @@ export class PeerLink {
         }
       }
       this.addPending();
+      this.checkPeerGathering();
     } catch (err) {
       this.settingRemoteAnswer = false;
       if (pc.remoteDescription) this.addPending();
@@ -219,6 +234,11 @@ export class PeerLink {
   /** A candidate from the peer; null is end-of-candidates. Early ones wait for the description. */
   async receiveCandidate(candidate: Candidate): Promise<void> {
     if (this.closed) return;
+    if (candidate?.candidate) this.peerCandidates++;
+    if (candidate === null) {
+      this.peerEnded = true;
+      this.checkPeerGathering();
+    }
     if (!this.pc.remoteDescription || this.answering) {
       this.pending.push(candidate);
       return;
@@ -338,7 +358,7 @@ export class PeerLink {
   /** The connection's state; `failed` as well when gathering found no candidate at all. */
   get connectionState(): RTCPeerConnectionState {
     const state = this.pc.connectionState;
-    return this.gatheredNothing && state !== "connected" && state !== "closed" ? "failed" : state;
+    return (this.gatheredNothing || this.peerGatheredNothing) && state !== "connected" && state !== "closed" ? "failed" : state;
   }
 
   /** Closes the connection and drops every handler. Harmless to call again. */
@@ -398,6 +418,16 @@ export class PeerLink {
     if (this.closed || this.everConnected || this.gatheredNothing) return;
     const state = this.pc.connectionState;
     if (state === "new" || state === "connecting") this.o.onDead();
+  }
+
+  /** Whether the peer's first offer came with no way to reach it (see `peerGatheredNothing`). */
+  private checkPeerGathering() {
+    const remote = this.pc.remoteDescription;
+    if (this.caller || this.everConnected || this.peerGatheredNothing || !this.peerEnded || this.peerCandidates > 0) return;
+    // An offer sent again after a gap carries the candidates gathered by then.
+    if (remote?.type !== "offer" || remote.sdp.includes("a=candidate:")) return;
+    this.peerGatheredNothing = true;
+    this.onConnectionState();
   }
 
   private noCandidates() {

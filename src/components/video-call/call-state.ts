@@ -103,6 +103,9 @@ export function noRouteText(relayOnly: boolean, relayConfigured: boolean, relayG
     : "No network path to the other person was found, and no relay (TURN) server is configured to try.";
 }
 
+/** The no-route sentence when this side had ways to be reached and the other person's browser had none. */
+export const PEER_NO_ROUTE_TEXT = "No network path to the other person was found: their browser found no way to connect (it may allow only a relay (TURN) server it cannot reach).";
+
 /** A STUN/TURN server error (icecandidateerror) as a sentence. */
 export function iceErrorText(url: string, code: number, text: string): string {
   if (code === 401) return `The TURN server ${url} refused the credentials (401).`;

@@ -608,6 +608,7 @@ export class VideoCall extends LitElement {
         seatFree: this.seats.free,
         rtc: () => this.session.rtcConfig(),
         relayGathered: this.session.relayGathered,
+        peerGatheredNothing: this.session.peerGatheredNothing,
       })}</p>
       ${notices({
         failure,

@@ -1,19 +1,20 @@
 /**
- * A fault for a page: the first connection its call makes gathers no candidate at all (it
- * may relay only, and is given no relay), so the peer's checks find nothing to reach and
- * that first negotiation can never finish; connections made after it are left alone.
+ * A fault for a page: the connections its call makes gather no candidate at all (they may
+ * relay only, and are given no relay), so the peer's checks find nothing to reach and the
+ * negotiation can never finish. `first`: only the first connection, later ones are left
+ * alone; `every`: all of them, as on a network that allows only a relay the page cannot reach.
  */
 import { beforeScripts, type Page } from "./video-call-probe.ts";
 
 /** Runs in the page before its scripts. */
-function silenceFirstLink() {
+function silenceLinks(which: "first" | "every") {
   const Native = window.RTCPeerConnection;
   let made = 0;
   window.RTCPeerConnection = class extends Native {
     constructor(config?: RTCConfiguration) {
-      super(made++ === 0 ? { ...config, iceServers: [], iceTransportPolicy: "relay" } : config);
+      super(which === "every" || made++ === 0 ? { ...config, iceServers: [], iceTransportPolicy: "relay" } : config);
     }
   } as typeof RTCPeerConnection;
 }
 
-export const installFirstLinkSilence = (page: Page) => beforeScripts(page, silenceFirstLink, null);
+export const installLinkSilence = (page: Page, which: "first" | "every") => beforeScripts(page, silenceLinks, which);

@@ -204,6 +204,11 @@ export class RoomSession implements ReactiveController {
     };
   }
 
+  /** True when some link cannot come up because the peer gathered nothing for it, while this side did. */
+  get peerGatheredNothing(): boolean {
+    return [...this.links.values()].some((l) => l.peerGatheredNothing && !l.gatheredNothing && l.connectionState === "failed");
+  }
+
   /** True when some link gathered a relay (TURN) candidate. */
   get relayGathered(): boolean {
     return [...this.links.values()].some((l) => l.relayGathered);
