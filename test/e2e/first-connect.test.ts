@@ -18,42 +18,46 @@ import { pollUntil } from "../support/poll.ts";
 
 let server: ServerProcess;
 let browser: Browser;
-let site: EmbeddingPage;
-let site2: EmbeddingPage;
-let site3: EmbeddingPage;
+/** One embedding page per test, each with a room of its own. */
+let sites: EmbeddingPage[] = [];
 const room = `first-connect-${Date.now().toString(36)}`;
-const room2 = `${room}-2`;
-const room3 = `${room}-3`;
 
 beforeAll(async () => {
   server = await spawnServer({ LOG_LEVEL: "error" });
   browser = await launchBrowser();
-  site = serveEmbeddingPage(server.url, { room });
-  site2 = serveEmbeddingPage(server.url, { room: room2 });
-  site3 = serveEmbeddingPage(server.url, { room: room3 });
+  sites = [1, 2, 3].map((i) => serveEmbeddingPage(server.url, { room: `${room}-${i}` }));
 }, 30_000);
 afterAll(async () => {
-  site?.stop();
-  site2?.stop();
-  site3?.stop();
+  for (const site of sites) site.stop();
   await browser?.close();
   await server?.stop();
 });
 
 const until = (page: Page, ok: (s: CallSnapshot) => boolean, what: string, ms = 20_000) => pollUntil(() => snapshot(page), ok, what, ms);
 const rebuilds = (page: Page) => recoveryEvents(page, "rebuild");
+type Fault = (page: Page) => Promise<void>;
+
+/** A page of `site` in a context of its own, with the probe, and `fault` put in before its scripts. */
+async function openPage(site: EmbeddingPage, fault?: Fault): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await installProbe(page);
+  await fault?.(page);
+  await page.goto(site.url);
+  return page;
+}
+
+/** a waits in the room; then b comes in, and calls. */
+async function meet(site: EmbeddingPage, faults: { a?: Fault; b?: Fault } = {}) {
+  const a = await openPage(site, faults.a);
+  await until(a, (s) => s.state === "waiting", "a waiting");
+  return { a, b: await openPage(site, faults.b) };
+}
+
 const decoding = (s: CallSnapshot) =>
   s.state === "connected" && s.connections.length === 1 && s.connections[0]!.connectionState === "connected" && Object.values(s.links).some((l) => l.videoFramesDecoded > 0);
 
 test("a first connection that never comes up is started over by the side that called", async () => {
-  const a = await (await browser.newContext()).newPage();
-  await installProbe(a);
-  await installLinkSilence(a, "first");
-  await a.goto(site.url);
-  await until(a, (s) => s.state === "waiting", "a waiting");
-  const b = await (await browser.newContext()).newPage();
-  await installProbe(b);
-  await b.goto(site.url);
+  const { a, b } = await meet(sites[0]!, { a: (p) => installLinkSilence(p, "first") });
 
   // The fault holds: b's offer is answered, yet its connection does not even start checking.
   const wedged = await until(b, (s) => s.connections.length === 1 && s.connections[0]!.signalingState === "stable", "b's first offer answered");
@@ -77,18 +81,15 @@ test("a first connection that never comes up is started over by the side that ca
 }, 90_000);
 
 test("a first connection whose offers its own browser refuses says so, and is started over by the side that called", async () => {
-  const a = await (await browser.newContext()).newPage();
-  await installProbe(a);
-  await a.goto(site2.url);
-  await until(a, (s) => s.state === "waiting", "a waiting");
-  const b = await (await browser.newContext()).newPage();
   const warnings: string[] = [];
-  b.on("console", (m) => {
-    if (m.type() === "warning") warnings.push(m.text());
+  const { a, b } = await meet(sites[1]!, {
+    b: (p) => {
+      p.on("console", (m) => {
+        if (m.type() === "warning") warnings.push(m.text());
+      });
+      return installFirstOfferRefusal(p);
+    },
   });
-  await installProbe(b);
-  await installFirstOfferRefusal(b);
-  await b.goto(site2.url);
 
   // The refusal is said, and nothing went out: b's connection holds no offer, a's none of b's.
   const refusals = () => warnings.filter((w) => w.includes("setLocalDescription failed")).length;
@@ -110,14 +111,7 @@ test("a first connection whose offers its own browser refuses says so, and is st
 }, 90_000);
 
 test("when the side that called can gather no candidate, the side that waited says the call has no path, not connecting for good", async () => {
-  const a = await (await browser.newContext()).newPage();
-  await installProbe(a);
-  await a.goto(site3.url);
-  await until(a, (s) => s.state === "waiting", "a waiting");
-  const b = await (await browser.newContext()).newPage();
-  await installProbe(b);
-  await installLinkSilence(b, "every");
-  await b.goto(site3.url);
+  const { a, b } = await meet(sites[2]!, { b: (p) => installLinkSilence(p, "every") });
 
   const line = (page: Page) => page.evaluate(() => document.querySelector("video-call")!.shadowRoot!.querySelector("[part~='state']")!.textContent!.trim());
   // The detail of the last call-state event.
