@@ -79,23 +79,23 @@ export class LoopbackDemo extends LitElement {
   static override styles = styles;
 
   /** Start the camera as soon as the element is on the page. */
-  @property({ type: Boolean }) accessor autostart = false;
+  @property({ type: Boolean }) autostart = false;
   /** `relay` allows only TURN-relayed candidates; default `all`. */
   @property({ attribute: "ice-transport-policy", converter: iceTransportPolicy })
-  accessor iceTransportPolicy: RTCIceTransportPolicy = "all";
+  iceTransportPolicy: RTCIceTransportPolicy = "all";
   /** Why the camera or microphone could not be had at the last Start, or null. */
-  @property({ attribute: "media-error", reflect: true }) accessor mediaError: MediaErrorReason | null = null;
+  @property({ attribute: "media-error", reflect: true }) mediaError: MediaErrorReason | null = null;
   /** Call tests the relay: relay-only, through the server's TURN settings. */
-  @property({ attribute: "relay-test", type: Boolean }) accessor relayTest = false;
-  @property({ attribute: "signaling-url" }) accessor signalingUrl = "";
+  @property({ attribute: "relay-test", type: Boolean }) relayTest = false;
+  @property({ attribute: "signaling-url" }) signalingUrl = "";
   /** The last relay test's outcome, or null. */
-  @state() accessor relayResult: RelayTestDetail | null = null;
+  @state() relayResult: RelayTestDetail | null = null;
 
-  @state() private accessor phase: LoopbackState = "idle";
-  @state() private accessor setupMs: number | null = null;
-  @state() private accessor failure: MediaFailure | null = null;
-  @state() private accessor ice: Sides<RTCIceConnectionState> = { pc1: "new", pc2: "new" };
-  @state() private accessor connection: Sides<RTCPeerConnectionState> = { pc1: "new", pc2: "new" };
+  @state() private phase: LoopbackState = "idle";
+  @state() private setupMs: number | null = null;
+  @state() private failure: MediaFailure | null = null;
+  @state() private ice: Sides<RTCIceConnectionState> = { pc1: "new", pc2: "new" };
+  @state() private connection: Sides<RTCPeerConnectionState> = { pc1: "new", pc2: "new" };
 
   private readonly media = new LocalMediaController(this);
   private readonly level = new MicLevelController(this);

@@ -59,20 +59,20 @@ const OCCUPANCY_DELAY_MS = 250;
 export class RoomJoin extends LitElement {
   static override styles = styles;
 
-  @property() accessor action = "/join";
-  @property({ attribute: "base-url" }) accessor baseUrl = "";
-  @property() accessor value = "";
-  @property({ attribute: "room-max-length", type: Number }) accessor roomMaxLength = ROOM_NAME_MAX;
-  @property({ attribute: "room-charset" }) accessor roomCharset = ROOM_NAME_CHARSET;
+  @property() action = "/join";
+  @property({ attribute: "base-url" }) baseUrl = "";
+  @property() value = "";
+  @property({ attribute: "room-max-length", type: Number }) roomMaxLength = ROOM_NAME_MAX;
+  @property({ attribute: "room-charset" }) roomCharset = ROOM_NAME_CHARSET;
   /** A join token, for servers that show a room's occupancy only to holders of one. */
-  @property() accessor token = "";
+  @property() token = "";
 
   /** The inline message, or null while the name is valid (or untouched). A page may set it (a server's refusal). */
-  @property() accessor error: string | null = null;
+  @property() error: string | null = null;
   /** The last occupancy fragment's text, e.g. "1 of 2 here". */
-  @state() accessor occupancy = "";
+  @state() occupancy = "";
   /** The last occupancy fragment said the room is full. */
-  @state() accessor full = false;
+  @state() full = false;
 
   private timer: ReturnType<typeof setTimeout> | undefined;
   private pending: AbortController | undefined;

@@ -164,38 +164,38 @@ export type * from "./events.ts";
 export class VideoCall extends LitElement {
   static override styles = [styles, chatStyles, deviceStyles];
 
-  @property({ reflect: true }) accessor room = "";
-  @property({ attribute: "signaling-url" }) accessor signalingUrl = "";
-  @property({ converter: onOff }) accessor audio = true;
-  @property({ converter: onOff }) accessor video = true;
-  @property({ attribute: "ice-servers", converter: iceServers }) accessor iceServers: RTCIceServer[] = [];
-  @property({ attribute: "ice-transport-policy", converter: iceTransportPolicy }) accessor iceTransportPolicy: RTCIceTransportPolicy = "all";
-  @property({ attribute: "room-max-length", type: Number }) accessor roomMaxLength = 64;
-  @property({ attribute: "room-charset" }) accessor roomCharset = "A-Za-z0-9_-";
+  @property({ reflect: true }) room = "";
+  @property({ attribute: "signaling-url" }) signalingUrl = "";
+  @property({ converter: onOff }) audio = true;
+  @property({ converter: onOff }) video = true;
+  @property({ attribute: "ice-servers", converter: iceServers }) iceServers: RTCIceServer[] = [];
+  @property({ attribute: "ice-transport-policy", converter: iceTransportPolicy }) iceTransportPolicy: RTCIceTransportPolicy = "all";
+  @property({ attribute: "room-max-length", type: Number }) roomMaxLength = 64;
+  @property({ attribute: "room-charset" }) roomCharset = "A-Za-z0-9_-";
   /** Put the number of people in the call in front of the page's title, e.g. "(2) Room standup". */
-  @property({ attribute: "title-count", type: Boolean }) accessor titleCount = false;
+  @property({ attribute: "title-count", type: Boolean }) titleCount = false;
   /** A short chime when someone joins. */
-  @property({ attribute: "join-sound", type: Boolean }) accessor joinSound = false;
+  @property({ attribute: "join-sound", type: Boolean }) joinSound = false;
   /** A join token (JWT) from the embedding site, for servers that admit only holders of one. */
-  @property() accessor token = "";
+  @property() token = "";
   /** The name to be known by in the call, where the server takes no join tokens (shown as given, not verified). */
-  @property() accessor name = "";
+  @property() name = "";
   /** The chat panel is open (shown while in the call). */
-  @property({ type: Boolean, reflect: true }) accessor chat = false;
+  @property({ type: Boolean, reflect: true }) chat = false;
   /** Show the pre-join screen first; read when the element starts (or is put back on the page). */
-  @property({ type: Boolean }) accessor lobby = false;
+  @property({ type: Boolean }) lobby = false;
 
   /** Where the call is. */
-  @property({ reflect: true }) accessor state: CallState = "idle";
+  @property({ reflect: true }) state: CallState = "idle";
   /** Why camera or microphone could not be had, or null. */
-  @property({ attribute: "media-error", reflect: true }) accessor mediaError: MediaErrorReason | null = null;
+  @property({ attribute: "media-error", reflect: true }) mediaError: MediaErrorReason | null = null;
   /** True while a screen is shared in place of the camera. */
-  @property({ attribute: "sharing-screen", type: Boolean, reflect: true }) accessor sharingScreen = false;
+  @property({ attribute: "sharing-screen", type: Boolean, reflect: true }) sharingScreen = false;
   /** A sentence the state line adds (e.g. why a room name was refused). */
-  @state() private accessor detail = "";
+  @state() private detail = "";
   /** The last STUN/TURN server problem, as a sentence (shown until the call connects). */
-  @state() private accessor iceProblem = "";
-  @state() private accessor settingsOpen = false;
+  @state() private iceProblem = "";
+  @state() private settingsOpen = false;
 
   private readonly media = new CallMedia(this, {
     generation: () => this.generation,

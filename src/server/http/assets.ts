@@ -54,8 +54,10 @@ export function buildOptions(production: boolean): esbuild.BuildOptions {
     bundle: true,
     splitting: true,
     format: "esm",
-    // Lit's standard decorators need a real target; `esnext` would leave them in.
     target: "es2022",
+    // The elements' tsconfig: Lit's decorators in TypeScript's form, which compile to far
+    // less code than standard decorators lowered for today's browsers.
+    tsconfig: "tsconfig.browser.json",
     minify: production,
     sourcemap: "linked",
     legalComments: "none",
