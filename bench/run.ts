@@ -21,9 +21,10 @@ import { idle } from "./server/idle.ts";
 import { join } from "./server/join.ts";
 import { relay } from "./server/relay.ts";
 import { relayPaced } from "./server/relay-paced.ts";
+import { allocator } from "./server/allocator.ts";
 
 /** In the order they run and appear in the report. */
-const SECTIONS: Section[] = [relay, relayPaced, join, idle, churn, micro, flood, costly, fuzz, cluster, browser, turn, recovery, bundle];
+const SECTIONS: Section[] = [relay, relayPaced, allocator, join, idle, churn, micro, flood, costly, fuzz, cluster, browser, turn, recovery, bundle];
 
 function option(name: string): string | undefined {
   const at = process.argv.findIndex((a) => a === name || a.startsWith(`${name}=`));

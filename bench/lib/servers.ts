@@ -32,6 +32,13 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The runtime setting `bun run start` gives the server (README, "Configuration"): Bun's
+ * allocator keeps the memory it frees for reuse. Every server here runs with it, the
+ * baselines too, so that each comparison is of servers on the same runtime.
+ */
+const RUNTIME_ENV = { MIMALLOC_PURGE_DELAY: "-1" };
+
 /** Ours runs with its limits out of the way of the load; sections may override any of it. */
 const OURS_ENV = {
   NODE_ENV: "production",
@@ -92,11 +99,14 @@ function watchLines(proc: Subprocess<"ignore", "pipe", "inherit">) {
   return { lines, next };
 }
 
-async function startServer(kind: Kind, env: Record<string, string> = {}, root = ROOT): Promise<BenchServer> {
+/** `env` may unset a variable by giving it as undefined. */
+async function startServer(kind: Kind, env: Record<string, string | undefined> = {}, root = ROOT): Promise<BenchServer> {
   const port = freePort();
   const proc = Bun.spawn(COMMANDS[kind].cmd, {
     cwd: root,
-    env: { ...process.env, ...OURS_ENV, ...COMMANDS[kind].env, PORT: String(port), HOST: "127.0.0.1", ...env },
+    env: Object.fromEntries(
+      Object.entries({ ...process.env, ...RUNTIME_ENV, ...OURS_ENV, ...COMMANDS[kind].env, PORT: String(port), HOST: "127.0.0.1", ...env }).filter(([, v]) => v !== undefined),
+    ) as Record<string, string>,
     stdin: "ignore",
     stdout: "pipe",
     stderr: "inherit",
@@ -134,7 +144,7 @@ async function startServer(kind: Kind, env: Record<string, string> = {}, root = 
 }
 
 /** Runs `f` against a fresh server (of the tree at `root`: this one unless said) and always stops it. */
-export async function withServer<T>(kind: Kind, env: Record<string, string>, f: (s: BenchServer) => Promise<T>, root = ROOT): Promise<T> {
+export async function withServer<T>(kind: Kind, env: Record<string, string | undefined>, f: (s: BenchServer) => Promise<T>, root = ROOT): Promise<T> {
   const s = await startServer(kind, env, root);
   try {
     return await f(s);

@@ -4,7 +4,7 @@
  * over time; or, with `rate` 0, flat out (every frame received is answered, `window` in
  * flight per pair), which finds the most the server under test sustains. Prints one JSON
  * line: the rate offered and delivered, and the server's CPU, system calls and wake-ups per
- * delivered message (read from /proc, and counted by perf, over the measured span), and this process's own CPU.
+ * delivered message (read from /proc, and counted by perf, over the measured span), its page faults, and this process's own CPU.
  */
 import { recordCpu } from "../lib/cpu-profile.ts";
 import { countSyscalls, cpuBetween, cpuSample, machineSample, wakeups } from "../lib/proc.ts";
@@ -102,6 +102,7 @@ console.log(
     serverSystemUsPerMessage: per(server.systemSeconds * 1e6),
     serverOtherThreadsUsPerMessage: per((server.seconds - server.mainThreadSeconds) * 1e6),
     serverSyscallsPerMessage: per(await syscalls),
+    serverFaultsPerMessage: per(server.minorFaults),
     profiled: profiled !== null,
     serverWakeupsPerMessage: per(wakeups1 - wakeups0),
     generatorWakeupsPerMessage: per(ownWakeups1 - ownWakeups0),
