@@ -1,5 +1,5 @@
 /**
- * What `MIMALLOC_PURGE_DELAY=-1` (set by `bun run start`, and given to every server in the
+ * What `MIMALLOC_PURGE_DELAY=10000` (set by `bun run start`, and given to every server in the
  * other sections) buys: ours at a quarter of the bare relay's most, for each kind of frame,
  * with that setting and without it (Bun's allocator then gives freed memory back to the
  * system a few milliseconds after it is freed), alternating, each run on a fresh server.
@@ -7,7 +7,7 @@
 import { runLoad } from "../lib/generators.ts";
 import { alternate } from "../lib/rounds.ts";
 import type { Section } from "../lib/section.ts";
-import { withServer } from "../lib/servers.ts";
+import { RUNTIME_ENV, withServer } from "../lib/servers.ts";
 import { median } from "../lib/stats.ts";
 import { fmt, int } from "../lib/table.ts";
 import { FRAME_KINDS } from "../load/frames.ts";
@@ -17,7 +17,7 @@ const PARAMS = { pairs: 100, seconds: 4, warmupSeconds: 1, window: 2, load: 0.25
 const SETTINGS = ["kept", "default"] as const;
 type Setting = (typeof SETTINGS)[number];
 /** The environment of each: "default" leaves the variable unset, as Bun runs without it. */
-const ENV: Record<Setting, Record<string, string | undefined>> = { kept: { MIMALLOC_PURGE_DELAY: "-1" }, default: { MIMALLOC_PURGE_DELAY: undefined } };
+const ENV: Record<Setting, Record<string, string | undefined>> = { kept: RUNTIME_ENV, default: { MIMALLOC_PURGE_DELAY: undefined } };
 
 interface AllocatorResult {
   params: typeof PARAMS;
@@ -49,7 +49,7 @@ export const allocator: Section<AllocatorResult> = {
     const out = [
       "## Allocator setting: freed memory kept for reuse",
       "",
-      `Ours at ${params.load * 100} % of the most the bare relay sustains with each frame (paced as in the section above, ${params.seconds} s after ${params.warmupSeconds} s), with \`MIMALLOC_PURGE_DELAY=-1\` (\`bun run start\`: memory freed by Bun's allocator is kept for reuse) and without it (the allocator's default: freed memory goes back to the system shortly after it is freed), alternating, on a fresh server each run; medians of the rounds. Memory that went back and is used again costs a page fault per 4 KiB page, in the kernel; on this virtual machine one costs several microseconds.`,
+      `Ours at ${params.load * 100} % of the most the bare relay sustains with each frame (paced as in the section above, ${params.seconds} s after ${params.warmupSeconds} s), with \`MIMALLOC_PURGE_DELAY=${RUNTIME_ENV.MIMALLOC_PURGE_DELAY}\` (\`bun run start\`: memory freed by Bun's allocator is kept for reuse that many ms) and without it (the allocator's default: freed memory goes back to the system shortly after it is freed), alternating, on a fresh server each run; medians of the rounds. Memory that went back and is used again costs a page fault per 4 KiB page, in the kernel; on this virtual machine one costs several microseconds.`,
       "",
       "| frame | offered msg/s | CPU µs/msg kept · default | kept ÷ default | kernel µs kept · default | page faults/msg kept · default |",
       "|---|---|---|---|---|---|",
