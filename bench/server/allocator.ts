@@ -4,14 +4,13 @@
  * with that setting and without it (Bun's allocator then gives freed memory back to the
  * system a few milliseconds after it is freed), alternating, each run on a fresh server.
  */
-import { runLoad } from "../lib/generators.ts";
 import { alternate } from "../lib/rounds.ts";
 import type { Section } from "../lib/section.ts";
-import { RUNTIME_ENV, withServer } from "../lib/servers.ts";
+import { RUNTIME_ENV } from "../lib/servers.ts";
 import { median } from "../lib/stats.ts";
 import { fmt, int } from "../lib/table.ts";
 import { FRAME_KINDS } from "../load/frames.ts";
-import type { PacedRun } from "./relay-paced.ts";
+import { pacedLoad, type PacedRun } from "./relay-paced.ts";
 
 const PARAMS = { pairs: 100, seconds: 4, warmupSeconds: 1, window: 2, load: 0.25 };
 const SETTINGS = ["kept", "default"] as const;
@@ -32,12 +31,10 @@ export const allocator: Section<AllocatorResult> = {
   async run({ rounds, log }) {
     const byFrame: AllocatorResult["byFrame"] = {};
     for (const frame of FRAME_KINDS) {
-      const load = (env: Record<string, string | undefined>, kind: "bare" | "ours", rate: number, tag: string) =>
-        withServer(kind, env, (s) => runLoad<PacedRun>("bench/load/paced.ts", { ...PARAMS, kind, url: s.wsUrl, serverPid: s.pid, rate, frame, tag }));
-      const capacity = await load({}, "bare", 0, `alloc-${frame}-max`);
+      const capacity = await pacedLoad("bare", {}, { ...PARAMS, rate: 0, frame, tag: `alloc-${frame}-max` });
       const rate = Math.round(capacity.deliveredPerSecond * PARAMS.load);
       const runs = await alternate(SETTINGS, rounds, async (setting, round) => {
-        const r = await load(ENV[setting], "ours", rate, `alloc-${frame}-${setting}-${round}`);
+        const r = await pacedLoad("ours", ENV[setting], { ...PARAMS, rate, frame, tag: `alloc-${frame}-${setting}-${round}` });
         log(`allocator ${frame} ${setting}`, JSON.stringify(r));
         return r;
       });

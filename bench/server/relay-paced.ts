@@ -69,6 +69,10 @@ function verdict(p: Point) {
   return { vsBare, jsonVsBare, vsJson, ok, measured };
 }
 
+/** One run of the paced generator against a fresh server of `kind` (with `env` on top of the bench's). */
+export const pacedLoad = (kind: Kind, env: Record<string, string | undefined>, args: { pairs: number; seconds: number; warmupSeconds: number; window: number; rate: number; frame: string; tag: string }) =>
+  withServer(kind, env, (s) => runLoad<PacedRun>("bench/load/paced.ts", { ...args, kind: kind === "ours" ? "ours" : "bare", url: s.wsUrl, serverPid: s.pid }));
+
 /** The share of the offered messages delivered in the span (median of the rounds). */
 const kept = (runs: PacedRun[]) => m(runs, "deliveredPerSecond") / m(runs, "offeredPerSecond");
 
@@ -78,10 +82,7 @@ export const relayPaced: Section<PacedResult> = {
   async run({ rounds, log }) {
     const byFrame: PacedResult["byFrame"] = {};
     for (const frame of FRAME_KINDS) {
-      const load = (kind: Kind, rate: number, tag: string) =>
-        withServer(kind, {}, (s) =>
-          runLoad<PacedRun>("bench/load/paced.ts", { ...PARAMS, kind: kind === "ours" ? "ours" : "bare", url: s.wsUrl, serverPid: s.pid, rate, frame, tag }),
-        );
+      const load = (kind: Kind, rate: number, tag: string) => pacedLoad(kind, {}, { ...PARAMS, rate, frame, tag });
       const capacity = await load("bare", 0, `${frame}-max`);
       log(`relay-paced ${frame} bare flat out`, JSON.stringify(capacity));
       const points: Point[] = [];
