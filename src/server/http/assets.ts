@@ -5,6 +5,7 @@
  */
 import * as esbuild from "esbuild";
 import * as path from "node:path";
+import { cssTemplates } from "./css-templates.ts";
 
 export const ROOT = path.resolve(import.meta.dir, "../../..");
 
@@ -59,6 +60,8 @@ export function buildOptions(production: boolean): esbuild.BuildOptions {
     // less code than standard decorators lowered for today's browsers.
     tsconfig: "tsconfig.browser.json",
     minify: production,
+    // esbuild minifies the code but not the stylesheets inside it.
+    plugins: production ? [cssTemplates()] : [],
     sourcemap: "linked",
     legalComments: "none",
     metafile: true,
@@ -101,7 +104,7 @@ export async function createAssets({ production, watch }: { production: boolean;
   if (watch) {
     const ctx = await esbuild.context({
       ...options,
-      plugins: [{ name: "publish", setup: (b) => b.onEnd(publish) }],
+      plugins: [...(options.plugins ?? []), { name: "publish", setup: (b) => b.onEnd(publish) }],
     });
     await ctx.rebuild();
     await ctx.watch();
