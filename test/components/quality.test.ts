@@ -1,6 +1,6 @@
 /** Connection quality and voice activity as pure functions of statistics (no browser needed). */
 import { describe, expect, test } from "bun:test";
-import { type LinkCounters, pictureStuck, readCounters, sample } from "../../src/components/video-call/quality/link-stats.ts";
+import { type LinkCounters, pictureStuck, readCounters, sample, UP_REPORT_FRESH_MS } from "../../src/components/video-call/quality/link-stats.ts";
 import { FAIR, FPS_FAIR, LOST_AFTER_MS, POOR, quality, type QualitySample, steady, worse } from "../../src/components/video-call/quality/quality.ts";
 import { activeSpeaker, HOLD_MS, SPEAKING_LEVEL, VoiceActivity } from "../../src/components/video-call/quality/voice-activity.ts";
 
@@ -69,22 +69,33 @@ describe("reading statistics", () => {
         { type: "inbound-rtp", kind: "video", packetsReceived: 600, packetsLost: 5, framesDecoded: 160, jitter: 0.012 },
         { type: "outbound-rtp", kind: "audio", packetsSent: 400 },
         { type: "outbound-rtp", kind: "video", packetsSent: 500, framesSent: 150 },
-        { type: "remote-inbound-rtp", kind: "audio", packetsLost: 3, fractionLost: 0.01, jitter: 0.002 },
-        { type: "remote-inbound-rtp", kind: "video", packetsLost: 7, fractionLost: 0.04, jitter: 0.006, roundTripTime: 0.05 },
+        { type: "remote-inbound-rtp", kind: "audio", packetsLost: 3, fractionLost: 0.01, jitter: 0.002, timestamp: 9000 },
+        { type: "remote-inbound-rtp", kind: "video", packetsLost: 7, fractionLost: 0.04, jitter: 0.006, roundTripTime: 0.05, timestamp: 9500 },
+        { type: "outbound-rtp", kind: "audio", packetsSent: 0, timestamp: 10_000 },
         { type: "candidate-pair", nominated: true, state: "succeeded", currentRoundTripTime: 0.5 },
       ),
       1000,
     );
-    expect(c).toEqual({ at: 1000, received: 1000, lost: 15, decoded: 160, videoReceived: 600, sent: 150, jitter: 4, packetsSent: 900, upLost: 10, upJitter: 2, rtt: 50 });
+    expect(c).toEqual({ at: 1000, received: 1000, lost: 15, decoded: 160, videoReceived: 600, sent: 150, jitter: 4, packetsSent: 900, videoPacketsSent: 500, upLost: 10, upVideoLost: 7, upJitter: 2, upSoundLost: 0.01, rtt: 50 });
+  });
+
+  test("the share of the sound lost, from the peer's latest report of it while fresh", () => {
+    const up = (...entries: Record<string, unknown>[]) => readCounters(report({ type: "outbound-rtp", kind: "audio", packetsSent: 1, timestamp: 30_000 }, ...entries), 0).upSoundLost;
+    // A report of 15 s ago (one between lost, say) still counts; the picture's fraction does not.
+    expect(up({ type: "remote-inbound-rtp", kind: "audio", fractionLost: 0.3, timestamp: 15_000 }, { type: "remote-inbound-rtp", kind: "video", fractionLost: 0.8, timestamp: 29_900 })).toBe(0.3);
+    // Sound no longer reported (the microphone off) does not speak for long.
+    expect(up({ type: "remote-inbound-rtp", kind: "audio", fractionLost: 0.3, timestamp: 30_000 - UP_REPORT_FRESH_MS - 1 })).toBe(null);
+    // A browser that gives no fraction: none.
+    expect(up({ type: "remote-inbound-rtp", kind: "audio", packetsLost: 4, timestamp: 29_000 })).toBe(null);
   });
 
   test("no round trip before a report measured one; duplicates do not make loss negative", () => {
     expect(readCounters(report({ type: "remote-inbound-rtp", fractionLost: 0 }), 0).rtt).toBe(null);
-    expect(readCounters(report(), 0)).toEqual({ at: 0, received: 0, lost: 0, decoded: 0, videoReceived: 0, sent: 0, jitter: 0, packetsSent: 0, upLost: 0, upJitter: 0, rtt: null });
+    expect(readCounters(report(), 0)).toEqual({ at: 0, received: 0, lost: 0, decoded: 0, videoReceived: 0, sent: 0, jitter: 0, packetsSent: 0, videoPacketsSent: 0, upLost: 0, upVideoLost: 0, upJitter: 0, upSoundLost: null, rtt: null });
     expect(readCounters(report({ type: "inbound-rtp", packetsReceived: 5, packetsLost: -2 }), 0).lost).toBe(0);
   });
 
-  const at = (ms: number, c: Partial<LinkCounters>): LinkCounters => ({ at: ms, received: 0, lost: 0, decoded: 0, videoReceived: 0, sent: 0, jitter: 0, packetsSent: 0, upLost: 0, upJitter: 0, rtt: 10, ...c });
+  const at = (ms: number, c: Partial<LinkCounters>): LinkCounters => ({ at: ms, received: 0, lost: 0, decoded: 0, videoReceived: 0, sent: 0, jitter: 0, packetsSent: 0, videoPacketsSent: 0, upLost: 0, upVideoLost: 0, upJitter: 0, upSoundLost: null, rtt: 10, ...c });
 
   test("a sample of what arrives: loss over the window as a fraction, frames a second once frames had come", () => {
     const from = at(0, { received: 1000, lost: 10, decoded: 100 });
@@ -104,6 +115,16 @@ describe("reading statistics", () => {
     expect(s).toEqual({ connected: true, rtt: 10, packetLoss: 0.25, jitter: 3, fps: 20, silentMs: 0 });
     // No new report: no loss added (not the last report's loss kept forever).
     expect(sample(from, at(1000, { packetsSent: 1400, upLost: 20 }), true, true, 0, true).packetLoss).toBe(0);
+    // Where the browser gives the sound's share lost: the worse of it and the picture's own
+    // loss over the window (not the sound's losses spread over the picture's packets).
+    const from2 = at(0, { packetsSent: 1000, videoPacketsSent: 600, upLost: 20, upVideoLost: 10 });
+    const soundLost = at(1000, { packetsSent: 1400, videoPacketsSent: 900, upLost: 24, upVideoLost: 13, upSoundLost: 0.3 });
+    expect(sample(from2, soundLost, true, true, 0, true).packetLoss).toBe(0.3);
+    expect(quality(sample(from2, soundLost, true, true, 0, true))).toBe("poor");
+    const pictureLost = at(1000, { packetsSent: 1400, videoPacketsSent: 900, upLost: 80, upVideoLost: 70, upSoundLost: 0 });
+    expect(sample(from2, pictureLost, true, true, 0, true).packetLoss).toBe(0.2);
+    // What arrives never takes the sound's report.
+    expect(sample(at(0, {}), at(1000, { received: 100, upSoundLost: 0.3 }), true, true, 0, false).packetLoss).toBe(0);
   });
 
   test("a picture is stuck when its packets keep coming and none becomes a frame, after frames had come", () => {

@@ -158,8 +158,12 @@ test("a clean call is good; a third of the packets lost makes every tile poor, n
   const loss = (r1.lost - r0.lost) / (r1.lost - r0.lost + r1.received - r0.received);
   expect(loss, `over ${Date.now() - t1} ms`).toBeGreaterThan(0.15);
   expect(loss).toBeLessThan(0.45);
-  // Still poor, all along.
-  for (const p of [a, b]) expect(both("poor")(await look(p))).toBe(true);
+  // Still no better than poor (at a third lost, consent checks can miss enough for the browser
+  // to call the connection disconnected a moment: that is `lost`, worse still).
+  for (const p of [a, b]) {
+    const l = await look(p);
+    expect([l.own, ...Object.values(l.peers)].every((q) => q === "poor" || q === "lost"), JSON.stringify({ ...l, events: l.events.slice(-4) })).toBe(true);
+  }
 
   await ns.restoreMedia();
   for (const p of [a, b]) await until(p, both("good"), "every tile good again");

@@ -25,9 +25,18 @@ export interface LinkCounters {
   jitter: number;
   /** Outbound RTP packets sent (running total). */
   packetsSent: number;
+  /** Of them, the picture's; and of what the peer reports lost, the picture's (running totals). */
+  videoPacketsSent: number;
+  upVideoLost: number;
   /** What the peer reports of what this side sends (RTCP receiver reports): packets lost (running total), and the sound's jitter (ms). */
   upLost: number;
   upJitter: number;
+  /**
+   * The share of the sound lost that the peer's latest report of it gives (since its report
+   * before), if at most UP_REPORT_FRESH_MS old; null where there is none such, or the browser
+   * gives no `fractionLost`.
+   */
+  upSoundLost: number | null;
   /** Round trip, ms (the highest the RTCP reports measured); null before any. */
   rtt: number | null;
 }
@@ -43,15 +52,28 @@ interface Stat {
   packetsSent?: number;
   jitter?: number;
   roundTripTime?: number;
+  fractionLost?: number;
+  timestamp?: number;
 }
+
+/**
+ * How old a peer's report may be and still say how what is sent fares. Sound is reported
+ * every 5 s or so in Chromium (2.5 to 7.5 s apart), and on a lossy path some reports are lost too; sound
+ * no longer sent is no longer reported, and its last word does not stand for long.
+ */
+export const UP_REPORT_FRESH_MS = 20_000;
 
 /**
  * Sums `report` up (packets of sound and picture together). The round trip is the one the RTCP reports measure (`remote-inbound-rtp`,
  * in both browsers, about once a second with video), the highest of them.
  */
 export function readCounters(report: RTCStatsReport, at: number): LinkCounters {
-  const c: LinkCounters = { at, received: 0, lost: 0, decoded: 0, videoReceived: 0, sent: 0, jitter: 0, packetsSent: 0, upLost: 0, upJitter: 0, rtt: null };
+  const c: LinkCounters = { at, received: 0, lost: 0, decoded: 0, videoReceived: 0, sent: 0, jitter: 0, packetsSent: 0, videoPacketsSent: 0, upLost: 0, upVideoLost: 0, upJitter: 0, upSoundLost: null, rtt: null };
+  // A report's entries of the peer's reports are stamped when each came; the rest when read.
+  let readAt = 0;
+  let sound: { lost: number; at: number } | undefined;
   report.forEach((s: Stat) => {
+    readAt = Math.max(readAt, s.timestamp ?? 0);
     if (s.type === "inbound-rtp") {
       c.received += s.packetsReceived ?? 0;
       c.lost += Math.max(0, s.packetsLost ?? 0);
@@ -61,31 +83,45 @@ export function readCounters(report: RTCStatsReport, at: number): LinkCounters {
     } else if (s.type === "outbound-rtp") {
       c.sent += s.framesSent ?? 0;
       c.packetsSent += s.packetsSent ?? 0;
+      if (s.kind === "video") c.videoPacketsSent += s.packetsSent ?? 0;
     } else if (s.type === "remote-inbound-rtp") {
       c.upLost += Math.max(0, s.packetsLost ?? 0);
+      if (s.kind === "video") c.upVideoLost += Math.max(0, s.packetsLost ?? 0);
       if (s.kind === "audio") c.upJitter = (s.jitter ?? 0) * 1000;
       if (s.roundTripTime !== undefined) c.rtt = Math.max(c.rtt ?? 0, s.roundTripTime * 1000);
+      if (s.kind === "audio" && s.fractionLost !== undefined) sound = { lost: s.fractionLost, at: s.timestamp ?? 0 };
     }
   });
+  if (sound && readAt - sound.at <= UP_REPORT_FRESH_MS) c.upSoundLost = sound.lost;
   return c;
 }
+
 /**
  * The sample from `from` to `to`: of what arrives (`up` false: loss and frames counted here)
- * or of what is sent (`up` true: loss and jitter as the peer reports them, frames sent). A
- * report that is not renewed (RTCP lost too) adds no loss.
+ * or of what is sent (`up` true: loss and jitter as the peer reports them, frames sent).
+ * Of what is sent, where the browser gives the share of the sound lost (`upSoundLost`): the
+ * worse of that and the picture's packets the reports say were lost over those it sent. The
+ * sound is reported every 5 s only, so counted over a few seconds with the rest, its losses
+ * would be spread over the picture's packets of every second, and a third of the sound lost
+ * would read as a few percent. (The picture's own `fractionLost` is left out: its reports
+ * are many, each of a few packets, and swing widely.) Elsewhere, the packets the reports say
+ * were lost over all those sent. A report that is not renewed (RTCP lost too) adds no loss.
  * Frames a second count only while `picture` is expected, and once frames had come at `from`
  * (the first frames of a call come slowly).
  */
 export function sample(from: LinkCounters, to: LinkCounters, connected: boolean, picture: boolean, silentMs: number, up: boolean): QualitySample {
-  const lost = Math.max(0, up ? to.upLost - from.upLost : to.lost - from.lost);
-  // Of what was sent, as far as the reports go (they lag it by a second or so); of what was expected here.
-  const expected = up ? to.packetsSent - from.packetsSent : to.received - from.received + lost;
+  const share = (lost: number, expected: number) => (expected > 0 ? Math.min(1, Math.max(0, lost) / expected) : 0);
+  const packetLoss = !up
+    ? share(to.lost - from.lost, to.received - from.received + Math.max(0, to.lost - from.lost))
+    : to.upSoundLost !== null
+      ? Math.max(to.upSoundLost, share(to.upVideoLost - from.upVideoLost, to.videoPacketsSent - from.videoPacketsSent))
+      : share(to.upLost - from.upLost, to.packetsSent - from.packetsSent);
   const seconds = (to.at - from.at) / 1000;
   const frames = up ? [from.sent, to.sent] : [from.decoded, to.decoded];
   return {
     connected,
     rtt: to.rtt,
-    packetLoss: expected > 0 ? Math.min(1, lost / expected) : 0,
+    packetLoss,
     jitter: up ? to.upJitter : to.jitter,
     fps: picture && frames[0]! > 0 && seconds > 0 ? (frames[1]! - frames[0]!) / seconds : null,
     silentMs: up ? 0 : silentMs,
