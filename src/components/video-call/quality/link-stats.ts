@@ -110,12 +110,14 @@ export function readCounters(report: RTCStatsReport, at: number): LinkCounters {
  * (the first frames of a call come slowly).
  */
 export function sample(from: LinkCounters, to: LinkCounters, connected: boolean, picture: boolean, silentMs: number, up: boolean): QualitySample {
-  const share = (lost: number, expected: number) => (expected > 0 ? Math.min(1, Math.max(0, lost) / expected) : 0);
+  const share = (lost: number, expected: number) => (expected > 0 ? Math.min(1, lost / expected) : 0);
+  const lost = (a: number, b: number) => Math.max(0, b - a);
+  const arrivedLost = lost(from.lost, to.lost);
   const packetLoss = !up
-    ? share(to.lost - from.lost, to.received - from.received + Math.max(0, to.lost - from.lost))
+    ? share(arrivedLost, to.received - from.received + arrivedLost)
     : to.upSoundLost !== null
-      ? Math.max(to.upSoundLost, share(to.upVideoLost - from.upVideoLost, to.videoPacketsSent - from.videoPacketsSent))
-      : share(to.upLost - from.upLost, to.packetsSent - from.packetsSent);
+      ? Math.max(to.upSoundLost, share(lost(from.upVideoLost, to.upVideoLost), to.videoPacketsSent - from.videoPacketsSent))
+      : share(lost(from.upLost, to.upLost), to.packetsSent - from.packetsSent);
   const seconds = (to.at - from.at) / 1000;
   const frames = up ? [from.sent, to.sent] : [from.decoded, to.decoded];
   return {
