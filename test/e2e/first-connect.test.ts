@@ -3,8 +3,9 @@
  * in a page: the page already in the room gathers no candidate for its first connection, so
  * the newcomer's connection stays `new` for good; or the newcomer's first offer is refused by
  * its own browser, so none goes out. The newcomer, which called, gives up on it in time
- * and calls again on a new connection, and the call comes up. And where the newcomer can
+ * and calls again on a new connection, and the call comes up. Where the newcomer can
  * never gather a candidate, the page that waited says so rather than connecting for good.
+ * And a peer that is still being asked for its camera is waited for, not called again.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
@@ -12,6 +13,7 @@ import { launchBrowser } from "../support/browsers/browser.ts";
 import { type EmbeddingPage, serveEmbeddingPage } from "../support/browsers/embedding-page.ts";
 import { installLinkSilence } from "../support/browsers/silent-links.ts";
 import { installFirstOfferRefusal } from "../support/browsers/first-offer-fails.ts";
+import { allowCapture, captureAsked, installHeldCapture } from "../support/browsers/held-capture.ts";
 import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
 import { type CallSnapshot, eventsOf, installProbe, recoveryEvents, snapshot } from "../support/browsers/video-call-probe.ts";
 import { pollUntil } from "../support/poll.ts";
@@ -25,7 +27,7 @@ const room = `first-connect-${Date.now().toString(36)}`;
 beforeAll(async () => {
   server = await spawnServer({ LOG_LEVEL: "error" });
   browser = await launchBrowser();
-  sites = [1, 2, 3].map((i) => serveEmbeddingPage(server.url, { room: `${room}-${i}` }));
+  sites = [1, 2, 3, 4].map((i) => serveEmbeddingPage(server.url, { room: `${room}-${i}` }));
 }, 30_000);
 afterAll(async () => {
   for (const site of sites) site.stop();
@@ -133,3 +135,28 @@ test("when the side that called can gather no candidate, the side that waited sa
   expect(await rebuilds(a)).toEqual([]);
   expect(await rebuilds(b)).toEqual([]);
 }, 60_000);
+
+test("a peer whose camera is still being asked for when called is waited for, not called again and again", async () => {
+  const site = sites[3]!;
+  const a = await openPage(site, installHeldCapture);
+  await pollUntil(() => captureAsked(a), (n) => n >= 1, "a asking for its camera");
+  const b = await openPage(site);
+  // b calls; a, still on its prompt, has not answered.
+  await until(b, (s) => s.connections.length === 1 && s.connections[0]!.signalingState === "have-local-offer", "b's first offer out");
+  // Past the time b gives a first connection (15 s, 20 s on the polite side): an unanswered
+  // offer is no wedge, and a new connection would be answered no sooner.
+  await Bun.sleep(21_000);
+  const meanwhile = await snapshot(b);
+  expect(meanwhile.state).toBe("connecting-peer");
+  expect(meanwhile.connections.map((c) => c.signalingState)).toEqual(["have-local-offer"]);
+  expect(await rebuilds(b)).toEqual([]);
+
+  // The person allows the camera: a answers the one offer, and the call comes up.
+  await allowCapture(a);
+  await until(a, decoding, "a decoding once its camera is had");
+  await until(b, decoding, "b decoding");
+  expect(await rebuilds(a)).toEqual([]);
+  expect(await rebuilds(b)).toEqual([]);
+  expect((await snapshot(a)).connections.length).toBe(1);
+  expect((await snapshot(b)).connections.length).toBe(1);
+}, 90_000);

@@ -66,6 +66,13 @@ const POLITE_GIVE_UP_LAG_MS = 5000;
  * candidate: the connection then stays `new` for good.
  */
 const FIRST_CONNECT_TIMEOUT_MS = 15_000;
+/**
+ * How long the caller waits for any answer to its first offer before it starts over. A peer
+ * that has just taken its seat answers only once its camera and microphone are had, and its
+ * browser may be asking the person for them: a new connection would not be answered sooner.
+ * (An answer lost with its socket is handled at the resume, not here.)
+ */
+const UNANSWERED_FIRST_OFFER_MS = 120_000;
 /** Key frames sent at a peer's request are at least this far apart. */
 const KEY_FRAME_MIN_GAP_MS = 1000;
 
@@ -101,6 +108,7 @@ export class PeerLink {
   /** Until the first connection: when the caller gives up on it (see FIRST_CONNECT_TIMEOUT_MS). */
   private firstConnectTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  private readonly createdAt = performance.now();
   private waiting: boolean;
   /** This side made the first offer (it called); the other side waited for it. */
   private readonly caller: boolean;
@@ -177,7 +185,7 @@ export class PeerLink {
       o.onTracks(this.remote);
     };
     pc.onconnectionstatechange = () => this.onConnectionState();
-    if (this.caller) this.firstConnectTimer = setTimeout(() => this.firstConnectOverdue(), FIRST_CONNECT_TIMEOUT_MS + (o.polite ? POLITE_GIVE_UP_LAG_MS : 0));
+    if (this.caller) this.firstConnectTimer = setTimeout(() => this.firstConnectOverdue(), this.firstConnectTimeout());
     // The first offer is begun at once, so the browser makes it while the page is busy with
     // the new link, rather than once `negotiationneeded` gets its turn among the page's tasks.
     if (!this.waiting) void this.offer();
@@ -417,7 +425,21 @@ export class PeerLink {
   private firstConnectOverdue() {
     if (this.closed || this.everConnected || this.gatheredNothing) return;
     const state = this.pc.connectionState;
-    if (state === "new" || state === "connecting") this.o.onDead();
+    if (state !== "new" && state !== "connecting") return;
+    if (this.awaitingFirstAnswer() && performance.now() - this.createdAt < UNANSWERED_FIRST_OFFER_MS) {
+      this.firstConnectTimer = setTimeout(() => this.firstConnectOverdue(), this.firstConnectTimeout());
+      return;
+    }
+    this.o.onDead();
+  }
+
+  private firstConnectTimeout() {
+    return FIRST_CONNECT_TIMEOUT_MS + (this.o.polite ? POLITE_GIVE_UP_LAG_MS : 0);
+  }
+
+  /** This side's first offer went out and nothing of the peer's has come back yet. */
+  private awaitingFirstAnswer() {
+    return this.pc.signalingState === "have-local-offer" && !this.pc.remoteDescription && this.peerCandidates === 0;
   }
 
   /** Whether the peer's first offer came with no way to reach it (see `peerGatheredNothing`). */
