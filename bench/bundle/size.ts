@@ -45,10 +45,100 @@ const PARTS: { part: string; prefixes: string[] }[] = [
   { part: "the entry", prefixes: ["src/components/index.ts"] },
 ];
 
+/** Where `/` starts a regular expression rather than dividing: after these, or at the start. */
+const BEFORE_REGEX = /(?:[(,=:[!&|?{};+\-*%<>~^]|\b(?:return|typeof|case|do|else|in|of|new|delete|void|throw|yield|await))\s*$/;
+
+/**
+ * `code` with the text of every string and template literal taken out (a template keeps its
+ * `${}` expressions, themselves emptied the same way), and how many bytes of text went. A
+ * small scanner for esbuild's minified output, which has no comments; what it leaves is
+ * parsed again, so a misread shows.
+ */
+export function emptyLiterals(code: string): { bare: string; text: number } {
+  let out = "";
+  let text = 0;
+  /** For each template open around `i`: the brace depth its current `${` began at. */
+  const templates: number[] = [];
+  let depth = 0;
+  let i = 0;
+  const template = () => {
+    // At a template's text: up to its end (`) or its next `${`.
+    const from = i;
+    while (i < code.length && code[i] !== "`" && !(code[i] === "$" && code[i + 1] === "{")) i += code[i] === "\\" ? 2 : 1;
+    text += i - from;
+    if (code[i] === "`") {
+      out += "`";
+      i++;
+    } else {
+      out += "${";
+      i += 2;
+      templates.push(depth++);
+    }
+  };
+  while (i < code.length) {
+    const ch = code[i]!;
+    if (ch === '"' || ch === "'") {
+      let j = i + 1;
+      while (code[j] !== ch) j += code[j] === "\\" ? 2 : 1;
+      text += j - i - 1;
+      out += ch + ch;
+      i = j + 1;
+    } else if (ch === "`") {
+      out += "`";
+      i++;
+      template();
+    } else if (ch === "{") {
+      depth++;
+      out += ch;
+      i++;
+    } else if (ch === "}") {
+      depth--;
+      out += ch;
+      i++;
+      if (templates.length > 0 && templates.at(-1) === depth) {
+        templates.pop();
+        template();
+      }
+    } else if (ch === "/" && BEFORE_REGEX.test(out.slice(-12)) ) {
+      // A regular expression: copied whole (a `/` inside a class [...] does not end it).
+      let j = i + 1;
+      let inClass = false;
+      while (code[j] !== "/" || inClass) {
+        if (code[j] === "\\") j++;
+        else if (code[j] === "[") inClass = true;
+        else if (code[j] === "]") inClass = false;
+        j++;
+      }
+      out += code.slice(i, j + 1);
+      i = j + 1;
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return { bare: out, text };
+}
+
+/**
+ * How much of the whole bundle is text (the literals: templates, stylesheets, messages) and
+ * what its code alone gzips to, every literal emptied: what no shortening of the text could
+ * take it below. Null where the code left did not parse (a misread).
+ */
+function textAndCode(code: string) {
+  const { bare, text } = emptyLiterals(code);
+  try {
+    new Bun.Transpiler({ loader: "js" }).transformSync(bare);
+  } catch {
+    return { text, codeGzip: null };
+  }
+  return { text, codeGzip: gzipSync(bare, { level: 9 }).length };
+}
+
 /** The whole bundle as one file: minified bytes of each part (exact, from esbuild's metafile). */
 export async function bundleParts() {
   const result = await esbuild.build({ ...buildOptions(true), entryPoints: [ENTRIES.roomcall], splitting: false, sourcemap: false });
   const [output] = Object.values(result.metafile!.outputs).filter((o) => o.entryPoint === ENTRIES.roomcall);
+  const file = result.outputFiles!.find((f) => f.path.endsWith(".js"))!;
   const bytes = new Map(PARTS.map((p) => [p.part, 0]));
   const packages = new Set<string>();
   for (const [input, { bytesInOutput }] of Object.entries(output!.inputs)) {
@@ -59,5 +149,5 @@ export async function bundleParts() {
     if (pkg && bytesInOutput > 0) packages.add(pkg[1]!);
   }
   const named = (part: string) => (part === "packages" ? `packages: ${[...packages].sort().join(", ")}` : part);
-  return { total: output!.bytes, parts: PARTS.filter((p) => bytes.get(p.part)! > 0).map((p) => ({ part: named(p.part), min: bytes.get(p.part)! })) };
+  return { total: output!.bytes, ...textAndCode(file.text), parts: PARTS.filter((p) => bytes.get(p.part)! > 0).map((p) => ({ part: named(p.part), min: bytes.get(p.part)! })) };
 }
