@@ -72,7 +72,10 @@ test("a first connection that never comes up is started over by the side that ca
   // b starts over on a new connection, which a takes up; both see each other.
   await until(b, decoding, "b decoding after starting over", 40_000);
   await until(a, decoding, "a decoding after starting over", 20_000);
-  expect((await rebuilds(b)).length).toBe(1);
+  const startedOver = await rebuilds(b);
+  // Seen once in many runs: b started over twice. What both pages went through, to tell why.
+  if (startedOver.length !== 1) console.error("b started over", startedOver.length, "times\nb:", (await eventsOf(b)).join("\n"), "\na:", (await eventsOf(a)).join("\n"));
+  expect(startedOver.length).toBe(1);
   // a did not start over itself: it waited for b's new offer.
   expect(await rebuilds(a)).toEqual([]);
   const [atA, atB] = [await snapshot(a), await snapshot(b)];
