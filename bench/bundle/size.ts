@@ -99,7 +99,7 @@ export function emptyLiterals(code: string): { bare: string; text: number } {
         templates.pop();
         template();
       }
-    } else if (ch === "/" && BEFORE_REGEX.test(out.slice(-12)) ) {
+    } else if (ch === "/" && BEFORE_REGEX.test(out.slice(-12))) {
       // A regular expression: copied whole (a `/` inside a class [...] does not end it).
       let j = i + 1;
       let inClass = false;

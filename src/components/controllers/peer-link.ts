@@ -185,7 +185,7 @@ export class PeerLink {
       o.onTracks(this.remote);
     };
     pc.onconnectionstatechange = () => this.onConnectionState();
-    if (this.caller) this.firstConnectTimer = setTimeout(() => this.firstConnectOverdue(), this.firstConnectTimeout());
+    if (this.caller) this.awaitFirstConnect();
     // The first offer is begun at once, so the browser makes it while the page is busy with
     // the new link, rather than once `negotiationneeded` gets its turn among the page's tasks.
     if (!this.waiting) void this.offer();
@@ -426,15 +426,12 @@ export class PeerLink {
     if (this.closed || this.everConnected || this.gatheredNothing) return;
     const state = this.pc.connectionState;
     if (state !== "new" && state !== "connecting") return;
-    if (this.awaitingFirstAnswer() && performance.now() - this.createdAt < UNANSWERED_FIRST_OFFER_MS) {
-      this.firstConnectTimer = setTimeout(() => this.firstConnectOverdue(), this.firstConnectTimeout());
-      return;
-    }
+    if (this.awaitingFirstAnswer() && performance.now() - this.createdAt < UNANSWERED_FIRST_OFFER_MS) return this.awaitFirstConnect();
     this.o.onDead();
   }
 
-  private firstConnectTimeout() {
-    return FIRST_CONNECT_TIMEOUT_MS + (this.o.polite ? POLITE_GIVE_UP_LAG_MS : 0);
+  private awaitFirstConnect() {
+    this.firstConnectTimer = setTimeout(() => this.firstConnectOverdue(), FIRST_CONNECT_TIMEOUT_MS + (this.o.polite ? POLITE_GIVE_UP_LAG_MS : 0));
   }
 
   /** This side's first offer went out and nothing of the peer's has come back yet. */
