@@ -3,7 +3,8 @@
  * No other module reads `process.env`.
  */
 import { isIP } from "node:net";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "./zod-english.ts";
 import type { IceSettings } from "./credentials/ice-servers.ts";
 import { isNarrowerCharset } from "./room-rule.ts";
 
@@ -13,80 +14,85 @@ export const MAX_FRAME_CEILING = 256 * 1024;
 /** Room capacity is bounded: a mesh call of more than 16 is beyond what browsers carry. */
 export const MAX_ROOM_CAPACITY = 16;
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const list = z
-  .string()
-  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+const int = (min: number, max: number) => z.pipe(z.coerce.number(), z.int().check(z.minimum(min), z.maximum(max)));
+const list = z.pipe(
+  z.string(),
+  z.transform((s: string) => s.split(",").map((x) => x.trim()).filter(Boolean)),
+);
+const urls = (pattern: RegExp, message: string) => z.pipe(list, z.array(z.string().check(z.regex(pattern, message))));
+const text = (min: number, message: string) => z.string().check(z.minLength(min, message));
+/** A schema with the value taken when the variable is unset. */
+const byDefault = z._default;
 
 /** Each key is the environment variable it is read from; defaults sit beside the checks. */
 const EnvSchema = z.object({
-  PORT: int(0, 65535).default(3000),
-  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: byDefault(int(0, 65535), 3000),
+  HOST: byDefault(z.string().check(z.minLength(1)), "127.0.0.1"),
   /** Operators may narrow the protocol's room names: a shorter maximum, fewer characters. */
-  ROOM_NAME_MAX_LENGTH: int(1, 64).default(64),
-  ROOM_NAME_CHARSET: z.string().default("A-Za-z0-9_-"),
+  ROOM_NAME_MAX_LENGTH: byDefault(int(1, 64), 64),
+  ROOM_NAME_CHARSET: byDefault(z.string(), "A-Za-z0-9_-"),
   /** Peers per room; 2 is a one-to-one call. */
-  ROOM_CAPACITY: int(2, MAX_ROOM_CAPACITY).default(2),
+  ROOM_CAPACITY: byDefault(int(2, MAX_ROOM_CAPACITY), 2),
   /**
    * Largest accepted frame; bigger ones close the socket with 1009. At most 256 KiB: room
    * for the largest SDP with escapes, while one frame's parse and its copies in the
    * room-mates' send queues stay small.
    */
-  MAX_MESSAGE_BYTES: int(1024, MAX_FRAME_CEILING).default(64 * 1024),
+  MAX_MESSAGE_BYTES: byDefault(int(1024, MAX_FRAME_CEILING), 64 * 1024),
   /** Token bucket per connection: sustained messages per second, and the burst on top. */
-  RATE_LIMIT_PER_SECOND: int(1, 1_000_000).default(50),
-  RATE_LIMIT_BURST: int(1, 1_000_000).default(200),
+  RATE_LIMIT_PER_SECOND: byDefault(int(1, 1_000_000), 50),
+  RATE_LIMIT_BURST: byDefault(int(1, 1_000_000), 200),
   /**
    * Budgets of work per connection and per address, in bytes of frame text (a JSON value
    * or key counts 16 more): what the server may spend parsing for one client.
    */
-  RATE_LIMIT_BYTES_PER_SECOND: int(1024, 1_000_000_000).default(256 * 1024),
-  RATE_LIMIT_BYTES_BURST: int(1024, 1_000_000_000).default(1024 * 1024),
-  ADDRESS_RATE_LIMIT_BYTES_PER_SECOND: int(1024, 1_000_000_000).default(1024 * 1024),
-  ADDRESS_RATE_LIMIT_BYTES_BURST: int(1024, 1_000_000_000).default(4 * 1024 * 1024),
+  RATE_LIMIT_BYTES_PER_SECOND: byDefault(int(1024, 1_000_000_000), 256 * 1024),
+  RATE_LIMIT_BYTES_BURST: byDefault(int(1024, 1_000_000_000), 1024 * 1024),
+  ADDRESS_RATE_LIMIT_BYTES_PER_SECOND: byDefault(int(1024, 1_000_000_000), 1024 * 1024),
+  ADDRESS_RATE_LIMIT_BYTES_BURST: byDefault(int(1024, 1_000_000_000), 4 * 1024 * 1024),
   /** A peer silent this long (pings unanswered) is dropped; its room is told. */
-  HEARTBEAT_SECONDS: int(1, 960).default(30),
+  HEARTBEAT_SECONDS: byDefault(int(1, 960), 30),
   /** Origins allowed to open the signaling socket, besides the server's own and localhost. */
-  ALLOWED_ORIGINS: list.default([]),
+  ALLOWED_ORIGINS: byDefault(list, []),
   /**
    * The site's public origin, e.g. https://calls.example.com. When set, requests for any
    * other host name are refused (a page on a rebound host name sends its own name as Host)
    * and only this origin and ALLOWED_ORIGINS may open the signaling socket.
    */
-  PUBLIC_ORIGIN: z.string().optional(),
+  PUBLIC_ORIGIN: z.optional(z.string()),
   /** After a socket is closed for flooding (1008), its address may not connect for this long. */
-  FLOOD_BAN_SECONDS: int(0, 86_400).default(30),
+  FLOOD_BAN_SECONDS: byDefault(int(0, 86_400), 30),
   /** Connections one client address may hold at once. */
-  MAX_CONNECTIONS_PER_ADDRESS: int(1, 1_000_000).default(64),
+  MAX_CONNECTIONS_PER_ADDRESS: byDefault(int(1, 1_000_000), 64),
   /** Rooms one process holds at once; past it, joins that would open a room are refused. */
-  MAX_ROOMS: int(1, 10_000_000).default(50_000),
+  MAX_ROOMS: byDefault(int(1, 10_000_000), 50_000),
   /** Rooms shared with other server processes through this Redis (docs/scaling.md); none: this process alone. */
-  REDIS_URL: z.string().optional(),
+  REDIS_URL: z.optional(z.string()),
   /** With REDIS_URL: a node that stops renewing its lease this long is taken for dead, and its seats freed. */
-  NODE_LEASE_SECONDS: int(2, 60).default(10),
+  NODE_LEASE_SECONDS: byDefault(int(2, 60), 10),
   /** Signs resume tokens; set it (32+ characters) so that tokens survive a restart. */
-  RESUME_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  RESUME_SECRET: z.optional(text(32, "must be at least 32 characters")),
   /** A peer whose socket dropped without a close frame keeps its seat this long. */
-  RESUME_GRACE_SECONDS: int(0, 300).default(10),
+  RESUME_GRACE_SECONDS: byDefault(int(0, 300), 10),
   /** TURN servers (`turn:` / `turns:` URLs) peers are given, with credentials from TURN_SECRET. */
-  TURN_URLS: list.pipe(z.array(z.string().regex(/^turns?:[^\s,]+$/, "each must be a turn: or turns: URL, e.g. turn:turn.example.com:3478?transport=udp"))).default([]),
+  TURN_URLS: byDefault(urls(/^turns?:[^\s,]+$/, "each must be a turn: or turns: URL, e.g. turn:turn.example.com:3478?transport=udp"), []),
   /** coturn's static-auth-secret (use-auth-secret): signs each peer's short-lived credentials. */
-  TURN_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  TURN_SECRET: z.optional(text(16, "must be at least 16 characters")),
   /** How long a peer's TURN credentials stay good for new allocations; peers ask again before. */
-  TURN_TTL_SECONDS: int(10, 86_400).default(600),
-  STUN_URLS: list.pipe(z.array(z.string().regex(/^stuns?:[^\s,]+$/, "each must be a stun: or stuns: URL, e.g. stun:stun.example.com:3478"))).default([]),
+  TURN_TTL_SECONDS: byDefault(int(10, 86_400), 600),
+  STUN_URLS: byDefault(urls(/^stuns?:[^\s,]+$/, "each must be a stun: or stuns: URL, e.g. stun:stun.example.com:3478"), []),
   /** `relay`: every call goes through TURN, so peers never learn each other's addresses. */
-  ICE_TRANSPORT_POLICY: z.enum(["all", "relay"]).default("all"),
+  ICE_TRANSPORT_POLICY: byDefault(z.enum(["all", "relay"]), "all"),
   /** Joins need a JWT (HS256) signed with this by the embedding site's backend. */
-  JOIN_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  JOIN_TOKEN_SECRET: z.optional(text(32, "must be at least 32 characters")),
   /** Proxies in front (addresses and CIDR ranges): the client's address is taken from their X-Forwarded-For. */
-  TRUSTED_PROXIES: list.default([]),
+  TRUSTED_PROXIES: byDefault(list, []),
   /** /metrics asks for this bearer token (and is then off the public site). */
-  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  METRICS_TOKEN: z.optional(text(16, "must be at least 16 characters")),
   /** On SIGTERM, how long /readyz says "draining" before the sockets are closed (for a load balancer to notice). */
-  DRAIN_SECONDS: int(0, 300).default(0),
-  LOG_LEVEL: z.enum(["info", "error", "silent"]).default("info"),
-  NODE_ENV: z.string().default("development"),
+  DRAIN_SECONDS: byDefault(int(0, 300), 0),
+  LOG_LEVEL: byDefault(z.enum(["info", "error", "silent"]), "info"),
+  NODE_ENV: byDefault(z.string(), "development"),
 });
 
 export interface Config {

@@ -4,7 +4,6 @@
  * required), and optionally `sub` (the site's user id) and `name` (a display name shown to
  * the others as verified). Verified with jose, the signature before the claims.
  */
-import { errors, jwtVerify } from "jose";
 
 /** Clocks of the site's backend and of this server may differ this much. */
 export const CLOCK_SKEW_SECONDS = 30;
@@ -36,9 +35,12 @@ export interface JoinTokens {
 
 export function createJoinTokens(secret: string): JoinTokens {
   const key = new TextEncoder().encode(secret);
+  // Loaded only where joins need tokens: other servers carry none of jose.
+  const jose = import("jose");
   return {
     async check(token, room) {
       if (!token) return refused("missing");
+      const { errors, jwtVerify } = await jose;
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: ["HS256"],

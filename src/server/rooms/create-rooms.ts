@@ -3,7 +3,6 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { createMemoryRegistry } from "./memory-registry.ts";
 import { loneNode } from "./node-link.ts";
-import { connectRedisRooms } from "./redis/redis-rooms.ts";
 import { createRoomHub } from "./room-hub.ts";
 import type { Rooms } from "./rooms.ts";
 
@@ -12,6 +11,8 @@ export async function createRooms(config: Config, log: Logger, timed?: (command:
   if (config.redis === null) {
     return createRoomHub(createMemoryRegistry({ capacity: config.roomCapacity, maxRooms: config.maxRooms }), loneNode(), log);
   }
+  // Loaded only here: a process without Redis carries none of the client's code.
+  const { connectRedisRooms } = await import("./redis/redis-rooms.ts");
   const { registry, link } = await connectRedisRooms({
     url: config.redis.url,
     leaseMs: config.redis.leaseSeconds * 1000,

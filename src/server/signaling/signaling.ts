@@ -19,6 +19,7 @@ import { compileCheck } from "./compiled-check.ts";
 import { Connection } from "./connection.ts";
 import { FRAME_LIMITS, FrameScan } from "../limits/frame-scan.ts";
 import { randomId } from "../random-id.ts";
+import "../zod-english.ts";
 import type { Logger } from "../logger.ts";
 import { OpenSockets } from "./open-sockets.ts";
 import { createIceServers } from "../credentials/ice-servers.ts";
