@@ -25,7 +25,10 @@ export class Connection {
   // Fields in the order a relayed message reads them: the sender's first, then the
   // receiver's, then those of joins, leaves and floods. An object's fields are laid out in
   // that order, and at partial load each message finds them out of cache.
-  /** What a relayed frame of this connection's starts with: `{"from":"<id>",` (made once per join). */
+  /**
+   * What a relayed frame of this connection's starts with, `{"from":"<id>",`: made at its
+   * first relay in a room (an idle socket never needs it), and forgotten with the seat.
+   */
   stamp = "";
   room: string | null = null;
   /** This connection's seat in `room`, as the rooms know it. */

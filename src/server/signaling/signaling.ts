@@ -138,7 +138,7 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
         if (c.closed) return;
         c.room = room;
         c.id = id;
-        c.stamp = `{"from":${JSON.stringify(id)},`;
+        c.stamp = "";
         c.seat = seated.seat;
         const resumed = claimed !== null;
         if (resumed) metrics.resumes[seated.kind === "joined" && seated.replaced ? "seat" : "id"].inc();
@@ -181,7 +181,8 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
     // The frame passed a strict schema, so nothing unchecked is in it: it goes out as it
     // came, with our `from` put in front (one of the sender's own was refused). Encoding
     // it again would cost more than the rest of the relay's JavaScript together.
-    const frame = c.stamp + raw.slice(raw.indexOf("{") + 1);
+    const stamp = c.stamp !== "" ? c.stamp : (c.stamp = `{"from":${JSON.stringify(c.seat.id)},`);
+    const frame = stamp + raw.slice(raw.indexOf("{") + 1);
     const outcome = rooms.relay(c.room, c.seat, msg.to, frame, msg.type);
     tally.inc();
     if (outcome === "sent") return;
