@@ -68,8 +68,9 @@ const POLITE_GIVE_UP_LAG_MS = 5000;
 const FIRST_CONNECT_TIMEOUT_MS = 15_000;
 /**
  * How long the caller waits for any answer to its first offer before it starts over. A peer
- * that has just taken its seat answers only once its camera and microphone are had, and its
- * browser may be asking the person for them: a new connection would not be answered sooner.
+ * that has just taken its seat may answer late: once its camera and microphone are had (this
+ * element waits 3 s for them, other clients may wait for the person to answer the browser's
+ * prompt), and a new connection would not be answered sooner.
  * (An answer lost with its socket is handled at the resume, not here.)
  */
 const UNANSWERED_FIRST_OFFER_MS = 120_000;

@@ -54,7 +54,9 @@ export type * from "./events.ts";
  * A hung-up element starts again with `join()`, with a new `room`, or when put back on the page.
  *
  * The camera and microphone are captured once a seat is taken (a full room never lights the
- * camera), or, with `lobby`, on the pre-join screen, and kept for the call. The `devices`
+ * camera), or, with `lobby`, on the pre-join screen, and kept for the call. Someone still
+ * answering the browser's prompt after 3 s is in the call without them meanwhile (seeing and
+ * hearing the others, with a notice), and what they allow is sent once had. The `devices`
  * property lists cameras, microphones and speakers; `setCamera()`, `setMicrophone()`,
  * `setSpeaker()` and the Settings pickers switch them mid-call (a track swap on every link,
  * the old track stopped), remembered per origin (localStorage `roomcall.devices`). A device in
@@ -121,6 +123,7 @@ export type * from "./events.ts";
  * @csspart placeholder - What a tile shows when no picture comes (camera off or missing).
  * @csspart state - The state line.
  * @csspart notice - A second line for camera/microphone problems (and STUN/TURN problems).
+ * @csspart capture-notice - The line saying camera and microphone are still awaited (the browser is asking) while the call goes on without them.
  * @csspart ice-notice - The line saying a STUN or TURN server could not be used (while not connected).
  * @csspart screen-notice - The line saying the browser could not share a screen (not shown when the person cancelled).
  * @csspart controls - The row of buttons.
@@ -213,7 +216,14 @@ export class VideoCall extends LitElement {
   private readonly session = new RoomSession(
     this,
     {
-      prepare: () => this.media.capture(),
+      prepare: async () => {
+        const generation = this.generation;
+        await this.media.capture();
+        // Had only after the connections began (the browser was still asking): sent on them now.
+        if (generation !== this.generation || this.session.links.size === 0) return;
+        this.refreshState();
+        await this.media.send();
+      },
       rtcConfig: () => ({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy }),
       outgoing: () => this.self.outgoing.stream(),
       token: () => this.token,
@@ -504,7 +514,8 @@ export class VideoCall extends LitElement {
       idle: this.idle,
       lobby: this.lobbyView.active,
       ended: this.ended,
-      starting: this.media.starting,
+      // Past the wait for the camera, the call goes on without it meanwhile.
+      starting: this.media.starting && !s.linking,
       signaling: s.status,
       everOpened: s.everOpened,
       unreachable: s.unreachable,
@@ -549,7 +560,7 @@ export class VideoCall extends LitElement {
 
   override render() {
     const inCall = !this.idle && !this.ended;
-    const seated = inCall && this.session.selfId !== null && !this.media.starting;
+    const seated = inCall && this.session.selfId !== null && (!this.media.starting || this.session.linking);
     const failure = this.self.failure;
     const microphone = this.self.kind("audio");
     const camera = this.self.kind("video");
@@ -612,6 +623,7 @@ export class VideoCall extends LitElement {
       })}</p>
       ${notices({
         failure,
+        capturing: inCall && this.media.starting && this.session.linking,
         inCall,
         lobby,
         microphone: microphone !== "none",

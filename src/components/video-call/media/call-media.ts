@@ -97,9 +97,14 @@ export class CallMedia {
     if (!this.o.inCall() || this.starting) return false;
     await this.capture();
     this.o.refresh();
+    await this.send();
+    return this.self.failure === null;
+  }
+
+  /** Sends what this side has now on every link, and tells the peers. */
+  async send(): Promise<void> {
     await this.self.apply(this.o.links());
     this.tellMedia();
-    return this.self.failure === null;
   }
 
   /** Turns the microphone or camera on or off (without renegotiation); whether it is on now. */

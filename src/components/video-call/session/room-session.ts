@@ -21,6 +21,12 @@ const REJOIN_DELAY_MS = 1000;
 const PEER_BUSY_RETRY_MS = 1000;
 /** Fresh TURN credentials are asked for when half their life is gone, but not more often than this. */
 const ICE_REFRESH_MIN_MS = 5000;
+/**
+ * How long the first connections wait for the camera and microphone. A camera that is
+ * allowed starts well within it, and its tracks go in the first offer; past it, someone is
+ * answering the browser's prompt, and is better off seeing and hearing the others already.
+ */
+export const CAPTURE_WAIT_MS = 3000;
 
 export interface RoomSessionEvents {
   joined(detail: JoinedDetail): void;
@@ -46,8 +52,10 @@ export interface RoomSessionOptions {
   /**
    * Called once per call, when the first seat is taken and before any connection is made:
    * the element captures camera and microphone here, so that a full room never lights the
-   * camera. Messages from the server wait until it resolves; then the connections are begun
-   * and `changed` is told.
+   * camera. Messages from the server wait until it resolves, or for CAPTURE_WAIT_MS at most
+   * (a person still answering the browser's prompt sees and hears the others meanwhile, and
+   * what is captured later is the element's to send); then the connections are begun and
+   * `changed` is told.
    */
   prepare(): Promise<void>;
   /** The element's own ICE servers and policy (added to what the server gives). */
@@ -99,6 +107,7 @@ export class RoomSession implements ReactiveController {
   private prepared = false;
   /** While `prepare` runs: the messages that came meanwhile, to be handled after it, in order. */
   private backlog: ServerMessage[] | null = null;
+  private captureWait: ReturnType<typeof setTimeout> | undefined;
   /** Bumped by stop(): work of a call that was stopped meanwhile is dropped. */
   private epoch = 0;
   private readonly certificate = new DtlsCertificate();
@@ -132,6 +141,10 @@ export class RoomSession implements ReactiveController {
   /** Code of the last close of the signaling socket (1001: the server is restarting). */
   get lastCloseCode(): number {
     return this.signaling.lastCloseCode;
+  }
+  /** The connections of this call have begun: the first capture is done, or was waited for long enough. */
+  get linking(): boolean {
+    return this.prepared && this.backlog === null;
   }
   get linkStates(): RTCPeerConnectionState[] {
     return [...this.links.values()].map((l) => l.connectionState);
@@ -168,6 +181,7 @@ export class RoomSession implements ReactiveController {
     this.pending = undefined;
     this.prepared = false;
     this.backlog = null;
+    clearTimeout(this.captureWait);
     this.epoch++;
   }
 
@@ -317,14 +331,17 @@ export class RoomSession implements ReactiveController {
       this.prepared = true;
       this.backlog = [];
       const epoch = this.epoch;
-      void this.options.prepare().then(() => {
-        if (epoch !== this.epoch) return;
-        const waiting = this.backlog ?? [];
+      const begin = () => {
+        if (epoch !== this.epoch || this.backlog === null) return;
+        clearTimeout(this.captureWait);
+        const waiting = this.backlog;
         this.backlog = null;
         this.linkAll(peers);
         for (const msg of waiting) this.onMessage(msg);
         this.on.changed();
-      });
+      };
+      void this.options.prepare().then(begin);
+      this.captureWait = setTimeout(begin, CAPTURE_WAIT_MS);
       this.on.joined({ id: m.id, peers, resumed: m.resumed });
       return this.on.changed();
     }

@@ -5,6 +5,8 @@ import type { MediaFailure } from "../../shared/media-error.ts";
 export interface NoticeFacts {
   /** Camera or microphone could not be had. */
   failure: MediaFailure | null;
+  /** In the call while camera and microphone are still being had (the browser is asking). */
+  capturing: boolean;
   inCall: boolean;
   lobby: boolean;
   microphone: boolean;
@@ -20,6 +22,9 @@ export interface NoticeFacts {
 
 export function notices(f: NoticeFacts) {
   return html`<div class="notices" role="status" aria-live="polite">
+    ${f.capturing
+      ? html`<p class="notice" part="notice capture-notice">Waiting for your camera and microphone: the others see and hear you once your browser has them.</p>`
+      : nothing}
     ${f.failure && (f.inCall || f.lobby)
       ? html`<p class="notice" part="notice">
           ${f.failure.message} ${f.lobby ? "You can join all the same, or try again." : withWhat(f.microphone, f.camera)}
