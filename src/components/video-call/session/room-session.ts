@@ -26,7 +26,7 @@ const ICE_REFRESH_MIN_MS = 5000;
  * allowed starts well within it, and its tracks go in the first offer; past it, someone is
  * answering the browser's prompt, and is better off seeing and hearing the others already.
  */
-export const CAPTURE_WAIT_MS = 3000;
+const CAPTURE_WAIT_MS = 3000;
 
 export interface RoomSessionEvents {
   joined(detail: JoinedDetail): void;
@@ -107,6 +107,7 @@ export class RoomSession implements ReactiveController {
   private prepared = false;
   /** While `prepare` runs: the messages that came meanwhile, to be handled after it, in order. */
   private backlog: ServerMessage[] | null = null;
+  /** Until the first capture is done: when the connections begin without it (CAPTURE_WAIT_MS). */
   private captureWait: ReturnType<typeof setTimeout> | undefined;
   /** Bumped by stop(): work of a call that was stopped meanwhile is dropped. */
   private epoch = 0;
