@@ -433,6 +433,43 @@ describe("<video-call>", () => {
     }
   });
 
+  it("a camera still being asked for: the call goes on without it after a wait, and what is allowed goes on the same connection", async () => {
+    const room = uniqueRoom("prompt");
+    const other = await callIn(room);
+    await until(() => other.state === "waiting", "other waiting");
+    const original = navigator.mediaDevices.getUserMedia;
+    // The browser's prompt, unanswered until `allow`.
+    let allow = () => {};
+    const answered = new Promise<void>((resolve) => (allow = resolve));
+    navigator.mediaDevices.getUserMedia = async (c) => {
+      await answered;
+      return original.call(navigator.mediaDevices, c);
+    };
+    try {
+      const el = await callIn(room);
+      await until(() => el.state === "starting", "starting");
+      await decodingFrom(el, 1);
+      await el.updateComplete;
+      expect(part(el, "capture-notice").textContent).to.contain("Waiting for your camera and microphone");
+      expect(el.localStream).to.equal(null);
+      expect((await other.getStats()).size).to.equal(1);
+      expect([...(await other.getStats()).values()].map(framesDecoded)).to.deep.equal([0]);
+      const made = opened.pcs.length;
+
+      allow();
+      await decodingFrom(other, 1);
+      expect(el.localStream!.getVideoTracks().length).to.equal(1);
+      await el.updateComplete;
+      expect(part(el, "capture-notice")).to.equal(null);
+      // No connection was made anew for it.
+      expect(opened.pcs.length).to.equal(made);
+      el.hangUp();
+      other.hangUp();
+    } finally {
+      navigator.mediaDevices.getUserMedia = original;
+    }
+  });
+
   it("a missing camera: joins with the microphone only, says so, and the other side hears it", async () => {
     const room = uniqueRoom("nocam");
     const other = await callIn(room);
