@@ -310,6 +310,11 @@ export class VideoCall extends LitElement {
     return [...this.session.roster];
   }
 
+  /** The call waits for camera and microphone; past the session's wait it goes on without them meanwhile. */
+  private get waitingForCapture(): boolean {
+    return this.media.starting && !this.session.linking;
+  }
+
   /** Seated in a call: chat works (even while the camera starts; messages wait for the connections). */
   private get chatting(): boolean {
     return !this.idle && !this.ended && this.session.selfId !== null;
@@ -514,8 +519,7 @@ export class VideoCall extends LitElement {
       idle: this.idle,
       lobby: this.lobbyView.active,
       ended: this.ended,
-      // Past the wait for the camera, the call goes on without it meanwhile.
-      starting: this.media.starting && !s.linking,
+      starting: this.waitingForCapture,
       signaling: s.status,
       everOpened: s.everOpened,
       unreachable: s.unreachable,
@@ -560,7 +564,7 @@ export class VideoCall extends LitElement {
 
   override render() {
     const inCall = !this.idle && !this.ended;
-    const seated = inCall && this.session.selfId !== null && (!this.media.starting || this.session.linking);
+    const seated = inCall && this.session.selfId !== null && !this.waitingForCapture;
     const failure = this.self.failure;
     const microphone = this.self.kind("audio");
     const camera = this.self.kind("video");
@@ -623,7 +627,7 @@ export class VideoCall extends LitElement {
       })}</p>
       ${notices({
         failure,
-        capturing: inCall && this.media.starting && this.session.linking,
+        capturing: inCall && this.media.starting && !this.waitingForCapture,
         inCall,
         lobby,
         microphone: microphone !== "none",
