@@ -105,9 +105,10 @@ export function withinDepth(value: unknown, max: number): boolean {
   return true;
 }
 
-const Payload = z.unknown().check(
-  z.refine((v) => withinDepth(v, PAYLOAD_MAX_DEPTH), `Payload nests deeper than ${PAYLOAD_MAX_DEPTH} levels.`),
-);
+/** The payload's one rule. It reads the value's shape alone, never its strings (the relay relies on that). */
+export const payloadWithinDepth = (v: unknown): boolean => withinDepth(v, PAYLOAD_MAX_DEPTH);
+
+const Payload = z.unknown().check(z.refine(payloadWithinDepth, `Payload nests deeper than ${PAYLOAD_MAX_DEPTH} levels.`));
 
 /** An opaque application payload (any JSON value; bounded by the frame size limit). */
 export const AppMessage = z.strictObject({

@@ -8,6 +8,9 @@
  *
  * The scan leaves the syntax to JSON.parse: on text that is not JSON it may let anything
  * through, and JSON.parse then refuses it.
+ *
+ * It also notes where the frame's long string values are, for the relay's parse that leaves
+ * them out (src/server/signaling/hollow-parse.ts).
  */
 import { PAYLOAD_MAX_DEPTH } from "../../shared/protocol.ts";
 
@@ -35,6 +38,9 @@ export interface ScanLimits {
  */
 export const FRAME_LIMITS: ScanLimits = { maxDepth: PAYLOAD_MAX_DEPTH + 1, maxItems: 4096 };
 
+/** The long string values a scan notes, at most: a frame of more keeps the rest in the text. */
+export const MAX_SPANS = 8;
+
 /**
  * Reused from frame to frame (the handler is synchronous), so that a scan allocates
  * nothing. Repeated keys are found by counting: the scan counts the keys in the text, and
@@ -46,9 +52,21 @@ export class FrameScan {
   items = 0;
   /** The keys among them. */
   keys = 0;
+  /**
+   * The long string values (not keys) of the last scan that stopped at nothing, up to
+   * MAX_SPANS, in the order of the text: where each one's characters begin and end, its
+   * quotes left out.
+   */
+  spans = 0;
+  readonly spanStart = new Int32Array(MAX_SPANS);
+  readonly spanEnd = new Int32Array(MAX_SPANS);
   private readonly isObject: boolean[] = [];
 
-  constructor(private readonly limits: ScanLimits) {
+  /** `longString`: the characters between its quotes from which a string value is noted. */
+  constructor(
+    private readonly limits: ScanLimits,
+    private readonly longString = Number.POSITIVE_INFINITY,
+  ) {
     for (let d = 0; d <= limits.maxDepth; d++) this.isObject.push(false);
   }
 
@@ -59,6 +77,7 @@ export class FrameScan {
     let depth = 0;
     let items = 0;
     let keys = 0;
+    let spans = 0;
     let expectKey = false;
     let i = 0;
     while (i < n) {
@@ -67,18 +86,23 @@ export class FrameScan {
         i++;
       } else if (c === QUOTE) {
         if (++items > maxItems) break;
-        if (expectKey) {
+        const isKey = expectKey;
+        if (isKey) {
           keys++;
           expectKey = false;
         }
         // Strings may be long (an SDP): jump from quote to quote.
         const j = closingQuote(text, i);
         if (j < 0) break;
+        if (!isKey && j - i - 1 >= this.longString && spans < MAX_SPANS) {
+          this.spanStart[spans] = i + 1;
+          this.spanEnd[spans++] = j;
+        }
         i = j + 1;
       } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
         if (++items > maxItems) break;
         if (++depth > maxDepth) {
-          this.done(items, keys);
+          this.done(items, keys, 0);
           return `The frame nests deeper than ${maxDepth - 1} levels of arrays and objects inside the message.`;
         }
         const object = c === OPEN_BRACE;
@@ -103,7 +127,9 @@ export class FrameScan {
         }
       }
     }
-    this.done(items, keys);
+    // A scan that stopped early (a limit, a string left open) notes no spans.
+    const whole = i >= n && items <= maxItems;
+    this.done(items, keys, whole ? spans : 0);
     if (items > maxItems) return `The frame holds more than ${maxItems} JSON values and keys.`;
     return null;
   }
@@ -118,9 +144,10 @@ export class FrameScan {
     return `Key ${shown(key ?? '""')} appears twice in one object; a key may appear once.`;
   }
 
-  private done(items: number, keys: number): void {
+  private done(items: number, keys: number, spans: number): void {
     this.items = items;
     this.keys = keys;
+    this.spans = spans;
   }
 }
 

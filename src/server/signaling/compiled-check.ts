@@ -14,6 +14,23 @@
  * refers to its regular expressions and refinements by index.
  */
 export type Check = (value: unknown) => boolean;
+/**
+ * The check of a value parsed with its long strings left out as a marker (hollow-parse.ts):
+ * `shortest` and `longest` bound how long those strings are. Yes only where the schema
+ * takes the value with any strings of such lengths in the marked places.
+ */
+export type HollowCheck = (value: unknown, shortest: number, longest: number) => boolean;
+
+export interface HollowOptions {
+  /** The string that stands for a left-out string. */
+  marker: string;
+  /**
+   * Refinements (z.refine's functions) on an object, array or z.unknown() whose verdict
+   * depends on the value's shape alone, never on what its strings say: they run on the
+   * marked value as they are. Any other refinement there makes the check say no.
+   */
+  shapeOnly: ReadonlySet<unknown>;
+}
 
 /** Zod 4's definition objects, as far as the check reads them. */
 interface Def {
@@ -33,9 +50,19 @@ interface Schema {
 
 /** Compiles `schema`; throws on a construct it does not know. */
 export function compileCheck(schema: { _zod: { def: unknown } }): Check {
-  const out = new Emitter();
+  return compile(schema, null) as Check;
+}
+
+/** Compiles `schema` for values with marked strings; throws on a construct it does not know. */
+export function compileHollowCheck(schema: { _zod: { def: unknown } }, options: HollowOptions): HollowCheck {
+  return compile(schema, options) as HollowCheck;
+}
+
+function compile(schema: { _zod: { def: unknown } }, hollow: HollowOptions | null): Check | HollowCheck {
+  const out = new Emitter(hollow);
   out.schema(schema as Schema, "v");
-  const source = `"use strict";\nreturn function schemaCheck(v) {\n${out.lines.join("\n")}\nreturn true;\n};`;
+  const name = hollow === null ? "schemaCheck" : "hollowCheck";
+  const source = `"use strict";\nreturn function ${name}(v, shortest, longest) {\n${out.lines.join("\n")}\nreturn true;\n};`;
   return new Function("K", "hasOwn", "isObject", source)(out.constants, Object.hasOwn, isObject) as Check;
 }
 
@@ -57,10 +84,30 @@ class Emitter {
   readonly constants: unknown[] = [];
   private names = 0;
 
+  constructor(private readonly hollow: HollowOptions | null) {}
+
   schema(schema: Schema, x: string): void {
     const def = schema._zod.def;
     this.type(def, x);
-    for (const c of def.checks ?? []) this.refinement(def.type, c._zod.def, x);
+    const checks = def.checks ?? [];
+    if (this.hollow !== null && def.type === "string" && checks.length > 0) {
+      // A marker holds a string of `shortest` to `longest` characters: only its length is known.
+      this.lines.push(`if (${x} === ${literal(this.hollow.marker)}) {`);
+      for (const c of checks) this.markedString(c._zod.def);
+      this.lines.push("} else {");
+      for (const c of checks) this.refinement(def.type, c._zod.def, x);
+      this.lines.push("}");
+      return;
+    }
+    for (const c of checks) this.refinement(def.type, c._zod.def, x);
+  }
+
+  /** A string refinement, for a string left out of the parse. */
+  private markedString(c: CheckDef): void {
+    if (c.check === "max_length") return this.fail(`longest > ${Number(c.maximum)}`);
+    if (c.check === "min_length") return this.fail(`shortest < ${Number(c.minimum)}`);
+    // A pattern or a predicate needs the characters themselves.
+    return this.fail("true");
   }
 
   private fail(condition: string): void {
@@ -96,6 +143,8 @@ class Emitter {
         if (!values.every((v) => v === null || ["string", "number", "boolean"].includes(typeof v))) throw new Error(`compileCheck: ${def.type} of an odd value`);
         // JSON has no NaN, and Number.isFinite keeps it out of the source.
         if (values.some((v) => typeof v === "number" && !Number.isFinite(v))) throw new Error(`compileCheck: ${def.type} of an odd value`);
+        // The marker would pass for a string it is not.
+        if (this.hollow !== null && values.includes(this.hollow.marker)) throw new Error(`compileCheck: ${def.type} of the marker`);
         return this.fail(values.length === 0 ? "true" : values.map((v) => `${x} !== ${literal(v)}`).join(" && "));
       }
       case "optional":
@@ -187,6 +236,8 @@ class Emitter {
       case "custom": {
         // .refine(fn): synchronous predicates only (an async one would need parseAsync).
         if (c.when !== undefined) throw new Error("compileCheck: a refinement with a condition");
+        // On a value that may hold markers, only a refinement that reads no string may run.
+        if (this.hollow !== null && type !== "string" && !this.hollow.shapeOnly.has(c.fn)) return this.fail("true");
         const fn = this.constant(c.fn);
         const ok = this.name();
         this.lines.push(`{ const ${ok} = ${fn}(${x});`);

@@ -8,6 +8,7 @@ import {
   CLIENT_MESSAGE_TYPES,
   CLOSE,
   ClientMessage,
+  payloadWithinDepth,
   type ErrorCode,
   type LeaveReason,
   type Profile,
@@ -18,6 +19,7 @@ import type { Config } from "../config.ts";
 import { compileCheck } from "./compiled-check.ts";
 import { Connection } from "./connection.ts";
 import { FRAME_LIMITS, FrameScan } from "../limits/frame-scan.ts";
+import { HOLLOW_FROM, HollowParse } from "./hollow-parse.ts";
 import { randomId } from "../random-id.ts";
 import "../zod-english.ts";
 import type { Logger } from "../logger.ts";
@@ -79,7 +81,19 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
   const ice = createIceServers(config.ice);
   const joinTokens = config.joinTokenSecret === null ? null : createJoinTokens(config.joinTokenSecret);
   const roomRule = createRoomRule(config.roomName.maxLength, config.roomName.charset);
-  const scan = new FrameScan(FRAME_LIMITS);
+  const scan = new FrameScan(FRAME_LIMITS, HOLLOW_FROM);
+  const hollow = new HollowParse(ClientMessage, [payloadWithinDepth]);
+
+  /**
+   * A frame with long strings, parsed without them, when it is a message to relay (which
+   * reads none of them) that the schema takes; else null, and it goes the exact way.
+   */
+  const relayedWithoutLongStrings = (raw: string): RelayMessage | null => {
+    const value = hollow.read(raw, scan) as { type?: unknown } | undefined;
+    const type = value?.type;
+    return type === "description" || type === "app" || type === "candidate" ? (value as RelayMessage) : null;
+  };
+
   let shuttingDown = false;
 
   const send = (ws: Socket, msg: ServerMessage) => {
@@ -253,6 +267,29 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
     }
   };
 
+  /** The frame just scanned, parsed whole and checked; null once its sender has been told why not. */
+  const parseExactly = (ws: Socket, raw: string): ClientMessage | null => {
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      fail(ws, "bad-json", "The frame is not valid JSON.");
+      return null;
+    }
+    const repeated = scan.repeated(raw, value);
+    if (repeated !== null) {
+      fail(ws, "bad-message", repeated);
+      return null;
+    }
+    // Nothing in the schema reshapes a value it takes: what it checked is the message.
+    if (isClientMessage(value)) return value as ClientMessage;
+    const parsed = ClientMessage.safeParse(value);
+    if (parsed.success) return parsed.data;
+    const [code, sentence] = describeInvalid(value, parsed.error.issues);
+    fail(ws, code, sentence);
+    return null;
+  };
+
   const onMessage = (ws: Socket, raw: string | Buffer) => {
     const c = ws.data;
     const now = performance.now();
@@ -269,26 +306,8 @@ export function createSignaling(config: Config, rooms: Rooms, log: Logger, metri
     // What parsing and checking cost grows with the text and with the values in it.
     c.spend(raw.length + VALUE_BYTES * scan.items);
     if (problem !== null) return fail(ws, "bad-message", problem);
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return fail(ws, "bad-json", "The frame is not valid JSON.");
-    }
-    const repeated = scan.repeated(raw, value);
-    if (repeated !== null) return fail(ws, "bad-message", repeated);
-    let msg: ClientMessage;
-    if (isClientMessage(value)) {
-      // Nothing in the schema reshapes a value it takes: what it checked is the message.
-      msg = value as ClientMessage;
-    } else {
-      const parsed = ClientMessage.safeParse(value);
-      if (!parsed.success) {
-        const [code, sentence] = describeInvalid(value, parsed.error.issues);
-        return fail(ws, code, sentence);
-      }
-      msg = parsed.data;
-    }
+    const msg = (scan.spans > 0 ? relayedWithoutLongStrings(raw) : null) ?? parseExactly(ws, raw);
+    if (msg === null) return;
     // The relay path stays synchronous: no promise per relayed message.
     handle(ws, msg, raw)?.catch((err) => {
       log.error("internal", { room: c.room ?? undefined, peer: c.id ?? undefined, message: String(err) });

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { Client, joined, pair, startTestServer, useServer } from "../harness.ts";
+import { Client, eventually, joined, pair, startTestServer, useServer } from "../harness.ts";
+import { SDP_MAX } from "../../../src/shared/protocol.ts";
+import { sdpOf } from "../../../bench/load/sdp.ts";
 import { busyRooms } from "../rooms/busy-rooms.ts";
 import { rawConnect } from "../raw-socket.ts";
 
@@ -92,6 +94,63 @@ describe("relay", () => {
     expect((await b.client.next("app")).payload).toEqual({ a: { k: 1 }, b: { k: 2 }, K: 3, "k ": 4, k: 5 });
     a.client.close();
     b.client.close();
+  });
+
+  test("frames with long strings (an SDP, a payload's data) go out as they came; a bad one is refused as before", async () => {
+    const { a, b } = await pair(server.wsUrl, "relay-long");
+    const raw: string[] = [];
+    b.client.ws.addEventListener("message", (e) => raw.push(String(e.data)));
+    const sdp = sdpOf(3000);
+    const sent = [
+      JSON.stringify({ type: "description", to: b.id, link: 1, description: { type: "offer", sdp } }),
+      // Spelt as a client may: escapes JSON.stringify would not write, spaces, non-ASCII.
+      `{ "type" : "app", "payload" : ["\u00e9\\u00e9\\/${"x".repeat(600)}\\ud83d\\ude00", {"k":"${"y".repeat(700)}\\t"}] }`,
+      // A client's own U+0000 beside a long string: read the exact way, relayed all the same.
+      JSON.stringify({ type: "app", payload: { a: "\u0000", b: "z".repeat(900) } }),
+    ];
+    for (const frame of sent) {
+      a.client.send(frame);
+      await eventually(() => raw.length === sent.indexOf(frame) + 1, "the frame relayed");
+      expect(raw.at(-1)).toBe(`{"from":"${a.id}",${frame.slice(frame.indexOf("{") + 1)}`);
+    }
+    expect((await b.client.next("description")).description.sdp).toBe(sdp);
+    expect((await b.client.next("app")).payload).toEqual(JSON.parse(sent[1]!).payload);
+    expect((await b.client.next("app")).payload).toEqual({ a: "\u0000", b: "z".repeat(900) });
+    const refused: [string, string][] = [
+      [`{"type":"description","description":{"type":"offer","sdp":"${"v".repeat(600)}\\x"}}`, "bad-json"],
+      [`{"type":"description","description":{"type":"offer","sdp":"${"v".repeat(600)}\u0001"}}`, "bad-json"],
+      [`{"type":"description","to":"not a peer!","description":{"type":"offer","sdp":"${"v".repeat(600)}"}}`, "bad-message"],
+      [`{"type":"description","description":{"type":"offer","sdp":"${"v".repeat(600)}","sdp":"v"}}`, "bad-message"],
+      [`{"type":"app","payload":"${"p".repeat(600)}","extra":1}`, "bad-message"],
+    ];
+    for (const [frame, code] of refused) {
+      a.client.send(frame);
+      expect(await a.client.next("error")).toMatchObject({ code });
+    }
+    await b.client.expectQuiet();
+    expect(raw).toHaveLength(sent.length);
+    a.client.close();
+    b.client.close();
+  });
+
+  test("an SDP past the protocol's bound is refused, also where the frame limit would take it", async () => {
+    const big = await startTestServer({ MAX_MESSAGE_BYTES: String(4 * SDP_MAX) });
+    try {
+      const { a, b } = await pair(big.wsUrl, "relay-sdp-max");
+      const frame = (sdp: string) => JSON.stringify({ type: "description", description: { type: "offer", sdp } });
+      a.client.send(frame("s".repeat(SDP_MAX + 1)));
+      expect(await a.client.next("error")).toMatchObject({ code: "bad-message", message: expect.stringContaining("description.sdp") });
+      // Longer as text than the bound, within it once its escapes are read: taken.
+      a.client.send(frame("\r\n".repeat(SDP_MAX / 2)));
+      expect((await b.client.next("description")).description.sdp).toHaveLength(SDP_MAX);
+      a.client.send(frame("\r\n".repeat(SDP_MAX / 2) + "x"));
+      expect(await a.client.next("error")).toMatchObject({ code: "bad-message" });
+      await b.client.expectQuiet();
+      a.client.close();
+      b.client.close();
+    } finally {
+      big.shutdown();
+    }
   });
 
   test("nothing crosses rooms: 1,000 busy rooms", async () => {
