@@ -35,9 +35,10 @@ function idleGap(all: Record<string, unknown>) {
 /** What is left of the gaps, and what it is made of, from the rows above and the relay runs. */
 function remaining(ns: Record<string, number>, state: MicroResult["state"], all: Record<string, unknown>): string[] {
   const now = ns["all of ours' steps together"]!;
-  const parse = ns["JSON.parse of the frame"]!;
-  const scan = ns["scan of the text before parsing: depth, values, repeated keys"];
-  const check = ns["the schema's check, compiled from ClientMessage"]!;
+  const parse = ns["parse with the SDP left out: the SDP checked to be a JSON string, JSON.parse of the rest, keys and left-out strings counted, the schema's check"]!;
+  const wholeParse = ns["for contrast: JSON.parse of the whole frame (ours' way for frames without long strings)"]!;
+  const scan = ns["scan of the text before parsing: depth, values, keys"]!;
+  const check = ns["for contrast: the schema's check of the whole frame's value, compiled from ClientMessage"]!;
   const zod = ns["for contrast: zod's own ClientMessage.safeParse"]!;
   const least = ns["for contrast: the least a checked relay can do (JSON.parse, hand-written check, `from` in front)"]!;
   const byPairs = (all.relay as { byPairs?: Record<string, Runs & Partial<Record<"json-splice", Runs["ours"]>>> } | undefined)?.byPairs ?? {};
@@ -50,7 +51,7 @@ function remaining(ns: Record<string, number>, state: MicroResult["state"], all:
   return [
     "What the remaining gaps are made of:",
     "",
-    `- **Relay CPU.** Ours' JavaScript per relayed message is ${us(now)} µs, of which ${scan === undefined ? "" : `the scan before parsing (which bounds the parser's work and refuses repeated keys) is ${us(scan)} µs, `}JSON.parse ${us(parse)} µs and the schema's check ${us(check)} µs (compiled from the zod schema at start-up; zod's own parse, which builds a copy of the message, takes ${us(zod)} µs and now runs only for frames the check refuses, to say why): the check every frame passes before it is relayed. A checked frame goes out as it came with \`from\` put in front, so nothing is encoded again (encoding it anew would cost ${us(ns["for contrast: a new frame with `from`, JSON.stringify"]!)} µs more). The least any relay that checks what it forwards can do is ${us(least)} µs here (parse, a hand-written check, \`from\` in front); the check ours runs is derived from the protocol's zod schemas, the one definition of the protocol, which we keep.${floors ? ` In the relay runs, the bare relay with JSON.parse and \`from\` in front and nothing else cost ${floors}: that is the floor for checking at all, on this machine.` : ""}`,
+    `- **Relay CPU.** Ours' JavaScript per relayed message is ${us(now)} µs, of which the scan before parsing (which bounds the parser's work, finds repeated keys and notes the long strings) is ${us(scan)} µs and the parse with the SDP left out ${us(parse)} µs: the SDP checked to be a well-formed JSON string, JSON.parse of the rest, and the schema's check, compiled from the zod schema at start-up in a form that takes a left-out string wherever any string of its length would do. JSON.parse of the whole frame alone would cost ${us(wholeParse)} µs (most of it decoding the SDP's CRLF escapes), and the compiled check of the whole value ${us(check)} µs; zod's own parse, which builds a copy of the message, takes ${us(zod)} µs and runs only for frames the check refuses, to say why. A checked frame goes out as it came with \`from\` put in front, so nothing is encoded again (encoding it anew would cost ${us(ns["for contrast: a new frame with `from`, JSON.stringify"]!)} µs more). The least a relay that parses the whole frame can do is ${us(least)} µs here (parse, a hand-written check, \`from\` in front); the check ours runs is derived from the protocol's zod schemas, the one definition of the protocol, which we keep.${floors ? ` In the relay runs, the bare relay with JSON.parse and \`from\` in front and nothing else cost ${floors}.` : ""}`,
     `- **Memory per socket.** Ours keeps ${int(state.heapBytesPerSocket.ours)} heap bytes per joined socket against the baseline's ${int(state.heapBytesPerSocket.bare)}; the largest parts: ${parts
       .slice(0, 3)
       .map(([k, v]) => `${k} ${int(v)}`)
