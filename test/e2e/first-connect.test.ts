@@ -15,7 +15,7 @@ import { installLinkSilence } from "../support/browsers/silent-links.ts";
 import { installFirstOfferRefusal } from "../support/browsers/first-offer-fails.ts";
 import { allowCapture, captureAsked, installHeldCapture } from "../support/browsers/held-capture.ts";
 import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
-import { type CallSnapshot, eventsOf, installProbe, recoveryEvents, snapshot } from "../support/browsers/video-call-probe.ts";
+import { type CallSnapshot, eventsOf, installProbe, neverGathered, recoveryEvents, snapshot, storyOf } from "../support/browsers/video-call-probe.ts";
 import { pollUntil } from "../support/poll.ts";
 
 let server: ServerProcess;
@@ -72,10 +72,12 @@ test("a first connection that never comes up is started over by the side that ca
   // b starts over on a new connection, which a takes up; both see each other.
   await until(b, decoding, "b decoding after starting over", 40_000);
   await until(a, decoding, "a decoding after starting over", 20_000);
+  // Once, for the first connection; and once more for each connection that a browser left
+  // without gathering a single candidate (a stall of Chromium's, seen now and then under load).
   const startedOver = await rebuilds(b);
-  // Seen once in many runs: b started over twice. What both pages went through, to tell why.
-  if (startedOver.length !== 1) console.error("b started over", startedOver.length, "times\nb:", (await eventsOf(b)).join("\n"), "\na:", (await eventsOf(a)).join("\n"));
-  expect(startedOver.length).toBe(1);
+  const stalled = (await neverGathered(a)) + (await neverGathered(b));
+  if (startedOver.length !== 1) console.error("b started over", startedOver.length, "times\nb:", await storyOf(b), "\na:", await storyOf(a));
+  expect(startedOver.length).toBe(1 + stalled);
   // a did not start over itself: it waited for b's new offer.
   expect(await rebuilds(a)).toEqual([]);
   const [atA, atB] = [await snapshot(a), await snapshot(b)];
@@ -164,6 +166,9 @@ test("a peer whose camera is still being asked for is in the call without it mea
   expect(afterA.connections.length).toBe(1);
   expect(afterB.connections.length).toBe(1);
   expect(await rebuilds(a)).toEqual([]);
-  expect(await rebuilds(b)).toEqual([]);
+  // None, but for a connection a browser left without gathering a candidate (see the first test).
+  const startedOver = await rebuilds(b);
+  if (startedOver.length > 0) console.error("b started over\nb:", await storyOf(b), "\na:", await storyOf(a));
+  expect(startedOver.length).toBe((await neverGathered(a)) + (await neverGathered(b)));
   expect(await notice(a)).toBeNull();
 }, 90_000);

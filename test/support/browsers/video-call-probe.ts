@@ -72,6 +72,10 @@ interface ProbeState {
   asked: RTCPeerConnection[];
   asking: boolean;
   events: string[];
+  /** What each connection went through (states, candidates both ways), for a failure to tell. */
+  trace: string[];
+  /** For each connection: when its first local description was set, and whether it ever began gathering. */
+  gathering: { connection: RTCPeerConnection; describedAt: number | null; began: boolean }[];
 }
 
 /**
@@ -80,24 +84,51 @@ interface ProbeState {
  * peer's link), and keeps the element's events with the time since the page started.
  */
 function probe(events: readonly string[]) {
-  const state: ProbeState = { connections: [], asked: [], asking: false, events: [] };
+  const state: ProbeState = { connections: [], asked: [], asking: false, events: [], trace: [], gathering: [] };
+  const t0 = performance.now();
+  const at = () => `+${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  // A candidate as "type address:port" (the address may be an mDNS name), or "end".
+  const brief = (c: string | undefined | null) => {
+    const f = c?.split(" ");
+    return f ? `${f[7]} ${f[4]}:${f[5]}` : "end";
+  };
   (window as unknown as { __probe: ProbeState }).__probe = state;
   const Native = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends Native {
     constructor(config?: RTCConfiguration) {
       super(config);
-      state.connections.push(this);
+      const n = state.connections.push(this);
+      const note = (what: string) => state.trace.push(`${at()} pc${n} ${what}`);
+      const gathering = { connection: this as unknown as RTCPeerConnection, describedAt: null as number | null, began: false };
+      state.gathering.push(gathering);
+      this.addEventListener("signalingstatechange", () => {
+        if (this.localDescription && gathering.describedAt === null) gathering.describedAt = performance.now();
+      });
+      this.addEventListener("icegatheringstatechange", () => (gathering.began = true));
+      note(`made, policy ${config?.iceTransportPolicy ?? "all"}, ${config?.iceServers?.length ?? 0} servers`);
+      // The m-lines each side ended up with (port 0: rejected), to tell a connection with nothing to gather.
+      const sections = (d: RTCSessionDescription | null) => d?.sdp.match(/^m=\S+ \d+/gm)?.join(", ") ?? "none";
+      this.addEventListener("signalingstatechange", () =>
+        note(`signaling ${this.signalingState}${this.signalingState === "stable" ? ` (local ${sections(this.localDescription)}; remote ${sections(this.remoteDescription)})` : ""}`),
+      );
+      this.addEventListener("icegatheringstatechange", () => note(`gathering ${this.iceGatheringState}`));
+      this.addEventListener("iceconnectionstatechange", () => note(`ice ${this.iceConnectionState}`));
+      this.addEventListener("connectionstatechange", () => note(`connection ${this.connectionState}`));
+      this.addEventListener("icecandidate", (e) => note(`gathered ${brief((e as RTCPeerConnectionIceEvent).candidate?.candidate)}`));
+      const add = super.addIceCandidate.bind(this) as (c?: RTCIceCandidateInit | null) => Promise<void>;
+      this.addIceCandidate = ((c?: RTCIceCandidateInit | null) => {
+        note(`remote ${brief(c?.candidate)}`);
+        return add(c);
+      }) as RTCPeerConnection["addIceCandidate"];
     }
     override getStats(...args: [MediaStreamTrack?]): Promise<RTCStatsReport> {
       if (state.asking) state.asked.push(this);
       return super.getStats(...args);
     }
   } as typeof RTCPeerConnection;
-  const t0 = performance.now();
   for (const type of events) {
     document.addEventListener(type, (e) => {
-      const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-      state.events.push(`+${seconds} s ${type} ${JSON.stringify((e as CustomEvent).detail)}`);
+      state.events.push(`${at()} ${type} ${JSON.stringify((e as CustomEvent).detail)}`);
     });
   }
 }
@@ -106,6 +137,28 @@ export const installProbe = (page: Page) => beforeScripts(page, probe, VIDEO_CAL
 
 /** The element's events so far, with the time since the page started. */
 export const eventsOf = (page: Page) => inPage(page, () => (window as unknown as { __probe: ProbeState }).__probe.events, null);
+
+/** What every connection of the page went through, in order, with the time since the page started. */
+export const traceOf = (page: Page) => inPage(page, () => (window as unknown as { __probe: ProbeState }).__probe.trace, null);
+
+/**
+ * How many of the page's connections had their local description set and yet never began
+ * gathering candidates, whether closed since or still so after `ms`. Seen now and then in
+ * Chromium under load, on a connection like any other: nothing the page can do reaches the
+ * peer on it, and only a new connection helps.
+ */
+export const neverGathered = (page: Page, ms = 5000) =>
+  inPage(
+    page,
+    (ms) =>
+      (window as unknown as { __probe: ProbeState }).__probe.gathering.filter(
+        (g) => g.describedAt !== null && !g.began && (g.connection.signalingState === "closed" || performance.now() - g.describedAt > ms),
+      ).length,
+    ms,
+  );
+
+/** The page's events and its connections' trace, as one text, for a failure to tell how the call got where it is. */
+export const storyOf = async (page: Page) => [...(await eventsOf(page)), ...(await traceOf(page))].join("\n");
 
 /** The element's `connection-recovery` events so far, as eventsOf gives them; only those of `action` if it is given. */
 export async function recoveryEvents(page: Page, action?: "ice-restart" | "rebuild"): Promise<string[]> {
