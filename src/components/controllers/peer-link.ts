@@ -29,8 +29,8 @@ export interface PeerLinkOptions {
   onIceRestart(): void;
   /**
    * The link cannot come back as it is: ICE restarts did not help, its first negotiation
-   * was cut by a gap in signaling, or its first connection did not come up in time. The
-   * owner should rebuild it.
+   * was cut by a gap in signaling, its first connection did not come up in time, or this
+   * side's browser never began gathering for it. The owner should rebuild it.
    */
   onDead(): void;
   /** A STUN or TURN server could not be used (e.g. 401: credentials refused; 701: unreachable). */
@@ -74,6 +74,14 @@ const FIRST_CONNECT_TIMEOUT_MS = 15_000;
  * (An answer lost with its socket is handled at the resume, not here.)
  */
 const UNANSWERED_FIRST_OFFER_MS = 120_000;
+/**
+ * How long after its first local description a connection may go without beginning to
+ * gather candidates (a browser begins within milliseconds, even for a relay it has yet to
+ * reach). Chromium now and then leaves a connection under load that never begins: nothing
+ * reaches the peer on it, and only a new connection helps, so this side starts over itself
+ * rather than leave it to the caller's FIRST_CONNECT_TIMEOUT_MS.
+ */
+const GATHERING_START_MS = 5000;
 /** Key frames sent at a peer's request are at least this far apart. */
 const KEY_FRAME_MIN_GAP_MS = 1000;
 
@@ -108,6 +116,8 @@ export class PeerLink {
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   /** Until the first connection: when the caller gives up on it (see FIRST_CONNECT_TIMEOUT_MS). */
   private firstConnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set with the first local description: whether gathering began (GATHERING_START_MS). */
+  private gatheringWatch: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private readonly createdAt = performance.now();
   private waiting: boolean;
@@ -226,6 +236,7 @@ export class PeerLink {
           await this.applySending();
           await pc.setLocalDescription();
           this.sendDescription();
+          this.watchGathering();
         } finally {
           this.answering = false;
         }
@@ -378,6 +389,7 @@ export class PeerLink {
     clearTimeout(this.restartSoon);
     clearTimeout(this.restartTimer);
     clearTimeout(this.firstConnectTimer);
+    clearTimeout(this.gatheringWatch);
     const pc = this.pc;
     pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = pc.onicecandidateerror = null;
     pc.close();
@@ -404,6 +416,7 @@ export class PeerLink {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
       this.sendDescription();
+      this.watchGathering();
     } catch (err) {
       // Closed meanwhile is expected; anything else leaves this side without an offer (the
       // first-connect watchdog, or the restart timer, takes it from there), and is worth seeing.
@@ -429,6 +442,16 @@ export class PeerLink {
     if (state !== "new" && state !== "connecting") return;
     if (this.awaitingFirstAnswer() && performance.now() - this.createdAt < UNANSWERED_FIRST_OFFER_MS) return this.awaitFirstConnect();
     this.o.onDead();
+  }
+
+  /** From the first local description on: a connection whose gathering never begins is given up (see GATHERING_START_MS). */
+  private watchGathering() {
+    if (this.gatheringWatch !== undefined || this.everConnected) return;
+    this.gatheringWatch = setTimeout(() => {
+      if (this.closed || this.everConnected || this.pc.iceGatheringState !== "new") return;
+      console.warn("ICE gathering never began on this connection: starting over with a new one");
+      this.o.onDead();
+    }, GATHERING_START_MS);
   }
 
   private awaitFirstConnect() {
