@@ -9,8 +9,8 @@
  * under load), that page starts over itself, within seconds. And a peer that is still
  * being asked for its camera joins the call without it meanwhile.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "../support/browsers/browser.ts";
 import { type EmbeddingPage, serveEmbeddingPage } from "../support/browsers/embedding-page.ts";
 import { installLinkSilence } from "../support/browsers/silent-links.ts";
@@ -39,13 +39,30 @@ afterAll(async () => {
   // Closing a browser with several contexts can take seconds on a busy machine.
 }, 30_000);
 
-const until = (page: Page, ok: (s: CallSnapshot) => boolean, what: string, ms = 20_000) => pollUntil(() => snapshot(page), ok, what, ms);
+/** The contexts the running test opened: closed after it, so that its calls do not load the next test's. */
+let contexts: BrowserContext[] = [];
+afterEach(async () => {
+  await Promise.all(contexts.map((c) => c.close()));
+  contexts = [];
+}, 30_000);
+
+/** Waits for `ok` of the page's snapshot; if it does not come, says what the page went through. */
+async function until(page: Page, ok: (s: CallSnapshot) => boolean, what: string, ms = 20_000): Promise<CallSnapshot> {
+  try {
+    return await pollUntil(() => snapshot(page), ok, what, ms);
+  } catch (err) {
+    console.error(`waiting for ${what}, the page went through:\n${await storyOf(page)}`);
+    throw err;
+  }
+}
 const rebuilds = (page: Page) => recoveryEvents(page, "rebuild");
 type Fault = (page: Page) => Promise<void>;
 
 /** A page of `site` in a context of its own, with the probe, and `fault` put in before its scripts. */
 async function openPage(site: EmbeddingPage, fault?: Fault): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+  const context = await browser.newContext();
+  contexts.push(context);
+  const page = await context.newPage();
   await installProbe(page);
   await fault?.(page);
   await page.goto(site.url);
@@ -155,9 +172,12 @@ test("a connection whose own browser never begins gathering is started over by t
   // a sees that its connection never began gathering and calls anew; b takes that up.
   await until(a, decoding, "a decoding after starting over", 30_000);
   await until(b, decoding, "b decoding after starting over", 20_000);
-  expect((await rebuilds(a)).length).toBe(1);
+  // Once, and once more for each further connection a browser stalled (see the first test).
+  const [byA, byB] = [await rebuilds(a), await rebuilds(b)];
+  if (byA.length !== 1 || byB.length > 0) console.error("a started over", byA.length, "times, b", byB.length, "\nb:", await storyOf(b), "\na:", await storyOf(a));
+  expect(byA.length).toBe(1 + (await neverGathered(a)));
   // b never had to give up on the connection itself (it would have after FIRST_CONNECT_TIMEOUT_MS).
-  expect(await rebuilds(b)).toEqual([]);
+  expect(byB.length).toBe(await neverGathered(b));
   const [atA, atB] = [await snapshot(a), await snapshot(b)];
   expect(atA.connections.length).toBe(1);
   expect(atB.connections.length).toBe(1);

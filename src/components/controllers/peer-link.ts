@@ -75,11 +75,13 @@ const FIRST_CONNECT_TIMEOUT_MS = 15_000;
  */
 const UNANSWERED_FIRST_OFFER_MS = 120_000;
 /**
- * How long after its first local description a connection may go without beginning to
- * gather candidates (a browser begins within milliseconds, even for a relay it has yet to
- * reach). Chromium now and then leaves a connection under load that never begins: nothing
- * reaches the peer on it, and only a new connection helps, so this side starts over itself
- * rather than leave it to the caller's FIRST_CONNECT_TIMEOUT_MS.
+ * How long after its first local description a connection may go without gathering: not
+ * begun at all, or (where it may use this machine's own addresses, which take milliseconds)
+ * begun without a single candidate or the end of them. Chromium now and then leaves a
+ * connection so under load: nothing reaches the peer on it, and only a new connection
+ * helps, so this side starts over itself rather than leave it to the caller's
+ * FIRST_CONNECT_TIMEOUT_MS. (Relaying only, candidates may take longer: a TURN server
+ * that does not answer is reported by its error instead.)
  */
 const GATHERING_START_MS = 5000;
 /** Key frames sent at a peer's request are at least this far apart. */
@@ -444,12 +446,15 @@ export class PeerLink {
     this.o.onDead();
   }
 
-  /** From the first local description on: a connection whose gathering never begins is given up (see GATHERING_START_MS). */
+  /** From the first local description on: a connection whose gathering stalls is given up (see GATHERING_START_MS). */
   private watchGathering() {
     if (this.gatheringWatch !== undefined || this.everConnected) return;
     this.gatheringWatch = setTimeout(() => {
-      if (this.closed || this.everConnected || this.pc.iceGatheringState !== "new") return;
-      console.warn("ICE gathering never began on this connection: starting over with a new one");
+      if (this.closed || this.everConnected || this.gathered > 0) return;
+      const state = this.pc.iceGatheringState;
+      const stalled = state === "new" || (state === "gathering" && this.pc.getConfiguration().iceTransportPolicy !== "relay");
+      if (!stalled) return;
+      console.warn(`ICE gathering stalled on this connection (${state}, no candidate): starting over with a new one`);
       this.o.onDead();
     }, GATHERING_START_MS);
   }

@@ -74,8 +74,8 @@ interface ProbeState {
   events: string[];
   /** What each connection went through (states, candidates both ways), for a failure to tell. */
   trace: string[];
-  /** For each connection: when its first local description was set, and whether it ever began gathering. */
-  gathering: { connection: RTCPeerConnection; describedAt: number | null; began: boolean }[];
+  /** For each connection: when its first local description was set, and how far its gathering got. */
+  gathering: { connection: RTCPeerConnection; relayOnly: boolean; describedAt: number | null; began: boolean; candidates: number; complete: boolean }[];
 }
 
 /**
@@ -99,12 +99,25 @@ function probe(events: readonly string[]) {
       super(config);
       const n = state.connections.push(this);
       const note = (what: string) => state.trace.push(`${at()} pc${n} ${what}`);
-      const gathering = { connection: this as unknown as RTCPeerConnection, describedAt: null as number | null, began: false };
+      const gathering = {
+        connection: this as unknown as RTCPeerConnection,
+        relayOnly: config?.iceTransportPolicy === "relay",
+        describedAt: null as number | null,
+        began: false,
+        candidates: 0,
+        complete: false,
+      };
       state.gathering.push(gathering);
       this.addEventListener("signalingstatechange", () => {
         if (this.localDescription && gathering.describedAt === null) gathering.describedAt = performance.now();
       });
-      this.addEventListener("icegatheringstatechange", () => (gathering.began = true));
+      this.addEventListener("icegatheringstatechange", () => {
+        gathering.began = true;
+        if (this.iceGatheringState === "complete") gathering.complete = true;
+      });
+      this.addEventListener("icecandidate", (e) => {
+        if ((e as RTCPeerConnectionIceEvent).candidate?.candidate) gathering.candidates++;
+      });
       note(`made, policy ${config?.iceTransportPolicy ?? "all"}, ${config?.iceServers?.length ?? 0} servers`);
       // The m-lines each side ended up with (port 0: rejected), to tell a connection with nothing to gather.
       const sections = (d: RTCSessionDescription | null) => d?.sdp.match(/^m=\S+ \d+/gm)?.join(", ") ?? "none";
@@ -142,17 +155,22 @@ export const eventsOf = (page: Page) => inPage(page, () => (window as unknown as
 export const traceOf = (page: Page) => inPage(page, () => (window as unknown as { __probe: ProbeState }).__probe.trace, null);
 
 /**
- * How many of the page's connections had their local description set and yet never began
- * gathering candidates, whether closed since or still so after `ms`. Seen now and then in
- * Chromium under load, on a connection like any other: nothing the page can do reaches the
- * peer on it, and only a new connection helps.
+ * How many of the page's connections had their local description set and yet gathered
+ * nothing, whether closed since or still so after `ms`: gathering never began, or (where
+ * they could use the machine's own addresses) it began without a candidate and never ended.
+ * Seen now and then in Chromium under load, on a connection like any other: nothing the page
+ * can do reaches the peer on it, and only a new connection helps (the element makes one).
  */
 export const neverGathered = (page: Page, ms = 5000) =>
   inPage(
     page,
     (ms) =>
       (window as unknown as { __probe: ProbeState }).__probe.gathering.filter(
-        (g) => g.describedAt !== null && !g.began && (g.connection.signalingState === "closed" || performance.now() - g.describedAt > ms),
+        (g) =>
+          g.describedAt !== null &&
+          g.candidates === 0 &&
+          (!g.began || (!g.complete && !g.relayOnly)) &&
+          (g.connection.signalingState === "closed" || performance.now() - g.describedAt > ms),
       ).length,
     ms,
   );
