@@ -30,7 +30,7 @@ export interface PeerLinkOptions {
   /**
    * The link cannot come back as it is: ICE restarts did not help, its first negotiation
    * was cut by a gap in signaling, its first connection did not come up in time, or this
-   * side's browser never began gathering for it. The owner should rebuild it.
+   * side's browser gathered nothing for it (GATHERING_START_MS). The owner should rebuild it.
    */
   onDead(): void;
   /** A STUN or TURN server could not be used (e.g. 401: credentials refused; 701: unreachable). */
@@ -118,7 +118,7 @@ export class PeerLink {
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   /** Until the first connection: when the caller gives up on it (see FIRST_CONNECT_TIMEOUT_MS). */
   private firstConnectTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Set with the first local description: whether gathering began (GATHERING_START_MS). */
+  /** Set with the first local description: whether anything was gathered by then (GATHERING_START_MS). */
   private gatheringWatch: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private readonly createdAt = performance.now();

@@ -108,26 +108,25 @@ function probe(events: readonly string[]) {
         complete: false,
       };
       state.gathering.push(gathering);
+      note(`made, policy ${config?.iceTransportPolicy ?? "all"}, ${config?.iceServers?.length ?? 0} servers`);
+      // The m-lines each side ended up with (port 0: rejected), to tell a connection with nothing to gather.
+      const sections = (d: RTCSessionDescription | null) => d?.sdp.match(/^m=\S+ \d+/gm)?.join(", ") ?? "none";
       this.addEventListener("signalingstatechange", () => {
         if (this.localDescription && gathering.describedAt === null) gathering.describedAt = performance.now();
+        note(`signaling ${this.signalingState}${this.signalingState === "stable" ? ` (local ${sections(this.localDescription)}; remote ${sections(this.remoteDescription)})` : ""}`);
       });
       this.addEventListener("icegatheringstatechange", () => {
         gathering.began = true;
         if (this.iceGatheringState === "complete") gathering.complete = true;
+        note(`gathering ${this.iceGatheringState}`);
       });
-      this.addEventListener("icecandidate", (e) => {
-        if ((e as RTCPeerConnectionIceEvent).candidate?.candidate) gathering.candidates++;
-      });
-      note(`made, policy ${config?.iceTransportPolicy ?? "all"}, ${config?.iceServers?.length ?? 0} servers`);
-      // The m-lines each side ended up with (port 0: rejected), to tell a connection with nothing to gather.
-      const sections = (d: RTCSessionDescription | null) => d?.sdp.match(/^m=\S+ \d+/gm)?.join(", ") ?? "none";
-      this.addEventListener("signalingstatechange", () =>
-        note(`signaling ${this.signalingState}${this.signalingState === "stable" ? ` (local ${sections(this.localDescription)}; remote ${sections(this.remoteDescription)})` : ""}`),
-      );
-      this.addEventListener("icegatheringstatechange", () => note(`gathering ${this.iceGatheringState}`));
       this.addEventListener("iceconnectionstatechange", () => note(`ice ${this.iceConnectionState}`));
       this.addEventListener("connectionstatechange", () => note(`connection ${this.connectionState}`));
-      this.addEventListener("icecandidate", (e) => note(`gathered ${brief((e as RTCPeerConnectionIceEvent).candidate?.candidate)}`));
+      this.addEventListener("icecandidate", (e) => {
+        const candidate = (e as RTCPeerConnectionIceEvent).candidate?.candidate;
+        if (candidate) gathering.candidates++;
+        note(`gathered ${brief(candidate)}`);
+      });
       const add = super.addIceCandidate.bind(this) as (c?: RTCIceCandidateInit | null) => Promise<void>;
       this.addIceCandidate = ((c?: RTCIceCandidateInit | null) => {
         note(`remote ${brief(c?.candidate)}`);
