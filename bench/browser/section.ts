@@ -39,7 +39,7 @@ export const browser: Section<{ chromium: SetupTimes; firefox: SetupTimes }> = {
   run: () =>
     withServer("ours", {}, async (s) => {
       const url = `http://127.0.0.1:${s.port}`;
-      const both = await withEarlierTree(EARLIER.rev, (root) => withServer("ours", {}, (e) => inEachBrowser(url, `http://127.0.0.1:${e.port}`), root));
+      const both = await withEarlierTree(EARLIER.rev, (root) => withServer("ours", {}, (e) => inEachBrowser(url, `http://127.0.0.1:${e.port}`), { root }));
       return both ?? inEachBrowser(url);
     }),
   goals(w) {

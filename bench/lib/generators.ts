@@ -3,14 +3,16 @@
  * so that each one's CPU is its own. A generator takes its arguments as one JSON argv and
  * prints one JSON result line last.
  */
+import { onCpus } from "./placement.ts";
 import { ROOT } from "./servers.ts";
 
 /** Hard stop for any generator: every load is bounded in time as well as in count. */
 const GENERATOR_TIMEOUT_MS = 120_000;
 
-export async function runLoad<T>(script: string, args: Record<string, unknown>): Promise<T & { wallSeconds: number }> {
+/** Runs a generator to its end (on the CPUs of `cpus`, if given: placement.ts) and returns its result. */
+export async function runLoad<T>(script: string, args: Record<string, unknown>, cpus?: string): Promise<T & { wallSeconds: number }> {
   const started = performance.now();
-  const proc = Bun.spawn(["bun", script, JSON.stringify(args)], { cwd: ROOT, stdout: "pipe", stderr: "inherit", timeout: GENERATOR_TIMEOUT_MS, killSignal: "SIGKILL" });
+  const proc = Bun.spawn(onCpus(["bun", script, JSON.stringify(args)], cpus), { cwd: ROOT, stdout: "pipe", stderr: "inherit", timeout: GENERATOR_TIMEOUT_MS, killSignal: "SIGKILL" });
   const out = await new Response(proc.stdout).text();
   const code = await proc.exited;
   if (code !== 0) throw new Error(`${script} exited ${code}: ${out.slice(-500)}`);

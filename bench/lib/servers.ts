@@ -4,6 +4,7 @@
  */
 import type { Subprocess } from "bun";
 import * as path from "node:path";
+import { onCpus } from "./placement.ts";
 
 export const ROOT = path.resolve(import.meta.dir, "../..");
 
@@ -99,10 +100,16 @@ function watchLines(proc: Subprocess<"ignore", "pipe", "inherit">) {
   return { lines, next };
 }
 
+/** Where a server runs: the tree at `root` (this one unless said), on the CPUs of `cpus` (any unless said; placement.ts). */
+export interface ServerOptions {
+  root?: string;
+  cpus?: string;
+}
+
 /** `env` may unset a variable by giving it as undefined. */
-async function startServer(kind: Kind, env: Record<string, string | undefined> = {}, root = ROOT): Promise<BenchServer> {
+async function startServer(kind: Kind, env: Record<string, string | undefined> = {}, { root = ROOT, cpus }: ServerOptions = {}): Promise<BenchServer> {
   const port = freePort();
-  const proc = Bun.spawn(COMMANDS[kind].cmd, {
+  const proc = Bun.spawn(onCpus(COMMANDS[kind].cmd, cpus), {
     cwd: root,
     env: Object.fromEntries(
       Object.entries({ ...process.env, ...RUNTIME_ENV, ...OURS_ENV, ...COMMANDS[kind].env, PORT: String(port), HOST: "127.0.0.1", ...env }).filter(([, v]) => v !== undefined),
@@ -143,9 +150,9 @@ async function startServer(kind: Kind, env: Record<string, string | undefined> =
   };
 }
 
-/** Runs `f` against a fresh server (of the tree at `root`: this one unless said) and always stops it. */
-export async function withServer<T>(kind: Kind, env: Record<string, string | undefined>, f: (s: BenchServer) => Promise<T>, root = ROOT): Promise<T> {
-  const s = await startServer(kind, env, root);
+/** Runs `f` against a fresh server and always stops it. */
+export async function withServer<T>(kind: Kind, env: Record<string, string | undefined>, f: (s: BenchServer) => Promise<T>, options: ServerOptions = {}): Promise<T> {
+  const s = await startServer(kind, env, options);
   try {
     return await f(s);
   } finally {
