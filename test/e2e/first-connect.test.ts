@@ -18,7 +18,8 @@ import { installFirstOfferRefusal } from "../support/browsers/first-offer-fails.
 import { installGatheringStall } from "../support/browsers/gathering-stall.ts";
 import { allowCapture, captureAsked, installHeldCapture } from "../support/browsers/held-capture.ts";
 import { type ServerProcess, spawnServer } from "../support/services/server-process.ts";
-import { type CallSnapshot, eventsOf, installProbe, neverGathered, recoveryEvents, snapshot, storyOf } from "../support/browsers/video-call-probe.ts";
+import { type CallSnapshot, eventsOf, installProbe, recoveryEvents, snapshot, storyOf } from "../support/browsers/video-call-probe.ts";
+import { expectStartOvers } from "../support/browsers/start-overs.ts";
 import { pollUntil } from "../support/poll.ts";
 
 let server: ServerProcess;
@@ -57,18 +58,6 @@ async function until(page: Page, ok: (s: CallSnapshot) => boolean, what: string,
 }
 const rebuilds = (page: Page) => recoveryEvents(page, "rebuild");
 
-/**
- * Each page started over as often as `expected` says, and once more for each of its own
- * connections that its browser left without gathering anything (a stall of Chromium's, seen
- * now and then under load, which the element mends by starting over). Otherwise both pages'
- * stories are printed, to tell why.
- */
-async function expectStartOvers(a: Page, b: Page, expected: { a: number; b: number }) {
-  const got = { a: (await rebuilds(a)).length, b: (await rebuilds(b)).length };
-  const want = { a: expected.a + (await neverGathered(a)), b: expected.b + (await neverGathered(b)) };
-  if (got.a !== want.a || got.b !== want.b) console.error("started over", JSON.stringify(got), "not", JSON.stringify(want), "\nb:", await storyOf(b), "\na:", await storyOf(a));
-  expect(got).toEqual(want);
-}
 type Fault = (page: Page) => Promise<void>;
 
 /** A page of `site` in a context of its own, with the probe, and `fault` put in before its scripts. */
