@@ -70,9 +70,36 @@ function verdict(p: Point) {
   return { vsBare, jsonVsBare, vsJson, ok, measured };
 }
 
+interface PacedArgs {
+  pairs: number;
+  seconds: number;
+  warmupSeconds: number;
+  window: number;
+  rate: number;
+  frame: string;
+  tag: string;
+  /** Where perf records the server's CPU samples, if anywhere. */
+  profile?: string;
+}
+
+/**
+ * One run of the paced generator against a fresh server of `kind` (with `env` on top of the
+ * bench's), the two on their own cores; with the server's pid, for reading a profile once
+ * the server has exited.
+ */
+const pacedRun = (kind: Kind, env: Record<string, string | undefined>, args: PacedArgs) =>
+  withServer(
+    kind,
+    env,
+    async (s) => ({
+      run: await runLoad<PacedRun>("bench/load/paced.ts", { ...args, kind: kind === "ours" ? "ours" : "bare", url: s.wsUrl, serverPid: s.pid }, SEPARATE_CORES?.generator),
+      pid: s.pid,
+    }),
+    { cpus: SEPARATE_CORES?.server },
+  );
+
 /** One run of the paced generator against a fresh server of `kind` (with `env` on top of the bench's). */
-export const pacedLoad = (kind: Kind, env: Record<string, string | undefined>, args: { pairs: number; seconds: number; warmupSeconds: number; window: number; rate: number; frame: string; tag: string }) =>
-  withServer(kind, env, (s) => runLoad<PacedRun>("bench/load/paced.ts", { ...args, kind: kind === "ours" ? "ours" : "bare", url: s.wsUrl, serverPid: s.pid }, SEPARATE_CORES?.generator), { cpus: SEPARATE_CORES?.server });
+export const pacedLoad = async (kind: Kind, env: Record<string, string | undefined>, args: PacedArgs) => (await pacedRun(kind, env, args)).run;
 
 /** The share of the offered messages delivered in the span (median of the rounds). */
 const kept = (runs: PacedRun[]) => m(runs, "deliveredPerSecond") / m(runs, "offeredPerSecond");
@@ -99,15 +126,7 @@ export const relayPaced: Section<PacedResult> = {
           const profiles = {} as Record<Kind, CpuShares | null>;
           for (const kind of KINDS) {
             const file = path.join(tmpdir(), `relay-paced-${frame}-${kind}-${process.pid}.perf`);
-            const pid = await withServer(
-              kind,
-              JIT_DUMP_ENV,
-              async (s) => {
-                await runLoad("bench/load/paced.ts", { ...PARAMS, kind: kind === "ours" ? "ours" : "bare", url: s.wsUrl, serverPid: s.pid, rate, frame, tag: `${frame}-profile`, profile: file }, SEPARATE_CORES?.generator);
-                return s.pid;
-              },
-              { cpus: SEPARATE_CORES?.server },
-            );
+            const { pid } = await pacedRun(kind, JIT_DUMP_ENV, { ...PARAMS, rate, frame, tag: `${frame}-profile`, profile: file });
             profiles[kind] = cpuShares(file, pid);
             rmSync(file, { force: true });
             log(`relay-paced ${frame} profile ${kind}`, JSON.stringify(profiles[kind]));
@@ -141,7 +160,7 @@ export const relayPaced: Section<PacedResult> = {
       "",
       `${params.pairs} rooms of two; both sides of each send one kind of frame, addressed to the other, at a fixed total rate spread evenly over the sockets and over time (the pacer wakes every 2 ms). The rate is a share of the most the bare relay sustains with that frame on this machine, measured flat out at the start of each frame's runs (every frame answered, ${params.window} in flight per pair). Each point: ${params.seconds} s after a ${params.warmupSeconds} s warm-up, on a fresh server, the bare relay, the JSON-only relay (\`bench/server/json-relay.ts\` in splice mode: JSON.parse of each frame and \`from\` put in front, nothing else) and ours in rotating order; medians of the rounds. CPU per message counts every thread of the server (/proc schedstat) over the measured span, divided by the messages delivered; system calls are counted by perf's syscall tracepoint; wake-ups are the main thread's voluntary context switches, the server's and the generator's: on loopback, waking a reader that sleeps is work done in the sender's send call, so each time the generator is found asleep costs the server. Ours writes the frames it relays in one turn of its event loop together at the end of the turn (as Redis writes its replies before it waits again), so fewer of its writes find the generator asleep. Page faults are the server's minor faults per message: memory its allocator gave back to the system and then used again, each 4 KiB page mapped in anew; every server here runs with \`MIMALLOC_PURGE_DELAY=10000\`, as \`bun run start\` sets it, which keeps freed memory for reuse for 10 s (the section "Allocator setting" below). ${
         SEPARATE_CORES
-          ? `Every server runs on CPU ${SEPARATE_CORES.server} and the generator on CPU ${SEPARATE_CORES.generator} (taskset; \`bench/lib/placement.ts\`), as a server with its clients elsewhere runs: left to the scheduler, the two sometimes share a core at these loads and sometimes not, and that alone moved a server's kernel time per candidate between about 2.2 µs (one core) and 4.2 µs (two), whichever server it was (2026-12-08, each pinned either way by hand, 3 runs of each), so an unpinned median followed the scheduler's draws more than the servers.`
+          ? `Every server runs on CPU ${SEPARATE_CORES.server} and the generator on CPU ${SEPARATE_CORES.generator} (taskset; \`bench/lib/placement.ts\`), as a server with its clients elsewhere runs: left to the scheduler, the two sometimes share a core at these loads and sometimes not, and that alone moved a server's kernel time per candidate between about 2.2 µs (one core) and 4.2 µs (two), whichever server it was (2026-12-08, each server pinned either way by hand: 3 runs on one core, 6 on two), so an unpinned median followed the scheduler's draws more than the servers.`
           : "The scheduler places the server and the generator (taskset or a second CPU is missing here), and where it puts them moves the kernel's share: see `bench/lib/placement.ts`."
       }`,
       "",
